@@ -1,0 +1,75 @@
+"""The safety numbers of DESIGN.md, in one place. Settings may be stricter, never looser.
+
+Every other module takes its limits from here, and each number has a test that fails when
+the code stops enforcing it.
+"""
+
+from __future__ import annotations
+
+# --- audio -------------------------------------------------------------------------------
+#: Default true-peak ceiling of everything that leaves the engine (dBTP).
+CEILING_DEFAULT_DB = -12.0
+#: No setting can raise the ceiling above this (dBTP).
+CEILING_MAX_DB = -3.0
+#: The lowest ceiling a person may choose (dBTP); below this nothing is audible anyway.
+CEILING_MIN_DB = -60.0
+
+#: Loudness normalisation target (LUFS, BS.1770 integrated) and its allowed range.
+LOUDNESS_TARGET_DEFAULT_LUFS = -30.0
+LOUDNESS_TARGET_MIN_LUFS = -40.0
+LOUDNESS_TARGET_MAX_LUFS = -20.0
+
+#: Migraine mode: the ceiling drops by this much and a low-pass filter is added.
+MIGRAINE_CEILING_DROP_DB = 12.0
+MIGRAINE_LOWPASS_HZ = 4000.0
+
+#: Gain may never rise faster than this (slider moves, crossfades, resume).
+MAX_GAIN_RISE_DB_PER_S = 6.0
+
+#: Fade in when playback starts, fade out when it stops or pauses (seconds).
+FADE_IN_S = 3.0
+FADE_OUT_S = 1.5
+#: The sleep timer fades out over its last minute.
+SLEEP_FADE_S = 60.0
+
+# --- analysis ----------------------------------------------------------------------------
+#: A "sudden sound": short-term level this many dB above the median of the preceding window.
+SUDDEN_RISE_DB = 15.0
+SUDDEN_SHORT_WINDOW_S = 0.1
+SUDDEN_CONTEXT_S = 3.0
+#: "Bright": more than this share of the energy lies above BRIGHT_CUTOFF_HZ.
+BRIGHT_SHARE = 0.20
+BRIGHT_CUTOFF_HZ = 6000.0
+
+# --- visuals -----------------------------------------------------------------------------
+#: Maximum relative luminance of any pixel, normal and migraine palette.
+MAX_PIXEL_LUMINANCE = 0.35
+MAX_PIXEL_LUMINANCE_MIGRAINE = 0.15
+#: Mean luminance of any 25 % screen region may change by less than this per second.
+MAX_REGION_LUMINANCE_CHANGE_PER_S = 0.02
+#: A pixel is "saturated red" when R / (R + G + B) reaches this; never drawn.
+SATURATED_RED_RATIO = 0.8
+#: Motion at 1x speed: at most this share of the screen width per second.
+MAX_MOTION_SCREEN_WIDTHS_PER_S = 0.02
+#: WCAG 2.3.1 flash thresholds: a change of at least this much relative luminance...
+FLASH_LUMINANCE_DELTA = 0.1
+#: ...where the darker state is below this.
+FLASH_DARK_BELOW = 0.8
+#: Allowed flashes per second in the app's own visuals: none at all.
+MAX_FLASHES_PER_S = 0
+#: Frame rate cap of the slow visuals.
+MAX_FPS = 30
+
+
+def clamp_ceiling_db(ceiling_db: float) -> float:
+    """A requested ceiling, made safe: never above CEILING_MAX_DB, never below the minimum."""
+    if ceiling_db != ceiling_db:  # NaN: fall back to the safe default
+        return CEILING_DEFAULT_DB
+    return max(CEILING_MIN_DB, min(CEILING_MAX_DB, ceiling_db))
+
+
+def clamp_loudness_target(target_lufs: float) -> float:
+    """A requested loudness target, kept within its allowed range."""
+    if target_lufs != target_lufs:
+        return LOUDNESS_TARGET_DEFAULT_LUFS
+    return max(LOUDNESS_TARGET_MIN_LUFS, min(LOUDNESS_TARGET_MAX_LUFS, target_lufs))

@@ -1,0 +1,12 @@
+"""Test-wide set-up: no screen, no sound card, no network, no banner."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt or pygame.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["SDL_AUDIODRIVER"] = os.environ.get("ASMR_TEST_AUDIODRIVER", "dummy")
+os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+os.environ.setdefault("LANG", "C.UTF-8")
+os.environ["ASMR_DESKTOP_TESTING"] = "1"

@@ -63,12 +63,14 @@ def ensure_writable_dir(folder: Path) -> None:
             "Choose another place with --data-dir, or fix its permissions."
         ) from exc
     if not folder.is_dir():
-        raise DataDirError(f"{folder} exists but is not a folder. Choose another place with --data-dir.")
+        raise DataDirError(
+            f"{folder} exists but is not a folder. Choose another place with --data-dir."
+        )
     # Really write a file: os.access() says yes to root even on a read-only file system.
     try:
         fd, probe = tempfile.mkstemp(prefix=".write-check-", dir=folder)
         os.close(fd)
-        os.unlink(probe)
+        Path(probe).unlink()
     except OSError as exc:
         raise DataDirError(
             f"The folder {folder} cannot be written: {exc.strerror or exc}. "

@@ -12,7 +12,7 @@ fontconfig-config fonts-dejavu-core libpulse0"
 case "$purpose" in
   run) ;;
   test) pkgs="$pkgs xvfb xauth dbus";;
-  screenshot) pkgs="$pkgs xvfb xauth imagemagick xdotool";;
+  screenshot) pkgs="$pkgs xvfb xauth imagemagick xdotool x11-utils";;
   bundle) pkgs="$pkgs binutils";;
   *) echo "usage: $0 [run|test|screenshot|bundle]" >&2; exit 2;;
 esac

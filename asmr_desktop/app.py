@@ -1,0 +1,96 @@
+"""Entry point: parse the command line, then run a sub-command, the self-test or the window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from asmr_desktop import APP_ID, APP_NAME, __version__
+from asmr_desktop.cli import app_paths, parse, run_command
+from asmr_desktop.errors import AsmrError
+
+log = logging.getLogger(__name__)
+
+
+def _prepare_environment() -> None:
+    """Quirks handled in one place: pygame's banner, Qt's C-locale warning, frozen bundles."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    if not os.environ.get("LANG", "").lower().endswith(("utf-8", "utf8")):
+        os.environ["LANG"] = "C.UTF-8"
+    if getattr(sys, "frozen", False):
+        # A bundle carries its own fontconfig-free Qt; keep the platform plugin search local.
+        os.environ.setdefault("QT_QPA_PLATFORMTHEME", "")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _prepare_environment()
+    args = parse(argv)
+    if args.command:
+        return run_command(args)
+    if args.self_test:
+        from asmr_desktop.ui.selftest import run_self_test
+
+        return run_self_test(app_paths(args))
+    return run_gui(args)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Start the window. Expected start-up failures are shown in a dialog, then exit 1."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from asmr_desktop.context import AppContext
+    from asmr_desktop.logsetup import setup_logging
+    from asmr_desktop.ui.main_window import MainWindow
+    from asmr_desktop.ui.qtlog import make_excepthook, route_qt_messages
+    from asmr_desktop.ui.theme import apply_theme
+
+    testing = args.no_error_dialogs or os.environ.get("ASMR_DESKTOP_TESTING") == "1"
+    route_qt_messages()
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    apply_theme(app)
+
+    def fail(error: AsmrError) -> int:
+        print(f"{APP_ID}: error: {error}", file=sys.stderr)  # noqa: T201 - also for terminals
+        if not testing:
+            QMessageBox.critical(None, APP_NAME, str(error))
+        return 1
+
+    paths = app_paths(args)
+    try:
+        paths.ensure()
+        setup_logging(paths.log_file)
+        sys.excepthook = make_excepthook(paths.log_file, show_dialog=not testing)
+        context = AppContext.open(paths)
+    except AsmrError as exc:
+        return fail(exc)
+    log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
+
+    window = MainWindow(context)
+    if args.quit_after_ms is not None:
+        QTimer.singleShot(args.quit_after_ms, window.close)
+    if os.environ.get("ASMR_DESKTOP_EXIT_AFTER_FIRST_PAINT") == "1":
+        # Benchmarks: announce the first painted frame on stdout, then leave.
+        def painted() -> None:
+            print("first-paint", flush=True)  # noqa: T201 - read by bench/
+            QTimer.singleShot(0, window.close)
+
+        window.first_painted.connect(painted)
+    window.show()
+    if context.store.recovered is not None:
+        window.show_notice(context.store.recovered.message())
+    if context.settings.reset_keys:
+        log.warning("settings reset to defaults: %s", ", ".join(context.settings.reset_keys))
+    status = app.exec()
+    context.close()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

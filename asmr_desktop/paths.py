@@ -55,6 +55,10 @@ class AppPaths:
 
 def ensure_writable_dir(folder: Path) -> None:
     """Create ``folder`` with mode 0700 if needed and prove it is writable."""
+    if folder.exists() and not folder.is_dir():
+        raise DataDirError(
+            f"{folder} exists but is not a folder. Choose another place with --data-dir."
+        )
     try:
         folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:
@@ -62,10 +66,6 @@ def ensure_writable_dir(folder: Path) -> None:
             f"Cannot create the folder {folder}: {exc.strerror or exc}. "
             "Choose another place with --data-dir, or fix its permissions."
         ) from exc
-    if not folder.is_dir():
-        raise DataDirError(
-            f"{folder} exists but is not a folder. Choose another place with --data-dir."
-        )
     # Really write a file: os.access() says yes to root even on a read-only file system.
     try:
         fd, probe = tempfile.mkstemp(prefix=".write-check-", dir=folder)

@@ -169,7 +169,14 @@ class Store:
             self._stamp_new_file()
 
     # -- opening ---------------------------------------------------------------------------
+    def _remove_stale_temp_files(self) -> None:
+        """A kill between creating and renaming a temp file leaves it behind; it is never data."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
     def _load_or_recover(self) -> Raw | None:
+        self._remove_stale_temp_files()
         try:
             return read_raw(self.path)
         except CorruptStoreError as exc:

@@ -10,3 +10,11 @@ os.environ["SDL_AUDIODRIVER"] = os.environ.get("ASMR_TEST_AUDIODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 os.environ.setdefault("LANG", "C.UTF-8")
 os.environ["ASMR_DESKTOP_TESTING"] = "1"
+
+from hypothesis import HealthCheck, settings
+
+# The machines are shared and noisy: judge properties, not speed.
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("shared-machine")

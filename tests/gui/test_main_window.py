@@ -1,0 +1,60 @@
+"""The window shell: title, menus, About disclaimer, status bar, remembered geometry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from pytestqt.qtbot import QtBot
+
+from asmr_desktop.context import AppContext
+from asmr_desktop.settings import SettingsStore
+from asmr_desktop.ui.main_window import MainWindow
+
+
+def make_window(qtbot: QtBot, context: AppContext) -> MainWindow:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_title_menus_and_status(qtbot: QtBot, context: AppContext) -> None:
+    window = make_window(qtbot, context)
+    with qtbot.waitSignal(window.first_painted, timeout=5000):
+        window.show()
+    assert window.windowTitle() == "ASMR Desktop"
+    titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
+    assert titles == ["&File", "&Help"]
+    assert str(context.paths.data_dir) in window.statusBar().currentMessage()
+
+
+def test_about_carries_the_disclaimer(qtbot: QtBot, context: AppContext) -> None:
+    window = make_window(qtbot, context)
+    window.show()
+    dialog = window.show_about()
+    qtbot.waitUntil(dialog.isVisible)
+    text = dialog.disclaimer.text()
+    assert "does not diagnose or treat" in text
+    assert "doctor" in text
+    assert "sudden" in text
+    for claim in ("cures", "treats your", "heals"):
+        assert claim not in text.lower()
+    dialog.close()
+
+
+def test_geometry_is_remembered(qtbot: QtBot, context: AppContext) -> None:
+    window = make_window(qtbot, context)
+    window.show()
+    window.setGeometry(QRect(40, 50, 700, 500))
+    window.close()
+    assert SettingsStore(context.store).settings.window_geometry != ""
+    again = make_window(qtbot, context)
+    assert again.size().width() == 700
+    assert again.size().height() == 500
+
+
+def test_recovery_notice_is_shown(qtbot: QtBot, context: AppContext) -> None:
+    window = make_window(qtbot, context)
+    window.show()
+    box = window.show_notice("Your data file could not be read. It was kept as /x/y.")
+    qtbot.waitUntil(box.isVisible)
+    assert "/x/y" in window.statusBar().currentMessage()
+    box.close()

@@ -1,0 +1,119 @@
+"""The real entry point, run as a person would run it, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import asmr_desktop
+
+ENTRY = Path(sys.executable).parent / "asmr-desktop"
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    assert ENTRY.exists(), f"the installed entry point is missing: {ENTRY}"
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(ENTRY), *args], capture_output=True, text=True, timeout=timeout, env=full_env
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"asmr-desktop {asmr_desktop.__version__}"
+    from importlib.metadata import version
+
+    assert version("asmr-desktop") == asmr_desktop.__version__, "pyproject reads the same"
+
+
+def test_bad_flag_is_a_usage_error() -> None:
+    result = run("--no-such-flag")
+    assert result.returncode == 2
+    assert "usage: asmr-desktop" in result.stderr
+    assert "unrecognized arguments: --no-such-flag" in result.stderr
+
+
+def test_self_test_passes_headless(tmp_path: Path) -> None:
+    result = run("--self-test", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    for check in ("qt", "fonts", "store", "audio"):
+        assert any(line.startswith(f"ok   {check}:") for line in lines), result.stdout
+    assert lines[-1] == "self-test passed"
+    assert list(tmp_path.iterdir()) == [], "the self-test leaves no data behind"
+
+
+def test_self_test_fails_when_text_would_be_boxes(tmp_path: Path) -> None:
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        f"<dir>{empty}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    result = run(
+        "--self-test", "--data-dir", str(tmp_path / "d"), env={"FONTCONFIG_FILE": str(conf)}
+    )
+    assert result.returncode == 1
+    assert "FAIL fonts:" in result.stdout
+    assert "boxes" in result.stdout
+
+
+def test_self_test_fails_without_audio_output(tmp_path: Path) -> None:
+    result = run(
+        "--self-test", "--data-dir", str(tmp_path), env={"SDL_AUDIODRIVER": "no-such-driver"}
+    )
+    assert result.returncode == 1
+    assert "FAIL audio:" in result.stdout
+
+
+def test_self_test_fails_on_unwritable_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run("--self-test", "--data-dir", str(blocker / "sub"))
+    assert result.returncode == 1
+    assert f"FAIL store: Cannot create the folder {blocker / 'sub'}" in result.stdout
+
+
+def test_window_starts_and_quits(tmp_path: Path) -> None:
+    result = run("--data-dir", str(tmp_path), "--quit-after-ms", "300")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "only known messages may reach stderr"
+    assert (tmp_path / "asmr-desktop.json").stat().st_mode & 0o777 == 0o600
+    log = (tmp_path / "logs" / "asmr-desktop.log").read_text()
+    assert "starting" in log
+
+
+def test_window_starts_with_corrupt_data_and_keeps_it(tmp_path: Path) -> None:
+    data = tmp_path / "asmr-desktop.json"
+    data.write_bytes(b'{"sessions": {"1": {"pain": 4}')  # truncated
+    result = run("--data-dir", str(tmp_path), "--quit-after-ms", "300")
+    assert result.returncode == 0, result.stderr
+    kept = sorted(tmp_path.glob("asmr-desktop.json.corrupt-*"))
+    assert len(kept) == 1
+    assert kept[0].read_bytes() == b'{"sessions": {"1": {"pain": 4}'
+    assert json.loads(data.read_text())["_meta"]["1"]["schema_version"] >= 1
+
+
+def test_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run("--data-dir", str(blocker / "sub"), "--quit-after-ms", "300")
+    assert result.returncode == 1
+    assert f"Cannot create the folder {blocker / 'sub'}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("module", [["-m", "asmr_desktop", "--version"]])
+def test_python_dash_m(module: list[str]) -> None:
+    result = subprocess.run([sys.executable, *module], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("asmr-desktop ")

@@ -1,0 +1,160 @@
+"""The data store: atomic, owner-only, recovers from bad files without losing them."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from asmr_desktop import store as store_module
+from asmr_desktop.errors import StoreError
+from asmr_desktop.store import SCHEMA_KEY, SCHEMA_VERSION, Store, file_schema_version, read_raw
+from tests.helpers.clock import FakeClock
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "data.json"
+
+
+def test_new_store_is_owner_only_and_versioned(path: Path) -> None:
+    Store(path).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+    raw = read_raw(path)
+    assert raw is not None
+    assert file_schema_version(raw) == SCHEMA_VERSION
+
+
+def test_records_carry_schema_and_survive_reopen(path: Path) -> None:
+    store = Store(path)
+    doc_id = store.insert("sessions", {"pain": 4, "note": "näher ✓"})
+    store.update("sessions", doc_id, {"pain": 2})
+    store.close()
+    again = Store(path)
+    doc = again.get("sessions", doc_id)
+    assert doc == {"pain": 2, "note": "näher ✓", SCHEMA_KEY: SCHEMA_VERSION}
+    assert list(again) == ["sessions"]
+    again.remove("sessions", doc_id)
+    assert again.all("sessions") == []
+
+
+BAD_FILES = {
+    "truncated": b'{"_meta": {"1": {"schema_version": 1}}, "sessions": {"1": {"pa',
+    "not json": b"\x00\x01 this is not json",
+    "empty": b"",
+    "a list": b"[1, 2, 3]",
+    "table not a dict": b'{"sessions": [1, 2]}',
+    "record not a dict": b'{"sessions": {"1": 5}}',
+    "bad record id": b'{"sessions": {"one": {}}}',
+    "not utf-8": b'{"sessions": {"1": {"n": "\xff\xfe"}}}',
+}
+
+
+@pytest.mark.parametrize("content", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_bad_file_is_moved_aside_unchanged_and_store_starts(path: Path, content: bytes) -> None:
+    path.write_bytes(content)
+    store = Store(path, clock=FakeClock())
+    assert store.recovered is not None
+    moved = store.recovered.moved_to
+    assert moved.read_bytes() == content, "the damaged file is kept byte for byte"
+    assert moved.name == "data.json.corrupt-20260301-210000"
+    assert str(moved) in store.recovered.message()
+    assert store.all("sessions") == []
+    store.insert("sessions", {"pain": 1})
+    assert moved.read_bytes() == content, "new writes never touch the kept file"
+
+
+def test_unreadable_file_is_moved_aside(path: Path) -> None:
+    # A folder where the file should be: unreadable even for root (chmod is not).
+    path.mkdir()
+    (path / "inside").write_text("precious")
+    store = Store(path, clock=FakeClock())
+    assert store.recovered is not None
+    assert (store.recovered.moved_to / "inside").read_text() == "precious"
+    assert path.is_file()
+
+
+def test_two_recoveries_in_one_second_keep_both(path: Path) -> None:
+    clock = FakeClock()
+    path.write_bytes(b"bad one")
+    first = Store(path, clock=clock).recovered
+    path.write_bytes(b"bad two")
+    second = Store(path, clock=clock).recovered
+    assert first is not None and second is not None
+    assert first.moved_to != second.moved_to
+    assert first.moved_to.read_bytes() == b"bad one"
+    assert second.moved_to.read_bytes() == b"bad two"
+
+
+def test_newer_file_is_refused_and_untouched(path: Path) -> None:
+    content = json.dumps({"_meta": {"1": {"schema_version": SCHEMA_VERSION + 1}}}).encode()
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="newer version"):
+        Store(path)
+    assert path.read_bytes() == content
+
+
+def test_old_file_is_migrated_with_a_backup(path: Path) -> None:
+    old = {"sessions": {"1": {"pain": 3}, "2": {"pain": 5}}}
+    content = json.dumps(old).encode()
+    path.write_bytes(content)
+    store = Store(path, clock=FakeClock())
+    assert store.migrated_from == 0
+    assert store.backup is not None
+    assert store.backup.read_bytes() == content
+    assert store.backup.stat().st_mode & 0o777 == 0o600
+    assert [d["pain"] for d in store.all("sessions")] == [3, 5]
+    assert all(d[SCHEMA_KEY] == SCHEMA_VERSION for d in store.all("sessions"))
+    raw = read_raw(path)
+    assert raw is not None and file_schema_version(raw) == SCHEMA_VERSION
+
+
+def test_migration_hook_runs_each_step_in_order(path: Path) -> None:
+    path.write_text(json.dumps({"t": {"1": {"x": 1}}}))
+    seen: list[int] = []
+
+    def step0(raw: dict) -> dict:  # type: ignore[type-arg]
+        seen.append(0)
+        return {"t": {"1": {"x": raw["t"]["1"]["x"] + 10}}}
+
+    store = Store(path, migrations={0: step0})
+    assert seen == [0]
+    assert store.all("t")[0]["x"] == 11
+
+
+def test_failed_write_keeps_old_file_and_leaves_no_temp(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(path)
+    store.insert("sessions", {"pain": 2})
+    before = path.read_bytes()
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "fsync", disk_full)
+    with pytest.raises(StoreError, match="No space left on device"):
+        store.insert("sessions", {"pain": 7})
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["data.json"]
+    assert [d["pain"] for d in Store(path).all("sessions")] == [2]
+
+
+def test_stale_temp_files_from_a_kill_are_removed(path: Path) -> None:
+    Store(path).insert("sessions", {"pain": 1})
+    stale = path.parent / ".data.json.abc123.tmp"
+    stale.write_text("half a write")
+    store = Store(path)
+    assert not stale.exists()
+    assert len(store.all("sessions")) == 1
+
+
+def test_permissions_stay_owner_only_after_writes(path: Path) -> None:
+    store = Store(path)
+    os.chmod(path, 0o644)  # noqa: PTH101 - simulate a file loosened by hand
+    store.insert("x", {"a": 1})
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,112 @@
+"""Audio files as streaming sources: blocks are decoded on request, never the whole file."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from asmr_desktop.audio.source import Block
+from asmr_desktop.errors import DecodeError
+
+log = logging.getLogger(__name__)
+
+#: The engine plays at most stereo; files with more channels are folded down to two.
+MAX_CHANNELS = 2
+
+
+def downmix(block: Block, channels: int) -> Block:
+    """Fold any channel count to ``channels`` (1 or 2) without raising the level.
+
+    More than two channels: even-indexed channels go left, odd ones right (front L/R,
+    centre and surrounds spread over both), each side averaged so a full-scale input stays
+    full scale. Mono to stereo copies the channel.
+    """
+    have = block.shape[1]
+    if have == channels:
+        return block
+    if channels == 1:
+        return np.asarray(block.mean(axis=1, keepdims=True, dtype=np.float32))
+    if have == 1:
+        return np.repeat(block, channels, axis=1)
+    left = block[:, 0::2].mean(axis=1, dtype=np.float32)
+    right = block[:, 1::2].mean(axis=1, dtype=np.float32)
+    return np.stack([left, right], axis=1)
+
+
+class FileSource:
+    """A :class:`~asmr_desktop.audio.source.Source` reading a file through libsndfile.
+
+    WAV, FLAC, Ogg Vorbis, Opus and MP3 at the file's own rate. Mono and stereo pass
+    through; more channels are downmixed to stereo. Raises :class:`DecodeError` naming
+    the file when it is missing, unreadable, empty or not audio.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise DecodeError(f"{self.path}: file not found (moved or deleted?)")
+        try:
+            self._file = sf.SoundFile(str(self.path))
+        except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+            raise DecodeError(f"{self.path}: not a playable audio file ({_reason(exc)})") from exc
+        if self._file.samplerate <= 0 or self._file.channels <= 0:
+            self._file.close()
+            raise DecodeError(f"{self.path}: the file holds no audio")
+        self._channels: int = min(int(self._file.channels), MAX_CHANNELS)
+        frames = self._file.frames
+        # libsndfile reports a huge frame count for some streams it cannot measure.
+        self._frames: int | None = frames if 0 < frames < 2**62 else None
+        if frames == 0:
+            self._file.close()
+            raise DecodeError(f"{self.path}: the file is empty (no audio frames)")
+        self._position = 0
+
+    @property
+    def rate_hz(self) -> int:
+        return int(self._file.samplerate)
+
+    @property
+    def channels(self) -> int:
+        return self._channels
+
+    @property
+    def duration_s(self) -> float | None:
+        return None if self._frames is None else self._frames / self.rate_hz
+
+    @property
+    def position_s(self) -> float:
+        return self._position / self.rate_hz
+
+    def read(self, frames: int) -> Block:
+        """Up to ``frames`` frames as float32 (frames, channels); empty at the end."""
+        if self._file.closed:
+            return np.zeros((0, self._channels), dtype=np.float32)
+        try:
+            data = self._file.read(frames, dtype="float32", always_2d=True)
+        except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+            raise DecodeError(f"{self.path}: decoding failed ({_reason(exc)})") from exc
+        self._position += len(data)
+        # A damaged file can decode to NaN or huge values; the chain must never see them.
+        data = np.nan_to_num(data, nan=0.0, posinf=0.0, neginf=0.0)
+        return downmix(data, self._channels)
+
+    def seek(self, seconds: float) -> None:
+        """Move to ``seconds`` from the start (clamped to the file)."""
+        frame = max(0, round(seconds * self.rate_hz))
+        if self._frames is not None:
+            frame = min(frame, self._frames)
+        try:
+            self._position = int(self._file.seek(frame))
+        except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+            raise DecodeError(f"{self.path}: cannot seek ({_reason(exc)})") from exc
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__

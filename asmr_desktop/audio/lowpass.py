@@ -1,0 +1,144 @@
+"""The migraine low-pass: stateful biquads, faded in and out so switching never clicks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from asmr_desktop import safety
+
+Samples = NDArray[np.float64]
+
+#: Butterworth order of the migraine low-pass (three biquads: 36 dB per octave).
+LOWPASS_ORDER = 6
+#: Switching the filter on or off crossfades dry and filtered sound over this long.
+SWITCH_S = 0.5
+#: Sub-block length of the vectorised recursion (see :class:`Biquad`).
+_SUB = 64
+
+
+class Biquad:
+    """One second-order IIR section, direct form I, keeping its state between blocks.
+
+    The feedback recursion is computed in sub-blocks of 64 samples as a matrix product
+    (the zero-state response of each sub-block at once, then only the two-sample state is
+    carried from one sub-block to the next), so it runs at numpy speed and is exact.
+    """
+
+    def __init__(
+        self, b: tuple[float, float, float], a: tuple[float, float], channels: int
+    ) -> None:
+        self.b = b
+        self.a = a
+        self.channels = channels
+        a1, a2 = a
+        # Impulse response of 1 / (1 + a1 z^-1 + a2 z^-2) over one sub-block.
+        h = np.zeros(_SUB)
+        y1 = y2 = 0.0
+        for n in range(_SUB):
+            y = (1.0 if n == 0 else 0.0) - a1 * y1 - a2 * y2
+            h[n] = y
+            y1, y2 = y, y1
+        idx = np.arange(_SUB)
+        lag = idx[:, None] - idx[None, :]
+        self._toeplitz = np.where(lag >= 0, h[np.clip(lag, 0, None)], 0.0)
+        # Response to the initial state (y[-1], y[-2]) with no input.
+        init = np.zeros((_SUB, 2))
+        for k, (p1, p2) in enumerate(((1.0, 0.0), (0.0, 1.0))):
+            y1, y2 = p1, p2
+            for n in range(_SUB):
+                y = -a1 * y1 - a2 * y2
+                init[n, k] = y
+                y1, y2 = y, y1
+        self._init = init
+        self.reset()
+
+    def reset(self) -> None:
+        self._x_hist = np.zeros((2, self.channels))  # x[-2], x[-1]
+        self._y_state = np.zeros((2, self.channels))  # y[-1], y[-2]
+
+    def process(self, x: Samples) -> Samples:
+        n = len(x)
+        if n == 0:
+            return x.copy()
+        b0, b1, b2 = self.b
+        xp = np.concatenate([self._x_hist, x])
+        w = b0 * xp[2:] + b1 * xp[1:-1] + b2 * xp[:-2]
+        self._x_hist = xp[-2:].copy()
+        nsub = -(-n // _SUB)
+        wp = np.zeros((nsub * _SUB, self.channels))
+        wp[:n] = w
+        zero_state = np.einsum("ij,bjc->bic", self._toeplitz, wp.reshape(nsub, _SUB, -1))
+        states = np.empty((nsub, 2, self.channels))
+        last_rows = self._init[[-1, -2]]
+        state = self._y_state
+        for k in range(nsub):
+            states[k] = state
+            state = zero_state[k, [-1, -2]] + last_rows @ state
+        y = (zero_state + np.einsum("ik,bkc->bic", self._init, states)).reshape(-1, self.channels)
+        y = np.asarray(y[:n])
+        self._y_state = np.stack([y[-1], y[-2] if n >= 2 else self._y_state[0]])
+        return y
+
+
+def lowpass_sections(
+    cutoff_hz: float, rate_hz: int, order: int = LOWPASS_ORDER
+) -> list[tuple[tuple[float, float, float], tuple[float, float]]]:
+    """Butterworth low-pass as biquad coefficients (RBJ cookbook, one Q per pole pair)."""
+    cutoff_hz = min(cutoff_hz, 0.45 * rate_hz)
+    w0 = 2.0 * math.pi * cutoff_hz / rate_hz
+    sections = []
+    for k in range(order // 2):
+        q = 1.0 / (2.0 * math.cos(math.pi * (2 * k + 1) / (2 * order)))
+        alpha = math.sin(w0) / (2.0 * q)
+        cos_w0 = math.cos(w0)
+        a0 = 1.0 + alpha
+        b0 = (1.0 - cos_w0) / 2.0 / a0
+        sections.append(((b0, 2.0 * b0, b0), (-2.0 * cos_w0 / a0, (1.0 - alpha) / a0)))
+    return sections
+
+
+class MigraineFilter:
+    """Low-pass at :data:`safety.MIGRAINE_LOWPASS_HZ`, switched on and off by a smooth crossfade.
+
+    While off and settled it costs nothing; switching on starts the filter from rest under
+    a dry/filtered crossfade, so its start-up never reaches the ear as a click.
+    """
+
+    def __init__(
+        self, rate_hz: int, channels: int, cutoff_hz: float = safety.MIGRAINE_LOWPASS_HZ
+    ) -> None:
+        self.rate_hz = rate_hz
+        self._sections = [Biquad(b, a, channels) for b, a in lowpass_sections(cutoff_hz, rate_hz)]
+        self._mix = 0.0  # 0 = dry, 1 = filtered; moves linearly, shaped by a raised cosine
+        self._target = 0.0
+        self._step = 1.0 / max(1, round(SWITCH_S * rate_hz))
+
+    @property
+    def enabled(self) -> bool:
+        return self._target == 1.0
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        self._target = 1.0 if value else 0.0
+
+    def process(self, x: Samples) -> Samples:
+        if self._mix == 0.0 and self._target == 0.0:
+            return x
+        wet = x
+        for section in self._sections:
+            wet = section.process(wet)
+        if self._mix == self._target:
+            out = wet
+        else:
+            sign = 1.0 if self._target > self._mix else -1.0
+            pos = np.clip(self._mix + sign * self._step * np.arange(1, len(x) + 1), 0.0, 1.0)
+            self._mix = float(pos[-1])
+            shaped = (0.5 - 0.5 * np.cos(np.pi * pos))[:, None]
+            out = x + shaped * (wet - x)
+        if self._mix == 0.0 and self._target == 0.0:
+            for section in self._sections:
+                section.reset()
+        return np.asarray(out)

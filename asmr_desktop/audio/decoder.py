@@ -51,7 +51,10 @@ class FileSource:
         try:
             self._file = sf.SoundFile(str(self.path))
         except (sf.LibsndfileError, RuntimeError, OSError) as exc:
-            raise DecodeError(f"{self.path}: not a playable audio file ({_reason(exc)})") from exc
+            log.debug("libsndfile cannot open %s: %s", self.path, exc)
+            raise DecodeError(
+                f"{self.path}: not a playable audio file (unknown format, or damaged)"
+            ) from exc
         if self._file.samplerate <= 0 or self._file.channels <= 0:
             self._file.close()
             raise DecodeError(f"{self.path}: the file holds no audio")

@@ -23,7 +23,7 @@ from asmr_desktop.paths import AppPaths
 log = logging.getLogger(__name__)
 
 #: Modules that add sub-commands. Imported only when the parser is built.
-COMMAND_MODULES: tuple[str, ...] = ("asmr_desktop.audio.cli",)
+COMMAND_MODULES: tuple[str, ...] = ("asmr_desktop.audio.cli", "asmr_desktop.analysis.cli")
 
 
 class _SubParsers(Protocol):

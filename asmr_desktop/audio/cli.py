@@ -12,6 +12,7 @@ from typing import Protocol
 
 from asmr_desktop import safety
 from asmr_desktop.audio.engine import Engine, EngineCallbacks, EngineSettings, LoudnessLookup
+from asmr_desktop.audio.loudness import measure_file
 from asmr_desktop.audio.output import WavOutput
 from asmr_desktop.audio.player import CHUNK_S, pump
 from asmr_desktop.audio.playlist import PlaylistItem, read_m3u
@@ -76,9 +77,28 @@ def run(args: argparse.Namespace, resolvers: Sequence[Resolver] | None = None) -
     settings = EngineSettings(
         volume=args.volume, ceiling_db=args.ceiling_db, migraine=args.migraine
     )
-    report = render_to_wav(items, args.output, args.seconds, settings, rate_hz=args.rate)
+    report = render_to_wav(
+        items,
+        args.output,
+        args.seconds,
+        settings,
+        rate_hz=args.rate,
+        loudness_lookup=measure_all(items),
+    )
     log.info("rendered %.1f s to %s", report.seconds, args.output)
     return 0
+
+
+def measure_all(items: Sequence[PlaylistItem]) -> LoudnessLookup:
+    """Measure every file up front (as the app does in the background) for normalisation."""
+    known: dict[Path, float | None] = {}
+    for item in items:
+        if item.path is not None and item.loudness_lufs is None and item.path not in known:
+            try:
+                known[item.path] = measure_file(item.path)
+            except AudioError:
+                known[item.path] = None  # the engine reports it when it comes to play it
+    return known.get
 
 
 def default_resolvers() -> list[Resolver]:

@@ -23,7 +23,11 @@ from asmr_desktop.paths import AppPaths
 log = logging.getLogger(__name__)
 
 #: Modules that add sub-commands. Imported only when the parser is built.
-COMMAND_MODULES: tuple[str, ...] = ("asmr_desktop.audio.cli", "asmr_desktop.analysis.cli")
+COMMAND_MODULES: tuple[str, ...] = (
+    "asmr_desktop.audio.cli",
+    "asmr_desktop.analysis.cli",
+    "asmr_desktop.diary.cli",
+)
 
 
 class _SubParsers(Protocol):

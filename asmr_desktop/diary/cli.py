@@ -1,0 +1,39 @@
+"""``asmr-desktop export --csv FILE | --json FILE``: the diary, out of the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from asmr_desktop.cli import app_paths
+from asmr_desktop.context import AppContext
+from asmr_desktop.diary.backup import export_csv, export_json
+from asmr_desktop.diary.service import Diary
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "export", help="export the diary to CSV (one row per session) or a JSON backup"
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--csv", type=Path, metavar="FILE", help="one row per session")
+    target.add_argument("--json", type=Path, metavar="FILE", help="a backup the app can import")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    context = AppContext.open(app_paths(args))
+    try:
+        diary = Diary(context.store, context.clock)
+        if args.csv is not None:
+            count = export_csv(diary, args.csv)
+            where = args.csv
+        else:
+            count = export_json(diary, args.json, context.clock())
+            where = args.json
+    finally:
+        context.close()
+    print(f"exported {count} sessions to {where}", file=sys.stderr)  # noqa: T201
+    return 0

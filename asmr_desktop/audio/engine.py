@@ -195,7 +195,7 @@ class Engine:
         self._voices: list[_Voice] = []
         self._current: int | None = None  # index of the item playing (or paused, or next)
         self._state = PlayState.STOPPED
-        self._filter = MigraineFilter(rate_hz, channels)
+        self._filter = MigraineFilter(rate_hz, channels, enabled=self._settings.migraine)
         self._limiter = TruePeakLimiter(rate_hz, channels)
         self._sleep: _Sleep | None = None
         self._events = _Events()

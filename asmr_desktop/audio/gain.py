@@ -74,6 +74,8 @@ class GainRamp:
     def render(self, frames: int) -> Gains:
         """The next ``frames`` linear gains."""
         cur, tgt = self.current_db, self.target_db
+        if frames <= 0:
+            return np.zeros(0)
         if cur == tgt:
             return np.full(frames, db_to_gain(cur))
         if cur == SILENT_DB:

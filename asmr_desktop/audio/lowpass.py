@@ -108,12 +108,17 @@ class MigraineFilter:
     """
 
     def __init__(
-        self, rate_hz: int, channels: int, cutoff_hz: float = safety.MIGRAINE_LOWPASS_HZ
+        self,
+        rate_hz: int,
+        channels: int,
+        cutoff_hz: float = safety.MIGRAINE_LOWPASS_HZ,
+        *,
+        enabled: bool = False,
     ) -> None:
         self.rate_hz = rate_hz
         self._sections = [Biquad(b, a, channels) for b, a in lowpass_sections(cutoff_hz, rate_hz)]
-        self._mix = 0.0  # 0 = dry, 1 = filtered; moves linearly, shaped by a raised cosine
-        self._target = 0.0
+        # 0 = dry, 1 = filtered; moves linearly, shaped by a raised cosine.
+        self._mix = self._target = 1.0 if enabled else 0.0
         self._step = 1.0 / max(1, round(SWITCH_S * rate_hz))
 
     @property

@@ -66,6 +66,10 @@ class Diary:
         self._store = store
         self._clock = clock
 
+    def now(self) -> datetime:
+        """The diary's clock (injected; tests move it by hand)."""
+        return self._clock()
+
     # -- reading ---------------------------------------------------------------------------
     def get(self, session_id: int) -> Session:
         doc = self._store.get(TABLE, session_id)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -17,33 +20,81 @@ from PySide6.QtWidgets import (
 
 from asmr_desktop import APP_NAME
 from asmr_desktop.context import AppContext
+from asmr_desktop.diary.model import EndReason, Mode
+from asmr_desktop.diary.service import Diary
 from asmr_desktop.errors import AsmrError
 from asmr_desktop.ui.about import AboutDialog
+from asmr_desktop.ui.history import HistoryView
+from asmr_desktop.ui.sessions import SessionFlow
 
 log = logging.getLogger(__name__)
 
 
-class WelcomePage(QWidget):
-    """What a person sees first: one calm sentence on what the app is for."""
+class RestPage(QWidget):
+    """Rest without sound or visuals, then rate: the comparison that shows if sound helps."""
+
+    start_requested = Signal()
+    end_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setContentsMargins(48, 40, 48, 40)
+        layout.setSpacing(16)
         layout.addStretch(1)
         heading = QLabel("Rest your eyes and ears")
         heading.setObjectName("heading")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(heading)
         text = QLabel(
-            "Gentle sound at a capped level, slow dim visuals, and a quick note of how your "
-            "head feels afterwards."
+            "Lie back without sound or visuals, then note how your head feels. Resting like "
+            "this now and then shows whether the gentle sounds help you more than rest alone."
         )
         text.setObjectName("dim")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(text)
+        self.button = QPushButton("Start resting")
+        self.button.setMinimumHeight(56)
+        self.button.setMinimumWidth(260)
+        self.button.clicked.connect(self._clicked)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.elapsed = QLabel("")
+        self.elapsed.setObjectName("dim")
+        self.elapsed.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.elapsed)
         layout.addStretch(2)
+        self._started: float | None = None
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_elapsed)
+
+    @property
+    def resting(self) -> bool:
+        return self._started is not None
+
+    def _clicked(self) -> None:
+        (self.end_requested if self.resting else self.start_requested).emit()
+
+    def set_resting(self, resting: bool) -> None:
+        self._started = time.monotonic() if resting else None
+        self.button.setText("End rest" if resting else "Start resting")
+        if resting:
+            self._tick.start()
+        else:
+            self._tick.stop()
+        self._show_elapsed()
+
+    def _show_elapsed(self) -> None:
+        if self._started is None:
+            self.elapsed.setText("")
+            return
+        minutes = int((time.monotonic() - self._started) // 60)
+        self.elapsed.setText(f"Resting for {minutes} min")
 
 
 class MainWindow(QMainWindow):
@@ -61,7 +112,15 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
-        self.add_page(WelcomePage(), "Welcome")
+        self.diary = Diary(context.store, context.clock)
+        self.sessions = SessionFlow(self.diary, context.settings, self)
+        self.rest_page = RestPage()
+        self.rest_page.start_requested.connect(self.start_rest)
+        self.rest_page.end_requested.connect(self.end_rest)
+        self.add_page(self.rest_page, "Rest")
+        self.history = HistoryView(self.diary, context.store)
+        self.sessions.diary_changed.connect(self.history.refresh)
+        self.add_page(self.history, "History")
         self._build_menus()
         self.statusBar().showMessage(f"Data kept locally in {context.paths.data_dir}")
         self._restore_geometry()
@@ -83,12 +142,41 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.file_menu = file_menu
+        session_menu = bar.addMenu("&Session")
+        self.rest_action = QAction("&Rest without sound", self)
+        self.rest_action.setCheckable(True)
+        self.rest_action.toggled.connect(self._rest_toggled)
+        session_menu.addAction(self.rest_action)
+        history_action = QAction("&History", self)
+        history_action.setShortcut(QKeySequence("Ctrl+H"))
+        history_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.history))
+        session_menu.addAction(history_action)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.menuAction().setVisible(False)  # shown once a feature adds to it
         help_menu = bar.addMenu("&Help")
         about = QAction("&About ASMR Desktop", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    # -- sessions --------------------------------------------------------------------------
+    def start_rest(self) -> None:
+        if self.sessions.begin(Mode.REST) is not None:
+            self.rest_page.set_resting(True)
+            self._sync_rest_action()
+
+    def end_rest(self) -> None:
+        self.rest_page.set_resting(False)
+        self._sync_rest_action()
+        self.sessions.finish(EndReason.STOPPED)
+
+    def _rest_toggled(self, checked: bool) -> None:
+        if checked != self.rest_page.resting:
+            (self.start_rest if checked else self.end_rest)()
+
+    def _sync_rest_action(self) -> None:
+        self.rest_action.blockSignals(True)
+        self.rest_action.setChecked(self.rest_page.resting)
+        self.rest_action.blockSignals(False)
 
     # -- actions ---------------------------------------------------------------------------
     def show_about(self) -> AboutDialog:
@@ -131,7 +219,10 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
+            # After the first frame, not before: start-up stays quick.
+            QTimer.singleShot(0, self.sessions.ask_unrated)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.sessions.close_for_shutdown()
         self._save_geometry()
         super().closeEvent(event)

@@ -17,6 +17,7 @@ BASE_POINT_SIZE = 12
 
 STYLESHEET = f"""
 QWidget {{ color: {TEXT}; background-color: {BACKGROUND}; }}
+QDialog, QMessageBox {{ border: 1px solid {ACCENT_DIM}; }}
 QMainWindow::separator {{ background: {SURFACE}; }}
 QMenuBar, QMenu, QStatusBar {{ background-color: {SURFACE}; color: {TEXT}; }}
 QMenu::item:selected, QMenuBar::item:selected {{ background-color: {ACCENT_DIM}; }}
@@ -31,6 +32,16 @@ QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:pressed, QPushButton:checked {{ background-color: {ACCENT_DIM}; }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton:disabled {{ color: {TEXT_DIM}; border-color: {SURFACE_RAISED}; }}
+QCheckBox, QRadioButton {{ spacing: 8px; padding-right: 6px; }}
+QCheckBox::indicator, QRadioButton::indicator {{
+    width: 18px; height: 18px; border: 1px solid {TEXT_DIM}; background: {SURFACE};
+    border-radius: 4px;
+}}
+QRadioButton::indicator {{ border-radius: 10px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{
+    background: {ACCENT}; border: 3px solid {SURFACE_RAISED};
+}}
+QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border-color: {ACCENT}; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QToolTip {{ background-color: {SURFACE_RAISED}; color: {TEXT}; border: 1px solid {ACCENT_DIM}; }}
 QSlider::groove:horizontal {{ height: 6px; background: {SURFACE_RAISED}; border-radius: 3px; }}

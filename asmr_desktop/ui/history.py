@@ -1,0 +1,372 @@
+"""The history table: every session with its ratings; edit, delete and undo; export."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from asmr_desktop.diary.backup import export_csv, export_json, import_json
+from asmr_desktop.diary.model import Mode, Session, pain_category
+from asmr_desktop.diary.service import Diary
+from asmr_desktop.errors import AsmrError
+from asmr_desktop.store import Store
+from asmr_desktop.ui.rating import RatingDialog
+from asmr_desktop.ui.theme import TEXT_DIM, WARNING
+
+log = logging.getLogger(__name__)
+
+MODE_WORDS = {Mode.AUDIO: "sound", Mode.VISUAL: "visual only", Mode.REST: "rest, no sound"}
+COLUMNS = ("Started", "Mode", "Length", "Before", "After", "Relief", "What", "Note")
+RANGES = (("Last 2 weeks", 14), ("Last 4 weeks", 28), ("Last 3 months", 91), ("All", 0))
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def _cell(session: Session, column: int) -> str:
+    if column == 0:
+        return session.started.astimezone().strftime("%a %d %b %Y  %H:%M")
+    if column == 1:
+        return MODE_WORDS[session.mode]
+    if column == 2:
+        duration = session.duration_s
+        return "running" if duration is None else f"{round(duration / 60)} min"
+    if column == 3:
+        return "" if session.pain_before is None else str(session.pain_before)
+    if column == 4:
+        if session.pain_after is None:
+            return str(session.state) if session.state.value != "rated" else ""
+        return f"{session.pain_after} ({pain_category(session.pain_after)})"
+    if column == 5:
+        relief = session.relief
+        return "" if relief is None else f"{relief:+d}"
+    if column == 6:
+        return session.playlist or ", ".join(session.items)
+    return session.note.replace("\n", " ")
+
+
+def _to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class SessionTableModel(QAbstractTableModel):
+    """A read-only view of sessions, newest first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sessions: list[Session] = []
+
+    def set_sessions(self, sessions: list[Session]) -> None:
+        self.beginResetModel()
+        self.sessions = sorted(sessions, key=lambda s: s.started, reverse=True)
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.sessions)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        session = self.sessions[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(session, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 7 and session.note:
+            return session.note
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 3, 4, 5):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def headerData(  # noqa: N802 - Qt's name
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
+class HistoryView(QWidget):
+    """Sessions in a date range, with edit, delete, undo, export and import."""
+
+    undo_changed = Signal(bool)
+
+    def __init__(self, diary: Diary, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._diary = diary
+        self._store = store
+        self._undo: list[tuple[str, Session]] = []
+        self.edit_dialog: RatingDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+
+        filters = QHBoxLayout()
+        self.range_box = QComboBox()
+        for label, _days in RANGES:
+            self.range_box.addItem(label)
+        self.range_box.setCurrentIndex(1)
+        self.range_box.currentIndexChanged.connect(self._range_chosen)
+        self.from_date = QDateEdit()
+        self.to_date = QDateEdit()
+        for edit in (self.from_date, self.to_date):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd MMM yyyy")
+            edit.dateChanged.connect(self.refresh)
+        filters.addWidget(self.range_box)
+        filters.addWidget(QLabel("from"))
+        filters.addWidget(self.from_date)
+        filters.addWidget(QLabel("to"))
+        filters.addWidget(self.to_date)
+        filters.addStretch(1)
+        self.summary = QLabel()
+        self.summary.setObjectName("dim")
+        filters.addWidget(self.summary)
+        layout.addLayout(filters)
+
+        self.model = SessionTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self.edit_selected)
+        self.empty = QLabel(
+            "No sessions in this period yet. After each session you will be asked how your "
+            "head feels; the answers show up here."
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("dim")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+
+        buttons = QHBoxLayout()
+        self.edit_button = QPushButton("Edit rating…")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton("Delete rating")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.clicked.connect(self.undo)
+        self.undo_button.setEnabled(False)
+        self.export_csv_button = QPushButton("Export CSV…")
+        self.export_csv_button.clicked.connect(self._export_csv)
+        self.backup_button = QPushButton("Back up…")
+        self.backup_button.clicked.connect(self._export_json)
+        self.import_button = QPushButton("Import backup…")
+        self.import_button.clicked.connect(self._import_json)
+        for button in (self.edit_button, self.delete_button, self.undo_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        for button in (self.export_csv_button, self.backup_button, self.import_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        layout.addWidget(self.notice)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._range_chosen(self.range_box.currentIndex())
+
+    # -- filtering -------------------------------------------------------------------------
+    def _range_chosen(self, index: int) -> None:
+        days = RANGES[index][1]
+        today = self._diary.now().astimezone().date()
+        if days == 0:
+            sessions = self._diary.sessions()
+            first = sessions[0].started.astimezone().date() if sessions else today
+        else:
+            first = today - timedelta(days=days - 1)
+        for edit in (self.from_date, self.to_date):
+            edit.blockSignals(True)
+        self.from_date.setDate(QDate(first.year, first.month, first.day))
+        self.to_date.setDate(QDate(today.year, today.month, today.day))
+        for edit in (self.from_date, self.to_date):
+            edit.blockSignals(False)
+        self.refresh()
+
+    def date_range(self) -> tuple[date, date]:
+        return _to_date(self.from_date.date()), _to_date(self.to_date.date())
+
+    def refresh(self) -> None:
+        start, end = self.date_range()
+        try:
+            sessions = self._diary.sessions(start, end)
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        self.model.set_sessions(sessions)
+        has_rows = bool(sessions)
+        self.table.setVisible(has_rows)
+        self.empty.setVisible(not has_rows)
+        rated = [s for s in sessions if s.pain_after is not None]
+        self.summary.setText(f"{len(sessions)} sessions, {len(rated)} rated")
+        self._update_buttons()
+
+    # -- editing ---------------------------------------------------------------------------
+    def selected(self) -> Session | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.sessions[rows[0].row()] if rows else None
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _update_buttons(self) -> None:
+        session = self.selected()
+        self.edit_button.setEnabled(session is not None)
+        self.delete_button.setEnabled(session is not None and session.pain_after is not None)
+        self.undo_button.setEnabled(bool(self._undo))
+        label = f"Undo {self._undo[-1][0]}" if self._undo else "Undo"
+        self.undo_button.setText(label)
+
+    def edit_selected(self) -> RatingDialog | None:
+        session = self.selected()
+        if session is None or session.id is None:
+            return None
+        dialog = RatingDialog(self, initial=session.pain_after or 0, when="this session")
+        for name in session.triggers:
+            dialog.trigger_boxes[name].setChecked(True)
+        for name in session.care:
+            dialog.care_boxes[name].setChecked(True)
+        if session.symptom:
+            dialog.symptom_buttons[session.symptom].setChecked(True)
+        dialog.note.setPlainText(session.note)
+        dialog.unusual.setChecked(session.unusual)
+        session_id = session.id
+
+        def done(result: int) -> None:
+            self.edit_dialog = None
+            dialog.deleteLater()
+            if result != QDialog.DialogCode.Accepted:
+                return
+            try:
+                before = self._diary.edit_rating(
+                    session_id,
+                    pain_after=dialog.pain(),
+                    triggers=dialog.triggers(),
+                    care=dialog.care(),
+                    symptom=dialog.symptom(),
+                    note=dialog.note_text(),
+                    unusual=dialog.is_unusual(),
+                )
+            except AsmrError as exc:
+                self.notify(str(exc), problem=True)
+                return
+            self._push_undo("edit", before)
+
+        dialog.finished.connect(done)
+        self.edit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def delete_selected(self) -> None:
+        session = self.selected()
+        if session is None or session.id is None or session.pain_after is None:
+            return
+        try:
+            before = self._diary.delete_rating(session.id)
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        self._push_undo("delete", before)
+
+    def _push_undo(self, label: str, snapshot: Session) -> None:
+        self._undo.append((label, snapshot))
+        self.refresh()
+        self.undo_changed.emit(True)
+
+    def undo(self) -> None:
+        if not self._undo:
+            return
+        _label, snapshot = self._undo.pop()
+        try:
+            self._diary.restore(snapshot)
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+        self.refresh()
+        self.undo_changed.emit(bool(self._undo))
+
+    # -- export and import -----------------------------------------------------------------
+    def _ask_path(self, title: str, suggested: str, pattern: str, save: bool) -> Path | None:
+        if save:
+            name, _ = QFileDialog.getSaveFileName(self, title, suggested, pattern)
+        else:
+            name, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
+        return Path(name) if name else None
+
+    def _export_csv(self) -> None:
+        path = self._ask_path("Export CSV", "asmr-diary.csv", "CSV files (*.csv)", True)
+        if path is not None:
+            self._report(lambda: f"Exported {export_csv(self._diary, path)} sessions to {path}.")
+
+    def _export_json(self) -> None:
+        path = self._ask_path("Back up", "asmr-backup.json", "Backups (*.json)", True)
+        if path is not None:
+            self._report(
+                lambda: (
+                    f"Saved {export_json(self._diary, path, self._diary.now())} sessions to {path}."
+                )
+            )
+
+    def _import_json(self) -> None:
+        path = self._ask_path("Import backup", "", "Backups (*.json)", False)
+        if path is not None:
+            self.import_backup(path)
+
+    def import_backup(self, path: Path) -> str:
+        def run() -> str:
+            result = import_json(self._store, path, self._diary.now)
+            self.refresh()
+            return f"Imported {result.added} sessions; {result.already_there} were already here."
+
+        return self._report(run)
+
+    def _report(self, action: Callable[[], str]) -> str:
+        try:
+            message = action()
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return str(exc)
+        self.notify(message)
+        return message
+
+    def notify(self, text: str, *, problem: bool = False) -> None:
+        """A quiet line under the table: results and problems, without a modal box."""
+        colour = WARNING if problem else TEXT_DIM
+        self.notice.setStyleSheet(f"color: {colour};")
+        self.notice.setText(text)
+        if problem:
+            log.warning("%s", text)

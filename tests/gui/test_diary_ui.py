@@ -1,0 +1,176 @@
+"""The diary in the window: rate with the keyboard alone, skip, deferred prompts, undo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from asmr_desktop.context import AppContext
+from asmr_desktop.diary.model import EndReason, Mode, RatingState
+from asmr_desktop.diary.service import ADVICE_UNUSUAL, Diary
+from asmr_desktop.settings import SettingsStore
+from asmr_desktop.ui.main_window import MainWindow
+from asmr_desktop.ui.rating import PainBeforeDialog, RatingDialog
+from asmr_desktop.ui.sessions import SessionFlow
+from tests.helpers.clock import FakeClock
+
+
+def window_for(qtbot: QtBot, context: AppContext) -> MainWindow:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def no_before_question(context: AppContext) -> None:
+    context.settings.update(ask_before_session=False)
+
+
+def test_rate_with_digit_and_enter(qtbot: QtBot, context: AppContext) -> None:
+    no_before_question(context)
+    window = window_for(qtbot, context)
+    window.start_rest()
+    window.end_rest()
+    dialog = window.sessions.dialog
+    assert isinstance(dialog, RatingDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClick(dialog, Qt.Key.Key_3)
+    assert dialog.scale.number.text() == "3"
+    assert dialog.scale.category.text() == "mild"
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    sessions = window.diary.sessions()
+    assert [(s.mode, s.pain_after, s.state) for s in sessions] == [
+        (Mode.REST, 3, RatingState.RATED)
+    ]
+
+
+def test_escape_skips_and_keeps_the_session(qtbot: QtBot, context: AppContext) -> None:
+    no_before_question(context)
+    window = window_for(qtbot, context)
+    window.start_rest()
+    window.end_rest()
+    dialog = window.sessions.dialog
+    assert dialog is not None
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.sessions.dialog is None)
+    (session,) = window.diary.sessions()
+    assert session.state is RatingState.DISMISSED
+    assert session.pain_after is None
+
+
+def test_pain_before_is_asked_and_saved(qtbot: QtBot, context: AppContext) -> None:
+    window = window_for(qtbot, context)
+    window.start_rest()
+    dialog = window.sessions.dialog
+    assert isinstance(dialog, PainBeforeDialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_6)
+    qtbot.keyClick(dialog, Qt.Key.Key_Enter)
+    qtbot.waitUntil(lambda: window.sessions.dialog is None)
+    (session,) = window.diary.sessions()
+    assert session.pain_before == 6
+    assert session.state is RatingState.OPEN
+
+
+def test_unusual_headache_shows_calm_advice(qtbot: QtBot, context: AppContext) -> None:
+    no_before_question(context)
+    window = window_for(qtbot, context)
+    window.start_rest()
+    window.end_rest()
+    dialog = window.sessions.dialog
+    assert isinstance(dialog, RatingDialog)
+    dialog.unusual.setChecked(True)
+    with qtbot.waitSignal(window.sessions.advice_shown) as shown:
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert shown.args == [ADVICE_UNUSUAL]
+    box = window.sessions.dialog
+    assert isinstance(box, QMessageBox)
+    assert "medical care now" in box.text()
+    box.accept()
+
+
+def test_sleep_timer_session_is_asked_about_next_start(qtbot: QtBot, context: AppContext) -> None:
+    diary = Diary(context.store, context.clock)
+    session = diary.start(Mode.AUDIO, playlist="Before sleep")
+    assert session.id is not None
+    diary.end(session.id, EndReason.SLEEP_TIMER)
+    window = window_for(qtbot, context)
+    qtbot.waitUntil(lambda: isinstance(window.sessions.dialog, QMessageBox))
+    box = window.sessions.dialog
+    assert isinstance(box, QMessageBox)
+    assert "not been rated" in box.text()
+    rate_now = next(b for b in box.buttons() if b.text() == "Rate now")
+    rate_now.click()
+    qtbot.waitUntil(lambda: isinstance(window.sessions.dialog, RatingDialog))
+    rating = window.sessions.dialog
+    assert rating is not None
+    qtbot.keyClick(rating, Qt.Key.Key_2)
+    qtbot.keyClick(rating, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.sessions.dialog is None)
+    assert window.diary.get(session.id).pain_after == 2
+
+
+def test_edit_and_undo_in_history(qtbot: QtBot, context: AppContext) -> None:
+    diary = Diary(context.store, context.clock)
+    session = diary.start(Mode.AUDIO, pain_before=7)
+    assert session.id is not None
+    diary.rate(session.id, 5, note="before edit")
+    window = window_for(qtbot, context)
+    qtbot.waitUntil(
+        lambda: window.sessions.dialog is None or not window.sessions.dialog.isVisible()
+    )
+    history = window.history
+    history.refresh()
+    history.select_row(0)
+    dialog = history.edit_selected()
+    assert dialog is not None
+    assert dialog.pain() == 5
+    qtbot.keyClick(dialog, Qt.Key.Key_1)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: history.edit_dialog is None)
+    assert diary.get(session.id).pain_after == 1
+    assert history.model.data(history.model.index(0, 4)) == "1 (mild)"
+    history.undo()
+    assert diary.get(session.id).pain_after == 5
+    assert diary.get(session.id).note == "before edit"
+    history.select_row(0)
+    history.delete_selected()
+    assert diary.get(session.id).pain_after is None
+    assert history.undo_button.isEnabled()
+    window.pages.setCurrentWidget(history)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    history.table.setFocus()
+    qtbot.keyClick(history.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert diary.get(session.id).pain_after == 5
+
+
+def test_history_empty_state(qtbot: QtBot, context: AppContext) -> None:
+    window = window_for(qtbot, context)
+    window.pages.setCurrentWidget(window.history)
+    assert window.history.empty.isVisible()
+    assert not window.history.table.isVisible()
+
+
+def test_two_hour_check(qtbot: QtBot, context: AppContext) -> None:
+    clock = FakeClock()
+    diary = Diary(context.store, clock)
+    settings = SettingsStore(context.store)
+    window = window_for(qtbot, context)
+    flow = SessionFlow(diary, settings, window)
+    session = diary.start(Mode.VISUAL, pain_before=6)
+    assert session.id is not None
+    assert flow.check_two_hour() is None
+    clock.advance(hours=2, seconds=1)
+    box = flow.check_two_hour()
+    assert box is not None
+    assert "pain-free" in box.text()
+    next(b for b in box.buttons() if b.text() == "Yes, pain-free").click()
+    qtbot.waitUntil(lambda: flow.dialog is None)
+    assert diary.get(session.id).pain_free_2h is True
+    assert diary.next_two_hour_check() is None
+    clock.advance(days=1)
+    assert clock.now - session.started > timedelta(hours=4)

@@ -77,7 +77,12 @@ class StateSpace:
 class BlockFilter:
     """Runs a :class:`StateSpace` filter over (channels, frames) blocks, state kept per channel."""
 
-    def __init__(self, system: StateSpace, channels: int, chunk: int = 32) -> None:
+    def __init__(
+        self, system: StateSpace, channels: int, chunk: int = 32, *, fast: bool = False
+    ) -> None:
+        """``fast``: multiply the input in float32 (the state scan stays float64). About
+        twice as fast; the output then differs from exact filtering by about 1e-6 of its
+        size, which moves a loudness by well under 0.001 dB."""
         if chunk < 1:
             raise ValueError("chunk must be positive")
         m = system.order
@@ -98,11 +103,12 @@ class BlockFilter:
         # Contribution of input k of a chunk to the state after the chunk: A^(chunk-1-k) B.
         reach = np.stack([powers[chunk - 1 - k] @ b for k in range(chunk)], axis=1)  # (m, chunk)
         self._powers = powers
-        self._toeplitz_t = np.ascontiguousarray(toeplitz.T)
+        self._dtype: type[np.floating] = np.float32 if fast else np.float64
+        self._toeplitz_t: NDArray[np.floating] = np.ascontiguousarray(toeplitz.T, dtype=self._dtype)
         self._obs = obs
         self._obs_t = np.ascontiguousarray(obs.T)
         self._reach = reach
-        self._reach_t = np.ascontiguousarray(reach.T)
+        self._reach_t: NDArray[np.floating] = np.ascontiguousarray(reach.T, dtype=self._dtype)
         # (A^chunk)^(2^j), transposed, for the prefix scan; grown on demand.
         self._jump_t = [np.ascontiguousarray(powers[chunk].T)]
         self._state = np.zeros((channels, m))
@@ -112,7 +118,7 @@ class BlockFilter:
 
     def process(self, x: NDArray[np.floating]) -> Array:
         """Filter ``x`` of shape (channels, frames); returns float64 of the same shape."""
-        x = np.asarray(x, dtype=np.float64)
+        x = np.asarray(x, dtype=self._dtype)
         ch, n = x.shape
         if ch != self._channels:
             raise ValueError(f"expected {self._channels} channels, got {ch}")
@@ -137,7 +143,8 @@ class BlockFilter:
             y[:, full:] = (
                 tail @ self._toeplitz_t[:rest, :rest] + self._state @ self._obs_t[:, :rest]
             )
-            self._state = self._state @ self._powers[rest].T + tail @ self._reach_t[size - rest :]
+            reach = self._reach_t[size - rest :]
+            self._state = self._state @ self._powers[rest].T + tail @ reach
         return y
 
     def _prefix_scan(self, scan: Array) -> None:

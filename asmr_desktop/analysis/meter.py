@@ -95,7 +95,7 @@ class Meter:
         self._channels = channels
         self._frames = 0
         self._weights = channel_weights(channels)
-        self._kw = BlockFilter(k_weighting(rate_hz), channels)
+        self._kw = BlockFilter(k_weighting(rate_hz), channels, fast=True)
         self._sub = max(1, round(rate_hz * SUB_BLOCK_S))  # frames per 10 ms sub-block
         self._square_tail = np.zeros(0)  # weighted K-squares not yet in a full sub-block
         self._sub_tail = np.zeros(0)  # sub-block energies not yet in a full 100 ms hop
@@ -105,7 +105,7 @@ class Meter:
         self._bright: BlockFilter | None = None  # None: 6 kHz is above Nyquist, nothing is bright
         if 0.49 * rate_hz > safety.BRIGHT_CUTOFF_HZ:
             highpass = butterworth_highpass(BRIGHT_FILTER_ORDER, safety.BRIGHT_CUTOFF_HZ, rate_hz)
-            self._bright = BlockFilter(highpass, channels)
+            self._bright = BlockFilter(highpass, channels, fast=True)
         self._energy_all = 0.0
         self._energy_high = 0.0
 

@@ -108,16 +108,38 @@ def read_raw(path: Path) -> Raw | None:
     return data
 
 
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 class AtomicJSONStorage(Storage):
-    """A tinydb storage that reads strictly and writes atomically with mode 0600."""
+    """A tinydb storage that reads strictly and writes atomically with mode 0600.
+
+    tinydb reads the whole file before every operation; the parsed data is kept and reused
+    while the file's identity (inode, mtime, size) is unchanged, so years of diary data do
+    not cost a parse per click. Every write replaces the file (a new inode), so a change
+    made by another process is always seen.
+    """
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._cached: Raw | None = None
+        self._cached_identity: tuple[int, int, int] | None = None
 
     def read(self) -> Raw | None:
-        return read_raw(self._path)
+        identity = _identity(self._path)
+        if identity is not None and identity == self._cached_identity:
+            return self._cached
+        data = read_raw(self._path)
+        self._cached, self._cached_identity = data, identity
+        return data
 
     def write(self, data: Raw) -> None:
+        self.invalidate()
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             atomic_write_bytes(self._path, payload)
@@ -126,6 +148,12 @@ class AtomicJSONStorage(Storage):
                 f"Could not save to {self._path}: {exc.strerror or exc}. "
                 "Nothing already saved was lost; free some disk space or check the folder."
             ) from exc
+        self._cached, self._cached_identity = data, _identity(self._path)
+
+    def invalidate(self) -> None:
+        """Forget the parsed data (after a failed operation it may differ from the file)."""
+        self._cached = None
+        self._cached_identity = None
 
     def close(self) -> None:
         """Nothing stays open between writes."""
@@ -237,18 +265,32 @@ class Store:
         return self._db.table(name)
 
     def insert(self, table: str, record: Mapping[str, Any]) -> int:
-        doc_id: int = self._db.table(table).insert({**record, SCHEMA_KEY: SCHEMA_VERSION})
+        with self._guard():
+            doc_id: int = self._db.table(table).insert({**record, SCHEMA_KEY: SCHEMA_VERSION})
         return doc_id
 
     def update(self, table: str, doc_id: int, fields: Mapping[str, Any]) -> None:
-        self._db.table(table).update({**fields, SCHEMA_KEY: SCHEMA_VERSION}, doc_ids=[doc_id])
+        with self._guard():
+            self._db.table(table).update({**fields, SCHEMA_KEY: SCHEMA_VERSION}, doc_ids=[doc_id])
 
     def get(self, table: str, doc_id: int) -> Document | None:
         doc: Document | None = self._db.table(table).get(doc_id=doc_id)
         return doc
 
     def remove(self, table: str, doc_id: int) -> None:
-        self._db.table(table).remove(doc_ids=[doc_id])
+        with self._guard():
+            self._db.table(table).remove(doc_ids=[doc_id])
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """A failed change may leave the cached data half-changed: forget it."""
+        try:
+            yield
+        except BaseException:
+            storage = self._db.storage
+            if isinstance(storage, AtomicJSONStorage):
+                storage.invalidate()
+            raise
 
     def all(self, table: str) -> list[Document]:
         docs: list[Document] = self._db.table(table).all()

@@ -140,9 +140,8 @@ class Session:
     @classmethod
     def from_record(cls, record: dict[str, Any], doc_id: int | None = None) -> Session:
         """A session from a stored or imported record; DiaryError names what is wrong."""
-        known = {f for f in cls.__dataclass_fields__ if f != "id"}
-        data = {k: v for k, v in record.items() if not k.startswith("_")}
-        unknown = sorted(set(data) - known)
+        data = {k: v for k, v in record.items() if k[0] != "_"}
+        unknown = sorted(data.keys() - _RECORD_FIELDS)
         if unknown:
             raise DiaryError(f"Unknown field(s) in a session: {', '.join(unknown)}.")
         try:
@@ -179,6 +178,9 @@ class Session:
         if session.pain_free_2h is not None and not isinstance(session.pain_free_2h, bool):
             raise DiaryError("pain_free_2h must be true, false or empty.")
         return session
+
+
+_RECORD_FIELDS = frozenset(f for f in Session.__dataclass_fields__ if f != "id")
 
 
 def _parse_time(value: object, what: str) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from asmr_desktop.diary.model import (
     CARE,
@@ -51,6 +51,11 @@ ADVICE_FREQUENT_SEVERE = (
 )
 
 
+def _local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the computer's time zone, as an aware datetime."""
+    return datetime.combine(day, time()).astimezone()
+
+
 @dataclass(frozen=True)
 class RatingOutcome:
     """The saved session and, when a red flag applies, the advice to show."""
@@ -79,12 +84,16 @@ class Diary:
 
     def sessions(self, start: date | None = None, end: date | None = None) -> list[Session]:
         """All sessions, oldest first; ``start``/``end`` filter by local start date, inclusive."""
+        low = _local_midnight(start) if start is not None else None
+        high = _local_midnight(end + timedelta(days=1)) if end is not None else None
         result = []
         for doc in self._store.all(TABLE):
-            session = Session.from_record(dict(doc), doc.doc_id)
-            day = session.started.astimezone().date()
-            if (start is None or day >= start) and (end is None or day <= end):
-                result.append(session)
+            if low is not None or high is not None:
+                # Filter before the full (validating) parse: years of data stay quick.
+                started = datetime.fromisoformat(doc["started"])
+                if (low is not None and started < low) or (high is not None and started >= high):
+                    continue
+            result.append(Session.from_record(dict(doc), doc.doc_id))
         result.sort(key=lambda s: s.started)
         return result
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,7 @@ COLUMNS = ("Started", "Mode", "Length", "Before", "After", "Relief", "What", "No
 RANGES = (("Last 2 weeks", 14), ("Last 4 weeks", 28), ("Last 3 months", 91), ("All", 0))
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+RESIZE_SAMPLE_ROWS = 60
 
 
 def _cell(session: Session, column: int) -> str:
@@ -123,6 +124,8 @@ class HistoryView(QWidget):
         self._store = store
         self._undo: list[tuple[str, Session]] = []
         self.edit_dialog: RatingDialog | None = None
+        self._stale = True
+        self._show_all = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(12)
@@ -138,7 +141,7 @@ class HistoryView(QWidget):
         for edit in (self.from_date, self.to_date):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd MMM yyyy")
-            edit.dateChanged.connect(self.refresh)
+            edit.dateChanged.connect(self._dates_edited)
         filters.addWidget(self.range_box)
         filters.addWidget(QLabel("from"))
         filters.addWidget(self.from_date)
@@ -161,6 +164,8 @@ class HistoryView(QWidget):
         self.table.setShowGrid(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Size columns from the first rows only: measuring years of rows takes seconds.
+        header.setResizeContentsPrecision(RESIZE_SAMPLE_ROWS)
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self.edit_selected)
         self.empty = QLabel(
@@ -205,26 +210,39 @@ class HistoryView(QWidget):
     def _range_chosen(self, index: int) -> None:
         days = RANGES[index][1]
         today = self._diary.now().astimezone().date()
-        if days == 0:
-            sessions = self._diary.sessions()
-            first = sessions[0].started.astimezone().date() if sessions else today
-        else:
-            first = today - timedelta(days=days - 1)
+        first = today - timedelta(days=days - 1) if days else None
+        self._set_dates(first or today, today)
+        self._show_all = first is None
+        self.refresh()
+
+    def _set_dates(self, first: date, last: date) -> None:
         for edit in (self.from_date, self.to_date):
             edit.blockSignals(True)
         self.from_date.setDate(QDate(first.year, first.month, first.day))
-        self.to_date.setDate(QDate(today.year, today.month, today.day))
+        self.to_date.setDate(QDate(last.year, last.month, last.day))
         for edit in (self.from_date, self.to_date):
             edit.blockSignals(False)
+
+    def _dates_edited(self) -> None:
+        self._show_all = False
         self.refresh()
 
     def date_range(self) -> tuple[date, date]:
         return _to_date(self.from_date.date()), _to_date(self.to_date.date())
 
     def refresh(self) -> None:
-        start, end = self.date_range()
+        """Reload now if visible; otherwise when next shown (start-up pays nothing)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         try:
-            sessions = self._diary.sessions(start, end)
+            if self._show_all:
+                sessions = self._diary.sessions()
+                if sessions:
+                    self._set_dates(sessions[0].started.astimezone().date(), self.date_range()[1])
+            else:
+                sessions = self._diary.sessions(*self.date_range())
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
             return
@@ -235,6 +253,11 @@ class HistoryView(QWidget):
         rated = [s for s in sessions if s.pain_after is not None]
         self.summary.setText(f"{len(sessions)} sessions, {len(rated)} rated")
         self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     # -- editing ---------------------------------------------------------------------------
     def selected(self) -> Session | None:

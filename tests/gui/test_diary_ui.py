@@ -123,7 +123,8 @@ def test_edit_and_undo_in_history(qtbot: QtBot, context: AppContext) -> None:
         lambda: window.sessions.dialog is None or not window.sessions.dialog.isVisible()
     )
     history = window.history
-    history.refresh()
+    window.pages.setCurrentWidget(history)  # shown: it loads
+    assert history.model.rowCount() == 1
     history.select_row(0)
     dialog = history.edit_selected()
     assert dialog is not None

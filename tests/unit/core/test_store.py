@@ -158,3 +158,31 @@ def test_permissions_stay_owner_only_after_writes(path: Path) -> None:
     os.chmod(path, 0o644)  # noqa: PTH101 - simulate a file loosened by hand
     store.insert("x", {"a": 1})
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_cached_reads_see_changes_from_another_process(path: Path) -> None:
+    first = Store(path)
+    second = Store(path)
+    first.insert("sessions", {"pain": 1})
+    assert [d["pain"] for d in second.all("sessions")] == [1]
+    second.insert("sessions", {"pain": 2})
+    assert [d["pain"] for d in first.all("sessions")] == [1, 2]
+
+
+def test_failed_write_leaves_cache_and_file_in_step(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(path)
+    store.insert("sessions", {"pain": 1})
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module, "atomic_write_bytes", disk_full)
+    with pytest.raises(StoreError):
+        store.insert("sessions", {"pain": 7})
+    with pytest.raises(StoreError):
+        store.update("sessions", 1, {"pain": 9})
+    monkeypatch.undo()
+    assert [d["pain"] for d in store.all("sessions")] == [1], "memory must match the disk"
+    assert [d["pain"] for d in Store(path).all("sessions")] == [1]

@@ -16,13 +16,13 @@ LOWPASS_ORDER = 6
 #: Switching the filter on or off crossfades dry and filtered sound over this long.
 SWITCH_S = 0.5
 #: Sub-block length of the vectorised recursion (see :class:`Biquad`).
-_SUB = 64
+_SUB = 32
 
 
 class Biquad:
     """One second-order IIR section, direct form I, keeping its state between blocks.
 
-    The feedback recursion is computed in sub-blocks of 64 samples as a matrix product
+    The feedback recursion is computed in sub-blocks of 32 samples as a matrix product
     (the zero-state response of each sub-block at once, then only the two-sample state is
     carried from one sub-block to the next), so it runs at numpy speed and is exact.
     """
@@ -70,14 +70,24 @@ class Biquad:
         nsub = -(-n // _SUB)
         wp = np.zeros((nsub * _SUB, self.channels))
         wp[:n] = w
-        zero_state = np.einsum("ij,bjc->bic", self._toeplitz, wp.reshape(nsub, _SUB, -1))
-        states = np.empty((nsub, 2, self.channels))
-        last_rows = self._init[[-1, -2]]
-        state = self._y_state
-        for k in range(nsub):
-            states[k] = state
-            state = zero_state[k, [-1, -2]] + last_rows @ state
-        y = (zero_state + np.einsum("ik,bkc->bic", self._init, states)).reshape(-1, self.channels)
+        ch = self.channels
+        # One matrix product for all sub-blocks: (SUB, SUB) @ (SUB, nsub * channels).
+        grid = wp.reshape(nsub, _SUB, ch).transpose(1, 0, 2).reshape(_SUB, nsub * ch)
+        zero_state = (self._toeplitz @ grid).reshape(_SUB, nsub, ch).transpose(1, 0, 2)
+        # Carry (y[-1], y[-2]) across sub-blocks: a short scalar loop, plain floats are fastest.
+        (m00, m01), (m10, m11) = self._init[[-1, -2]].tolist()
+        last = zero_state[:, -1, :].T.tolist()
+        before = zero_state[:, -2, :].T.tolist()
+        states = np.empty((2, nsub, ch))
+        for c in range(ch):
+            y1, y2 = float(self._y_state[0, c]), float(self._y_state[1, c])
+            col1, col2 = [0.0] * nsub, [0.0] * nsub
+            for k, (z1, z2) in enumerate(zip(last[c], before[c], strict=True)):
+                col1[k], col2[k] = y1, y2
+                y1, y2 = z1 + m00 * y1 + m01 * y2, z2 + m10 * y1 + m11 * y2
+            states[0, :, c], states[1, :, c] = col1, col2
+        free = (self._init @ states.reshape(2, nsub * ch)).reshape(_SUB, nsub, ch)
+        y = (zero_state + free.transpose(1, 0, 2)).reshape(-1, ch)
         y = np.asarray(y[:n])
         self._y_state = np.stack([y[-1], y[-2] if n >= 2 else self._y_state[0]])
         return y

@@ -104,7 +104,9 @@ def _entry(line: str, base: Path) -> PlaylistItem:
     if os.sep == "/" and "\\" in line:
         line = line.replace("\\", "/")  # a playlist written on Windows
     entry = Path(line).expanduser()
-    return PlaylistItem.from_path(entry if entry.is_absolute() else base / entry)
+    return PlaylistItem.from_path(
+        Path(os.path.normpath(entry if entry.is_absolute() else base / entry))
+    )
 
 
 def write_m3u(path: Path, items: Iterable[PlaylistItem], *, relative: bool = True) -> None:

@@ -448,6 +448,7 @@ class Engine:
                 voice.fade = None
                 voice.held = True
                 voice.drop_after_fade = False
+            self._limiter.reset()  # its look-ahead holds audio that was never heard
             if self._state is PlayState.PLAYING:
                 self._set_state(PlayState.PAUSED)
             self._events.add(self.callbacks.error, error)

@@ -94,10 +94,15 @@ class TruePeakLimiter:
         rise_db = min(release_db_per_s, safety.MAX_GAIN_RISE_DB_PER_S) / rate_hz
         self._rise_ln = rise_db * math.log(10.0) / 20.0
         self.ceiling_db = ceiling_db
-        self._x_interp_hist = np.zeros((2 * INTERP_HALF - 1, channels))
-        self._peak_hist = np.zeros(self._window - 1)
         self._held_ln = 0.0  # last rise-limited log gain
         self._avg_hist = np.ones(self._look - 1)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget buffered audio (after playback broke off); the gain recovers at its own pace."""
+        channels = self.channels
+        self._x_interp_hist = np.zeros((2 * INTERP_HALF - 1, channels))
+        self._peak_hist = np.zeros(self._window - 1)
         self._delay = np.zeros((self.latency, channels))
         self._clip_hist = np.full(self.latency, self._target)
 

@@ -66,19 +66,9 @@ def decode_only(path: Path) -> None:
         source.close()
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
-    """(best, median) seconds over ``runs`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times), result
-
-
 def report(name: str, seconds_audio: float, best: float, median: float, note: str = "") -> None:
     print(
-        f"{name:<34} best {best:6.2f} s = {seconds_audio / best:6.0f}x real time   "
+        f"{name:<36} best {best:6.2f} s = {seconds_audio / best:6.0f}x real time   "
         f"median {median:6.2f} s = {seconds_audio / median:6.0f}x  {note}"
     )
 
@@ -157,46 +147,58 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.wav"
         seconds = write_test_file(path, args.minutes, args.rate)
+        contenders: dict[str, Callable[[], Any]] = {
+            "decode only (FileSource)": lambda: decode_only(path),
+            "analyze_file (decode included)": lambda: analyze_file(path),
+        }
+        if args.compare:
+            for modes, tp, name in (
+                (("MODE_I", "MODE_LRA"), False, "pyebur128 I+LRA"),
+                (("MODE_I", "MODE_LRA", "MODE_TRUE_PEAK"), True, "pyebur128 I+LRA+TP"),
+            ):
+
+                def run(m: tuple[str, ...] = modes, t: bool = tp) -> Any:
+                    return ebur128(path, m, t)
+
+                contenders[name + " (decode incl.)"] = run
+            contenders["pyloudnorm I (whole file read)"] = lambda: pyloudnorm_file(path)
+        # Rounds interleave the contenders, so a busy machine slows them all alike.
+        times: dict[str, list[float]] = {name: [] for name in contenders}
+        results: dict[str, Any] = {}
+        for _ in range(args.runs):
+            for name, fn in contenders.items():
+                start = time.perf_counter()
+                results[name] = fn()
+                times[name].append(time.perf_counter() - start)
         print(
             f"{args.minutes:g} min, {args.rate} Hz stereo 16-bit WAV; "
-            f"best and median of {args.runs} runs"
+            f"best and median of {args.runs} interleaved runs"
         )
-        best, median, _ = timed(lambda: decode_only(path), args.runs)
-        report("decode only (FileSource)", seconds, best, median)
-        best, median, result = timed(lambda: analyze_file(path), args.runs)
-        m = result.measurement
-        report(
-            "analyze_file (decode included)",
-            seconds,
-            best,
-            median,
-            f"I {m.integrated_lufs:.2f} LUFS, LRA {m.loudness_range_lu:.1f}, "
-            f"TP {m.true_peak_dbtp:.2f} dBTP, {len(m.sudden_sounds)} sudden",
-        )
-        if not args.compare:
-            return
-        for modes, tp, name in (
-            (("MODE_I",), False, "pyebur128 I"),
-            (("MODE_I", "MODE_LRA"), False, "pyebur128 I+LRA"),
-            (("MODE_I", "MODE_LRA", "MODE_TRUE_PEAK"), True, "pyebur128 I+LRA+TP"),
-        ):
+        for name, spent in times.items():
+            report(name, seconds, min(spent), statistics.median(spent), _summary(results[name]))
+        if args.compare:
+            print("EBU Tech 3341 cases 1-5, integrated loudness error (LU):")
+            for impl, errs in ebu_3341_errors().items():
+                worst = max(map(abs, errs))
+                print(
+                    f"  {impl:<13} " + " ".join(f"{e:+.3f}" for e in errs) + f"   max {worst:.3f}"
+                )
 
-            def run(m: tuple[str, ...] = modes, t: bool = tp) -> tuple[float, Any, Any]:
-                return ebur128(path, m, t)
 
-            best, median, (lufs, lra, peak) = timed(run, args.runs)
-            extra = f"I {lufs:.2f}" + (f", LRA {lra:.1f}" if lra is not None else "")
-            extra += f", TP {peak:.2f}" if peak is not None else ""
-            report(name + " (decode included)", seconds, best, median, extra)
-        best, median, lufs = timed(lambda: pyloudnorm_file(path), args.runs)
-        report("pyloudnorm I (whole-file read)", seconds, best, median, f"I {lufs:.2f}")
-        print("EBU Tech 3341 cases 1-5, integrated loudness error (LU):")
-        for impl, errs in ebu_3341_errors().items():
-            print(
-                f"  {impl:<13} "
-                + " ".join(f"{e:+.3f}" for e in errs)
-                + f"   max |e| {max(map(abs, errs)):.3f}"
-            )
+def _summary(result: Any) -> str:
+    if result is None:
+        return ""
+    if isinstance(result, float):
+        return f"I {result:.2f}"
+    if isinstance(result, tuple):
+        lufs, lra, peak = result
+        text = f"I {lufs:.2f}, LRA {lra:.1f}"
+        return text + (f", TP {peak:.2f}" if peak is not None else "")
+    m = result.measurement
+    return (
+        f"I {m.integrated_lufs:.2f}, LRA {m.loudness_range_lu:.1f}, "
+        f"TP {m.true_peak_dbtp:.2f}, {len(m.sudden_sounds)} sudden"
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from asmr_desktop import safety
+from asmr_desktop.audio.engine import VOLUME_DEFAULT
 from asmr_desktop.errors import AsmrError
 from asmr_desktop.store import SCHEMA_KEY, Store
 
@@ -63,7 +64,7 @@ def _is_geometry(value: Any) -> bool:
 class Settings:
     """Everything a person can set. Defaults are the gentle ones of DESIGN.md."""
 
-    volume: float = 0.5
+    volume: float = VOLUME_DEFAULT
     ceiling_db: float = safety.CEILING_DEFAULT_DB
     loudness_target_lufs: float = safety.LOUDNESS_TARGET_DEFAULT_LUFS
     crossfade_s: float = 4.0

@@ -97,8 +97,19 @@ class Diary:
         result.sort(key=lambda s: s.started)
         return result
 
+    def _in_states(self, *states: RatingState) -> list[Session]:
+        """Sessions in some states, parsing only those (quick with years of data)."""
+        wanted = {str(state) for state in states}
+        found = [
+            Session.from_record(dict(doc), doc.doc_id)
+            for doc in self._store.all(TABLE)
+            if doc.get("state") in wanted
+        ]
+        found.sort(key=lambda s: s.started)
+        return found
+
     def open_session(self) -> Session | None:
-        open_ = [s for s in self.sessions() if s.state is RatingState.OPEN]
+        open_ = self._in_states(RatingState.OPEN)
         return open_[-1] if open_ else None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -152,28 +163,24 @@ class Diary:
 
     def close_interrupted(self) -> list[Session]:
         """On start: sessions left open by a crash end at their last sign of life."""
-        closed = []
-        for session in self.sessions():
-            if session.state is RatingState.OPEN:
-                ended = session.last_seen or session.started
-                closed.append(
-                    self._save(
-                        replace(
-                            session,
-                            ended=ended,
-                            end_reason=EndReason.INTERRUPTED,
-                            state=RatingState.DEFERRED,
-                        )
-                    )
+        closed = [
+            self._save(
+                replace(
+                    session,
+                    ended=session.last_seen or session.started,
+                    end_reason=EndReason.INTERRUPTED,
+                    state=RatingState.DEFERRED,
                 )
+            )
+            for session in self._in_states(RatingState.OPEN)
+        ]
         if closed:
             log.info("closed %d interrupted session(s)", len(closed))
         return closed
 
     def unrated(self) -> list[Session]:
         """Ended sessions still waiting for a rating, oldest first."""
-        waiting = (RatingState.PENDING, RatingState.DEFERRED)
-        return [s for s in self.sessions() if s.state in waiting]
+        return self._in_states(RatingState.PENDING, RatingState.DEFERRED)
 
     # -- rating ----------------------------------------------------------------------------
     def rate(

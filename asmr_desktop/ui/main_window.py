@@ -19,15 +19,24 @@ from PySide6.QtWidgets import (
 )
 
 from asmr_desktop import APP_NAME
+from asmr_desktop.audio.engine import Engine
+from asmr_desktop.audio.loudness import LoudnessCache
+from asmr_desktop.audio.output import Output, PygameOutput
+from asmr_desktop.audio.player import Player
 from asmr_desktop.context import AppContext
 from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.errors import AsmrError
+from asmr_desktop.playlists import PlaylistStore
 from asmr_desktop.ui.about import AboutDialog
 from asmr_desktop.ui.history import HistoryView
+from asmr_desktop.ui.player import EngineBridge, PlayerPanel
 from asmr_desktop.ui.sessions import SessionFlow
 
 log = logging.getLogger(__name__)
+
+#: The rate the engine renders at and the mixer is opened with.
+OUTPUT_RATE_HZ = 48000
 
 
 class RestPage(QWidget):
@@ -102,7 +111,8 @@ class MainWindow(QMainWindow):
 
     first_painted = Signal()
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, output: Output | None = None) -> None:
+        """``output`` is where sound goes: pygame's mixer unless a test passes another."""
         super().__init__()
         self._context = context
         self._painted = False
@@ -114,6 +124,23 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.diary = Diary(context.store, context.clock)
         self.sessions = SessionFlow(self.diary, context.settings, self)
+        self.sessions.recover()
+        self.bridge = EngineBridge(self)
+        self.engine = Engine(
+            OUTPUT_RATE_HZ,
+            2,
+            loudness_lookup=LoudnessCache(),
+            callbacks=self.bridge.callbacks(),
+        )
+        self.player = Player(self.engine, output or PygameOutput(OUTPUT_RATE_HZ, 2))
+        self.player_panel = PlayerPanel(
+            self.player,
+            self.bridge,
+            PlaylistStore(context.store),
+            context.settings,
+            self.sessions,
+        )
+        self.add_page(self.player_panel, "Play")
         self.rest_page = RestPage()
         self.rest_page.start_requested.connect(self.start_rest)
         self.rest_page.end_requested.connect(self.end_rest)
@@ -223,6 +250,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.sessions.ask_unrated)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.player_panel.flush_settings()
+        self.player.close()
         self.sessions.close_for_shutdown()
         self._save_geometry()
         super().closeEvent(event)

@@ -57,6 +57,13 @@ class SessionFlow(QObject):
         self._two_hour.timeout.connect(self.check_two_hour)
 
     # -- lifecycle -------------------------------------------------------------------------
+    def recover(self) -> None:
+        """At start, before anything plays: sessions a crash left open are closed."""
+        try:
+            self.diary.close_interrupted()
+        except AsmrError as exc:
+            self._warn(exc)
+
     def begin(
         self,
         mode: Mode,
@@ -194,9 +201,8 @@ class SessionFlow(QObject):
         return box
 
     def ask_unrated(self) -> QMessageBox | None:
-        """On start: sessions waiting for a rating (e.g. ended by the sleep timer)."""
+        """After start: sessions waiting for a rating (e.g. ended by the sleep timer)."""
         try:
-            self.diary.close_interrupted()
             waiting = self.diary.unrated()
         except AsmrError as exc:
             self._warn(exc)

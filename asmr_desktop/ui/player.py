@@ -1,0 +1,690 @@
+"""The player panel: playlist, transport, volume with its ceiling, sleep timer, migraine mode.
+
+The engine (core) renders every sample on its own thread; this panel only sends it
+commands and shows what its callbacks report, turned into Qt signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from asmr_desktop import safety
+from asmr_desktop.audio.engine import Engine, EngineCallbacks, PlayState, Repeat
+from asmr_desktop.audio.gain import volume_to_db
+from asmr_desktop.audio.player import Player
+from asmr_desktop.audio.playlist import PlaylistItem, read_m3u, write_m3u
+from asmr_desktop.diary.model import EndReason, Mode
+from asmr_desktop.errors import AsmrError
+from asmr_desktop.playlists import PlaylistStore, probe
+from asmr_desktop.settings import SettingsStore
+from asmr_desktop.ui.sessions import SessionFlow
+from asmr_desktop.ui.theme import TEXT_DIM, WARNING
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3")
+SLEEP_CHOICES: tuple[tuple[str, float | None], ...] = (
+    ("Sleep timer off", None),
+    ("15 minutes", 15 * 60),
+    ("30 minutes", 30 * 60),
+    ("45 minutes", 45 * 60),
+    ("60 minutes", 60 * 60),
+    ("90 minutes", 90 * 60),
+    ("Custom…", -1.0),
+    ("End of this track", -2.0),
+)
+REPEAT_WORDS = {Repeat.OFF: "Repeat: off", Repeat.ONE: "Repeat: this", Repeat.ALL: "Repeat: all"}
+SLIDER_STEPS = 1000
+
+
+def clock_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def audio_files_in(paths: Sequence[Path]) -> list[Path]:
+    """Files with an audio suffix, folders searched recursively, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    (p for p in path.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES),
+                    key=lambda p: str(p).lower(),
+                )
+            )
+        elif path.suffix.lower() in AUDIO_SUFFIXES or not path.exists():
+            found.append(path)
+    return found
+
+
+class EngineBridge(QObject):
+    """Engine callbacks arrive on the render thread; signals carry them to the Qt thread."""
+
+    state_changed = Signal(object)
+    track_changed = Signal(object)
+    position_changed = Signal(float, object)
+    item_failed = Signal(int, str)
+    sleep_timer_changed = Signal(object)
+    failed = Signal(object)
+
+    def callbacks(self) -> EngineCallbacks:
+        return EngineCallbacks(
+            state_changed=self.state_changed.emit,
+            track_changed=self.track_changed.emit,
+            position=self.position_changed.emit,
+            item_failed=self.item_failed.emit,
+            sleep_timer=self.sleep_timer_changed.emit,
+            error=self.failed.emit,
+        )
+
+
+class PlaylistList(QListWidget):
+    """Rows of the playlist; drag to reorder, drop files or folders from outside to add."""
+
+    files_dropped = Signal(list)
+    moved = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setAcceptDrops(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self._drag_row: int | None = None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+            return
+        self._drag_row = self.currentRow()
+        super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls():
+            paths = [
+                Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()
+            ]
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+            return
+        source = self._drag_row
+        super().dropEvent(event)
+        target = self.currentRow()
+        if source is not None and target >= 0 and source != target:
+            self.moved.emit(source, target)
+        self._drag_row = None
+
+
+class PlayerPanel(QWidget):
+    """Everything for playing calm sound, arranged with big, few, clearly named controls."""
+
+    playback_failed = Signal(str)
+
+    def __init__(
+        self,
+        player: Player,
+        bridge: EngineBridge,
+        playlists: PlaylistStore,
+        settings: SettingsStore,
+        sessions: SessionFlow,
+        *,
+        soundscape_menu: Callable[[QMenu, Callable[[PlaylistItem], None]], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._player = player
+        self.engine: Engine = player.engine
+        self._playlists = playlists
+        self._settings = settings
+        self._sessions = sessions
+        self._stop_requested = False
+        self._sleep_ran = False
+        self._playlist_name = settings.settings.last_playlist
+        self._pending: dict[str, object] = {}
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self.flush_settings)
+        self._build(soundscape_menu)
+        bridge.state_changed.connect(self._state_changed)
+        bridge.track_changed.connect(self._track_changed)
+        bridge.position_changed.connect(self._position_changed)
+        bridge.item_failed.connect(self._item_failed)
+        bridge.sleep_timer_changed.connect(self._sleep_changed)
+        bridge.failed.connect(self._device_failed)
+        self._apply_settings()
+        self._load_initial_playlist()
+
+    # -- building --------------------------------------------------------------------------
+    def _build(
+        self, soundscape_menu: Callable[[QMenu, Callable[[PlaylistItem], None]], None] | None
+    ) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
+
+        top = QHBoxLayout()
+        self.playlist_box = QComboBox()
+        self.playlist_box.setMinimumWidth(220)
+        self.playlist_box.activated.connect(self._playlist_chosen)
+        self.save_button = QPushButton("Save playlist…")
+        self.save_button.clicked.connect(self.save_playlist_as)
+        self.delete_playlist_button = QPushButton("Delete")
+        self.delete_playlist_button.clicked.connect(self._delete_playlist)
+        more = QPushButton("M3U")
+        m3u_menu = QMenu(more)
+        m3u_menu.addAction("Import M3U…", self._import_m3u)
+        m3u_menu.addAction("Export M3U…", self._export_m3u)
+        more.setMenu(m3u_menu)
+        top.addWidget(self.playlist_box, 1)
+        top.addWidget(self.save_button)
+        top.addWidget(self.delete_playlist_button)
+        top.addWidget(more)
+        layout.addLayout(top)
+
+        self.list = PlaylistList()
+        self.list.setIconSize(QSize(0, 0))
+        self.list.itemDoubleClicked.connect(lambda item: self.play_row(self.list.row(item)))
+        self.list.files_dropped.connect(self.add_paths)
+        self.list.moved.connect(self._moved)
+        layout.addWidget(self.list, 1)
+        self.empty = QLabel(
+            "Add calm recordings with Add files, or drag them here. Built-in sounds are under "
+            "Add soundscape."
+        )
+        self.empty.setObjectName("dim")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty)
+
+        edit_row = QHBoxLayout()
+        add_files = QPushButton("Add files…")
+        add_files.clicked.connect(self._add_files)
+        add_folder = QPushButton("Add folder…")
+        add_folder.clicked.connect(self._add_folder)
+        edit_row.addWidget(add_files)
+        edit_row.addWidget(add_folder)
+        if soundscape_menu is not None:
+            self.soundscape_button = QPushButton("Add soundscape")
+            menu = QMenu(self.soundscape_button)
+            soundscape_menu(menu, lambda item: self.add_items([item]))
+            self.soundscape_button.setMenu(menu)
+            edit_row.addWidget(self.soundscape_button)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+        edit_row.addWidget(self.remove_button)
+        edit_row.addStretch(1)
+        layout.addLayout(edit_row)
+
+        seek_row = QHBoxLayout()
+        self.position_label = QLabel("0:00")
+        self.duration_label = QLabel("--:--")
+        for label in (self.position_label, self.duration_label):
+            label.setObjectName("dim")
+            label.setMinimumWidth(56)
+        self.seek_slider = QSlider(Qt.Orientation.Horizontal)
+        self.seek_slider.setRange(0, SLIDER_STEPS)
+        self.seek_slider.setAccessibleName("Position in the track")
+        self.seek_slider.sliderReleased.connect(self._seek_released)
+        self._seeking = False
+        self.seek_slider.sliderPressed.connect(lambda: setattr(self, "_seeking", True))
+        seek_row.addWidget(self.position_label)
+        seek_row.addWidget(self.seek_slider, 1)
+        seek_row.addWidget(self.duration_label)
+        layout.addLayout(seek_row)
+
+        transport = QHBoxLayout()
+        self.previous_button = QPushButton("Previous")
+        self.previous_button.clicked.connect(self.engine.previous)
+        self.play_button = QPushButton("Play")
+        self.play_button.setMinimumWidth(150)
+        self.play_button.setMinimumHeight(48)
+        self.play_button.clicked.connect(self.toggle)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self.stop)
+        self.next_button = QPushButton("Next")
+        self.next_button.clicked.connect(self.engine.next)
+        self.repeat_button = QPushButton(REPEAT_WORDS[Repeat.OFF])
+        self.repeat_button.clicked.connect(self._cycle_repeat)
+        transport.addStretch(1)
+        for button in (self.previous_button, self.play_button, self.stop_button, self.next_button):
+            transport.addWidget(button)
+        transport.addSpacing(16)
+        transport.addWidget(self.repeat_button)
+        transport.addStretch(1)
+        layout.addLayout(transport)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.addWidget(QLabel("Volume"), 0, 0)
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal)
+        self.volume_slider.setRange(0, SLIDER_STEPS)
+        self.volume_slider.setAccessibleName("Volume")
+        self.volume_slider.valueChanged.connect(self._volume_moved)
+        grid.addWidget(self.volume_slider, 0, 1)
+        self.volume_label = QLabel()
+        self.volume_label.setObjectName("dim")
+        self.volume_label.setMinimumWidth(70)
+        grid.addWidget(self.volume_label, 0, 2)
+        grid.addWidget(QLabel("Ceiling"), 0, 3)
+        self.ceiling_box = QDoubleSpinBox()
+        self.ceiling_box.setRange(safety.CEILING_MIN_DB, safety.CEILING_MAX_DB)
+        self.ceiling_box.setSingleStep(1.0)
+        self.ceiling_box.setDecimals(0)
+        self.ceiling_box.setSuffix(" dBTP")
+        self.ceiling_box.setToolTip(
+            "The loudest any sound can ever be. You can lower it; it never goes above "
+            f"{safety.CEILING_MAX_DB:.0f} dBTP."
+        )
+        self.ceiling_box.valueChanged.connect(self._ceiling_changed)
+        grid.addWidget(self.ceiling_box, 0, 4)
+
+        self.sleep_box = QComboBox()
+        for choice, _seconds in SLEEP_CHOICES:
+            self.sleep_box.addItem(choice)
+        self.sleep_box.activated.connect(self._sleep_chosen)
+        grid.addWidget(self.sleep_box, 1, 0, 1, 2)
+        self.sleep_label = QLabel("")
+        self.sleep_label.setObjectName("dim")
+        grid.addWidget(self.sleep_label, 1, 2)
+        grid.addWidget(QLabel("Crossfade"), 1, 3)
+        self.crossfade_box = QDoubleSpinBox()
+        self.crossfade_box.setRange(0.0, 12.0)
+        self.crossfade_box.setSingleStep(1.0)
+        self.crossfade_box.setDecimals(0)
+        self.crossfade_box.setSuffix(" s")
+        self.crossfade_box.setToolTip("Overlap between tracks; 0 plays them back to back.")
+        self.crossfade_box.valueChanged.connect(self._crossfade_changed)
+        grid.addWidget(self.crossfade_box, 1, 4)
+        self.migraine_button = QPushButton("Migraine mode")
+        self.migraine_button.setCheckable(True)
+        self.migraine_button.setToolTip(
+            "12 dB quieter at most, and softer: high sounds above 4 kHz are filtered out."
+        )
+        self.migraine_button.toggled.connect(self._migraine_toggled)
+        grid.addWidget(self.migraine_button, 0, 5, 2, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+
+        self.notice = QLabel("")
+        self.notice.setWordWrap(True)
+        layout.addWidget(self.notice)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
+        QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
+
+    def _apply_settings(self) -> None:
+        s = self._settings.settings
+        self.volume_slider.setValue(round(s.volume * SLIDER_STEPS))
+        self.ceiling_box.setValue(s.ceiling_db)
+        self.crossfade_box.setValue(s.crossfade_s)
+        self.migraine_button.setChecked(s.migraine_mode)
+        self.engine.set_volume(s.volume)
+        self.engine.set_ceiling_db(s.ceiling_db)
+        self.engine.set_loudness_target(s.loudness_target_lufs)
+        self.engine.set_crossfade_s(s.crossfade_s)
+        self.engine.set_migraine(s.migraine_mode)
+        self._show_volume()
+
+    def _load_initial_playlist(self) -> None:
+        items: list[PlaylistItem] = []
+        try:
+            if self._playlist_name and self._playlists.exists(self._playlist_name):
+                items = self._playlists.load(self._playlist_name)
+            else:
+                self._playlist_name = ""
+                items = self._playlists.load_working()
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+        self.engine.set_items([probe(item) for item in items])
+        self._refresh_playlist_names()
+        self._refresh_rows()
+
+    # -- playlist --------------------------------------------------------------------------
+    def items(self) -> list[PlaylistItem]:
+        return self.engine.items()
+
+    def add_paths(self, paths: Sequence[Path]) -> None:
+        files = audio_files_in(list(paths))
+        if not files:
+            self.notify("No audio files found there (WAV, FLAC, Ogg, Opus or MP3).", problem=True)
+            return
+        self.add_items([PlaylistItem.from_path(p) for p in files])
+
+    def add_items(self, items: Sequence[PlaylistItem]) -> None:
+        for item in items:
+            probe(item)
+        self.engine.add(list(items))
+        self._playlist_changed()
+
+    def remove_selected(self) -> None:
+        rows = sorted((self.list.row(i) for i in self.list.selectedItems()), reverse=True)
+        for row in rows:
+            self.engine.remove(row)
+        if rows:
+            self._playlist_changed()
+
+    def _moved(self, source: int, target: int) -> None:
+        self.engine.move(source, target)
+        self._playlist_changed()
+
+    def _playlist_changed(self) -> None:
+        self._refresh_rows()
+        try:
+            if self._playlist_name:
+                self._playlists.save(self._playlist_name, self.items())
+            else:
+                self._playlists.save_working(self.items())
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+
+    def _refresh_rows(self) -> None:
+        self.list.clear()
+        current = self.engine.current_index
+        playing = self.engine.state is not PlayState.STOPPED
+        for index, item in enumerate(self.items()):
+            length = clock_text(item.duration_s) if item.duration_s else ""
+            mark = f"  ·  cannot play: {item.failed}" if item.failed else ""
+            prefix = "▶  " if playing and index == current else "    "
+            row = QListWidgetItem(f"{prefix}{item.title}{('   ' + length) if length else ''}{mark}")
+            row.setToolTip(str(item.path) if item.path else item.title)
+            if item.failed or mark:
+                row.setForeground(Qt.GlobalColor.darkYellow)
+            self.list.addItem(row)
+        has_items = self.list.count() > 0
+        self.list.setVisible(has_items)
+        self.empty.setVisible(not has_items)
+        for button in (self.play_button, self.next_button, self.previous_button):
+            button.setEnabled(has_items)
+
+    def _refresh_playlist_names(self) -> None:
+        self.playlist_box.clear()
+        self.playlist_box.addItem("Unsaved playlist")
+        for name in self._playlists.names():
+            self.playlist_box.addItem(name)
+        index = self.playlist_box.findText(self._playlist_name) if self._playlist_name else 0
+        self.playlist_box.setCurrentIndex(max(0, index))
+        self.delete_playlist_button.setEnabled(bool(self._playlist_name))
+
+    def _playlist_chosen(self, index: int) -> None:
+        name = "" if index == 0 else self.playlist_box.itemText(index)
+        self.load_playlist(name)
+
+    def load_playlist(self, name: str) -> None:
+        try:
+            items = self._playlists.load(name) if name else self._playlists.load_working()
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        self._playlist_name = name
+        self._remember_playlist()
+        self.engine.set_items([probe(item) for item in items])
+        self._refresh_rows()
+        self._refresh_playlist_names()
+
+    def save_playlist_as(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save playlist", "Name:", text=self._playlist_name)
+        if ok:
+            self.save_playlist(name)
+
+    def save_playlist(self, name: str) -> None:
+        try:
+            self._playlists.save(name, self.items())
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        self._playlist_name = name.strip()
+        self._remember_playlist()
+        self._refresh_playlist_names()
+        self.notify(f"Saved as “{self._playlist_name}”.")
+
+    def _delete_playlist(self) -> None:
+        if not self._playlist_name:
+            return
+        name = self._playlist_name
+        self._playlists.delete(name)
+        self._playlist_name = ""
+        self._remember_playlist()
+        self._playlists.save_working(self.items())
+        self._refresh_playlist_names()
+        self.notify(f"Deleted the playlist “{name}”; its tracks stay here, unsaved.")
+
+    def _remember_playlist(self) -> None:
+        try:
+            self._settings.update(last_playlist=self._playlist_name)
+        except AsmrError as exc:
+            log.warning("could not remember the playlist: %s", exc)
+
+    def _add_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Add files", "", "Audio (*.wav *.flac *.ogg *.oga *.opus *.mp3)"
+        )
+        if names:
+            self.add_paths([Path(n) for n in names])
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add folder")
+        if folder:
+            self.add_paths([Path(folder)])
+
+    def _import_m3u(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import M3U", "", "Playlists (*.m3u *.m3u8)")
+        if name:
+            self.import_m3u(Path(name))
+
+    def import_m3u(self, path: Path) -> None:
+        try:
+            items = read_m3u(path)
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        self.add_items(items)
+        self.notify(f"Added {len(items)} entries from {path.name}.")
+
+    def _export_m3u(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export M3U", "playlist.m3u8", "*.m3u8")
+        if name:
+            self.export_m3u(Path(name))
+
+    def export_m3u(self, path: Path) -> None:
+        try:
+            write_m3u(path, self.items())
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        skipped = sum(1 for i in self.items() if i.path is None)
+        extra = (
+            f" ({skipped} built-in soundscapes have no file and were left out)" if skipped else ""
+        )
+        self.notify(f"Exported to {path}{extra}.")
+
+    # -- transport -------------------------------------------------------------------------
+    def _ensure_output(self) -> bool:
+        if self._player.running:
+            return True
+        try:
+            self._player.start()
+        except AsmrError as exc:
+            self.notify(f"{exc} Visual-only mode works without sound.", problem=True)
+            self.playback_failed.emit(str(exc))
+            return False
+        return True
+
+    def toggle(self) -> None:
+        if self.engine.state is PlayState.PLAYING:
+            self.engine.pause()
+        elif self._ensure_output():
+            self._stop_requested = False
+            self.engine.play()
+
+    def play_row(self, row: int) -> None:
+        if row >= 0 and self._ensure_output():
+            self._stop_requested = False
+            self.engine.play(row)
+
+    def stop(self) -> None:
+        self._stop_requested = True
+        self.engine.stop()
+
+    def silence(self) -> None:
+        """Stop completely (visual-only mode): fade out, then nothing at all is sent."""
+        if self.engine.state is not PlayState.STOPPED:
+            self.stop()
+
+    def _cycle_repeat(self) -> None:
+        order = [Repeat.OFF, Repeat.ALL, Repeat.ONE]
+        current = self.engine.settings.repeat
+        new = order[(order.index(current) + 1) % len(order)]
+        self.engine.set_repeat(new)
+        self.repeat_button.setText(REPEAT_WORDS[new])
+
+    def _seek_released(self) -> None:
+        self._seeking = False
+        duration = self.engine.duration_s()
+        if duration:
+            self.engine.seek(duration * self.seek_slider.value() / SLIDER_STEPS)
+
+    # -- levels ----------------------------------------------------------------------------
+    def _volume_moved(self, value: int) -> None:
+        position = value / SLIDER_STEPS
+        self.engine.set_volume(position)
+        self._show_volume()
+        self._save_later("volume", position)
+
+    def _show_volume(self) -> None:
+        db = volume_to_db(self.volume_slider.value() / SLIDER_STEPS)
+        self.volume_label.setText("silent" if db == float("-inf") else f"{db:.0f} dB")
+
+    def _ceiling_changed(self, value: float) -> None:
+        self.engine.set_ceiling_db(value)
+        self._save_later("ceiling_db", safety.clamp_ceiling_db(value))
+
+    def _crossfade_changed(self, value: float) -> None:
+        self.engine.set_crossfade_s(value)
+        self._save_later("crossfade_s", value)
+
+    def _migraine_toggled(self, on: bool) -> None:
+        self.engine.set_migraine(on)
+        self.migraine_button.setText("Migraine mode: on" if on else "Migraine mode")
+        self._save_later("migraine_mode", on)
+
+    def _save_later(self, key: str, value: object) -> None:
+        """Slider drags change many values a second; save the last one shortly after."""
+        self._pending[key] = value
+        self._save_timer.start()
+
+    def flush_settings(self) -> None:
+        pending, self._pending = self._pending, {}
+        if pending:
+            try:
+                self._settings.update(**pending)
+            except AsmrError as exc:
+                log.warning("settings not saved: %s", exc)
+
+    # -- sleep timer -----------------------------------------------------------------------
+    def _sleep_chosen(self, index: int) -> None:
+        seconds = SLEEP_CHOICES[index][1]
+        if seconds == -1.0:
+            minutes, ok = QInputDialog.getInt(self, "Sleep timer", "Minutes:", 20, 1, 600)
+            if not ok:
+                self.sleep_box.setCurrentIndex(0)
+                return
+            seconds = minutes * 60.0
+        self.set_sleep_timer(seconds)
+
+    def set_sleep_timer(self, seconds: float | None) -> None:
+        """None turns it off; -2 means at the end of this track; else seconds from now."""
+        self._sleep_ran = False
+        if seconds == -2.0:
+            self.engine.set_sleep_at_track_end()
+        else:
+            self.engine.set_sleep_timer(seconds)
+
+    # -- engine reports (Qt thread) ----------------------------------------------------------
+    def _state_changed(self, state: PlayState) -> None:
+        self.play_button.setText("Pause" if state is PlayState.PLAYING else "Play")
+        self._refresh_rows()
+        if state is PlayState.PLAYING and self._sessions.current is None:
+            settings = self.engine.settings
+            self._sessions.begin(
+                Mode.AUDIO,
+                playlist=self._playlist_name,
+                items=[i.title for i in self.items()],
+                volume=settings.volume,
+                migraine_mode=settings.migraine,
+            )
+        elif state is PlayState.STOPPED and self._sessions.current is not None:
+            if self._sessions.current.mode is Mode.AUDIO:
+                if self._stop_requested:
+                    reason = EndReason.STOPPED
+                elif self._sleep_ran:
+                    reason = EndReason.SLEEP_TIMER
+                else:
+                    reason = EndReason.FINISHED
+                self._sessions.finish(reason)
+            self._stop_requested = False
+            self.seek_slider.setValue(0)
+            self.position_label.setText("0:00")
+
+    def _track_changed(self, _index: int | None) -> None:
+        self._refresh_rows()
+
+    def _position_changed(self, position: float, duration: float | None) -> None:
+        self.position_label.setText(clock_text(position))
+        self.duration_label.setText(clock_text(duration) if duration else "endless")
+        if duration and not self._seeking:
+            self.seek_slider.setValue(round(SLIDER_STEPS * position / duration))
+
+    def _item_failed(self, index: int, reason: str) -> None:
+        items = self.items()
+        title = items[index].title if 0 <= index < len(items) else "An item"
+        self.notify(f"Skipped “{title}”: {reason}.", problem=True)
+        self._refresh_rows()
+
+    def _sleep_changed(self, remaining: float | None) -> None:
+        if remaining is None:
+            if self.sleep_box.currentIndex() != 0 and self.engine.state is not PlayState.PLAYING:
+                self._sleep_ran = True
+            self.sleep_label.setText("")
+            self.sleep_box.setCurrentIndex(0)
+            return
+        self.sleep_label.setText(f"{clock_text(remaining)} left")
+        if remaining <= 0.5:
+            self._sleep_ran = True
+
+    def _device_failed(self, error: AsmrError) -> None:
+        self.notify(f"{error} Press Play to try again.", problem=True)
+        self.playback_failed.emit(str(error))
+
+    def notify(self, text: str, *, problem: bool = False) -> None:
+        self.notice.setStyleSheet(f"color: {WARNING if problem else TEXT_DIM};")
+        self.notice.setText(text)
+        if problem:
+            log.warning("%s", text)

@@ -1,0 +1,161 @@
+"""The player panel driven as a person would: add, play, stop, rate; sleep timer; faults."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from asmr_desktop.audio.engine import PlayState
+from asmr_desktop.audio.output import NullOutput
+from asmr_desktop.audio.playlist import PlaylistItem
+from asmr_desktop.context import AppContext
+from asmr_desktop.diary.model import EndReason, Mode, RatingState
+from asmr_desktop.settings import SettingsStore
+from asmr_desktop.ui.main_window import OUTPUT_RATE_HZ, MainWindow
+from asmr_desktop.ui.rating import RatingDialog
+
+
+def tone(path: Path, seconds: float, rate: int = 44100) -> Path:
+    t = np.arange(int(seconds * rate)) / rate
+    x = 0.3 * np.sin(2 * np.pi * 440 * t)
+    sf.write(path, np.stack([x, x], axis=1), rate)
+    return path
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
+    context.settings.update(ask_before_session=False)
+    win = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def test_add_files_shows_title_length_and_marks_bad_ones(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    good = tone(tmp_path / "Slow rain.wav", 3.0)
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(b"this is not audio")
+    missing = tmp_path / "gone.flac"
+    panel = window.player_panel
+    panel.add_paths([good, broken])
+    panel.add_items([PlaylistItem.from_path(missing)])
+    rows = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert len(rows) == 3
+    assert "Slow rain" in rows[0] and "0:03" in rows[0]
+    assert "broken" in rows[1] and "cannot play: not a playable audio file" in rows[1]
+    assert "gone" in rows[2] and "cannot play: file not found" in rows[2]
+
+
+def test_play_records_a_session_and_stop_asks_for_a_rating(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    panel = window.player_panel
+    panel.add_paths([tone(tmp_path / "a.wav", 30.0)])
+    with qtbot.waitSignal(window.sessions.session_started, timeout=5000):
+        qtbot.keyClick(panel.play_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.engine.state is PlayState.PLAYING)
+    (session,) = window.diary.sessions()
+    assert session.mode is Mode.AUDIO
+    assert session.items == ["a"]
+    assert session.state is RatingState.OPEN
+    panel.stop()
+    qtbot.waitUntil(lambda: isinstance(window.sessions.dialog, RatingDialog), timeout=5000)
+    dialog = window.sessions.dialog
+    assert dialog is not None
+    qtbot.keyClick(dialog, Qt.Key.Key_2)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    (session,) = window.diary.sessions()
+    assert session.end_reason is EndReason.STOPPED
+    assert session.pain_after == 2
+
+
+def test_playlist_end_finishes_the_session(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    panel = window.player_panel
+    panel.add_paths([tone(tmp_path / "short.wav", 1.0)])
+    panel.toggle()
+    qtbot.waitUntil(lambda: isinstance(window.sessions.dialog, RatingDialog), timeout=10000)
+    (session,) = window.diary.sessions()
+    assert session.end_reason is EndReason.FINISHED
+
+
+def test_sleep_timer_end_defers_the_rating(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    panel = window.player_panel
+    panel.add_paths([tone(tmp_path / "long.wav", 60.0)])
+    panel.toggle()
+    qtbot.waitUntil(lambda: panel.engine.state is PlayState.PLAYING)
+    panel.set_sleep_timer(1.0)
+    qtbot.waitUntil(lambda: panel.engine.state is PlayState.STOPPED, timeout=10000)
+    qtbot.waitUntil(lambda: window.sessions.current is None, timeout=5000)
+    (session,) = window.diary.sessions()
+    assert session.end_reason is EndReason.SLEEP_TIMER
+    assert session.state is RatingState.DEFERRED
+    assert window.sessions.dialog is None, "no rating prompt at 3 a.m."
+
+
+def test_levels_persist_and_ceiling_cannot_exceed_bound(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    panel = window.player_panel
+    panel.volume_slider.setValue(300)
+    panel.ceiling_box.setValue(0.0)  # asks for louder than allowed
+    assert panel.ceiling_box.value() == -3.0
+    assert panel.engine.effective_ceiling_db <= -3.0
+    panel.migraine_button.setChecked(True)
+    assert panel.engine.effective_ceiling_db <= -15.0
+    panel.flush_settings()
+    saved = SettingsStore(context.store).settings
+    assert saved.volume == pytest.approx(0.3)
+    assert saved.ceiling_db == -3.0
+    assert saved.migraine_mode is True
+
+
+def test_playlists_save_load_and_m3u(window: MainWindow, tmp_path: Path) -> None:
+    panel = window.player_panel
+    a = tone(tmp_path / "a.wav", 1.0)
+    b = tone(tmp_path / "b.wav", 1.0)
+    panel.add_paths([a, b])
+    panel.save_playlist("Evening")
+    assert panel.playlist_box.currentText() == "Evening"
+    m3u = tmp_path / "out.m3u8"
+    panel.export_m3u(m3u)
+    panel.load_playlist("")
+    panel.remove_selected()
+    panel.import_m3u(m3u)
+    assert [i.title for i in panel.items()][-2:] == ["a", "b"]
+    panel.load_playlist("Evening")
+    assert [i.path for i in panel.items()] == [a, b]
+
+
+def test_no_audio_device_is_a_clear_message(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    from asmr_desktop.audio.output import PygameOutput
+
+    class Broken(PygameOutput):
+        def open(self) -> None:
+            from asmr_desktop.errors import AudioDeviceError
+
+            raise AudioDeviceError("No sound output could be opened (no device).")
+
+    context.settings.update(ask_before_session=False)
+    win = MainWindow(context, output=Broken(OUTPUT_RATE_HZ, 2))
+    qtbot.addWidget(win)
+    win.player_panel.add_paths([tone(tmp_path / "a.wav", 1.0)])
+    with qtbot.waitSignal(win.player_panel.playback_failed):
+        win.player_panel.toggle()
+    assert "No sound output" in win.player_panel.notice.text()
+    assert "Visual-only" in win.player_panel.notice.text()
+    assert win.diary.sessions() == []

@@ -39,6 +39,8 @@ def _interpolation_filters() -> Samples:
 
 
 _FILTERS = _interpolation_filters()
+#: No interpolated point can exceed the largest neighbouring sample by more than this factor.
+_INTERP_BOUND = float(np.abs(_FILTERS).sum(axis=0).max())
 
 
 def sliding_min(values: Samples, window: int) -> Samples:
@@ -62,9 +64,18 @@ def true_peak(x: Samples) -> float:
         return 0.0
     pad = np.zeros((INTERP_HALF, x.shape[1]))
     xp = np.concatenate([pad, x, pad])
-    windows = np.lib.stride_tricks.sliding_window_view(xp, 2 * INTERP_HALF, axis=0)
-    inter = windows @ _FILTERS
-    return float(max(np.abs(x).max(), np.abs(inter).max()))
+    return float(max(np.abs(x).max(), _interpolated_peaks(xp).max()))
+
+
+def _interpolated_peaks(xp: Samples) -> Samples:
+    """Largest |value| at the three in-between points of each window of 2*HALF samples."""
+    peak: Samples | None = None
+    for c in range(xp.shape[1]):
+        windows = np.lib.stride_tricks.sliding_window_view(xp[:, c], 2 * INTERP_HALF)
+        values = np.abs(windows @ _FILTERS).max(axis=1)
+        peak = values if peak is None else np.maximum(peak, values)
+    assert peak is not None
+    return peak
 
 
 class TruePeakLimiter:
@@ -125,8 +136,10 @@ class TruePeakLimiter:
         # 1. Peak of each sample and the three points after it (position t - INTERP_HALF).
         xp = np.concatenate([self._x_interp_hist, x])
         self._x_interp_hist = xp[-(2 * INTERP_HALF - 1) :]
-        windows = np.lib.stride_tricks.sliding_window_view(xp, 2 * INTERP_HALF, axis=0)
-        inter = np.abs(windows @ _FILTERS).max(axis=(1, 2))
+        if np.abs(xp).max() * _INTERP_BOUND < self._target:
+            inter = np.zeros(n)  # nothing near the ceiling: the exact peaks cannot matter
+        else:
+            inter = _interpolated_peaks(xp)
         here = np.abs(xp[INTERP_HALF - 1 : INTERP_HALF - 1 + n]).max(axis=1)
         peak = np.maximum(inter, here)
         # 2. The gain the worst peak within reach needs (neighbours too: the interpolation

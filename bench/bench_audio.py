@@ -9,6 +9,8 @@ temporary folder, then times in the same process, interleaved round by round:
   chain   - Engine.render -> int16 -> null output: decode, normalisation, fades, limiter,
             exactly what feeds the speakers
   chain+m - the same in migraine mode (the 4 kHz low-pass adds three biquads)
+Then plays ``--play-seconds`` through pygame in real time (SDL's dummy driver unless
+SDL_AUDIODRIVER is set) and reports CPU use as a share of one core.
 Figures are seconds of audio per CPU second (process time, all threads). Then streams a
 ``--long-minutes`` file (22.05 kHz mono WAV, resampled to 44.1 kHz stereo) through the
 chain and reports resident memory as it goes: it must not grow with the file's length.
@@ -17,6 +19,7 @@ chain and reports resident memory as it goes: it must not grow with the file's l
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import tempfile
@@ -28,8 +31,8 @@ import soundfile as sf
 
 from asmr_desktop.audio.decoder import FileSource
 from asmr_desktop.audio.engine import Engine, EngineSettings
-from asmr_desktop.audio.output import NullOutput
-from asmr_desktop.audio.player import CHUNK_S, pump
+from asmr_desktop.audio.output import NullOutput, PygameOutput
+from asmr_desktop.audio.player import CHUNK_S, Player, pump
 from asmr_desktop.audio.playlist import PlaylistItem
 
 RATE = 44100
@@ -116,12 +119,32 @@ def long_stream(path: Path, seconds: float) -> None:
     print(f"  chain speed on this file (with resampling): {seconds / cpu:.0f}x real time")
 
 
+def playing_cpu(path: Path, seconds: float) -> None:
+    """Play through pygame (the dummy driver paces it like a sound card) and time the CPU."""
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    engine = Engine(RATE, 2, EngineSettings(volume=1.0))
+    engine.set_items([PlaylistItem.from_path(path)])
+    player = Player(engine, PygameOutput(RATE, 2))
+    player.start()
+    engine.play()
+    time.sleep(1.0)  # past start-up
+    cpu, wall = time.process_time(), time.perf_counter()
+    time.sleep(seconds)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    player.close()
+    print(
+        f"playing in real time through pygame ({os.environ['SDL_AUDIODRIVER']} driver): "
+        f"{100 * cpu / wall:.1f} % of one core over {wall:.0f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--format", choices=sorted(FORMATS), default="ogg")
     parser.add_argument("--long-minutes", type=float, default=60.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--play-seconds", type=float, default=10.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"bed.{args.format}"
@@ -144,6 +167,8 @@ def main() -> None:
             )
         ratio = min(times["chain"]) / min(times["decode"])
         print(f"  the chain costs {ratio:.1f}x plain decoding")
+        if args.play_seconds > 0:
+            playing_cpu(path, args.play_seconds)
         if args.long_minutes > 0:
             long_path = Path(tmp) / "long.wav"
             long_s = write_bed(long_path, args.long_minutes, 22050, 1, subtype="PCM_16")

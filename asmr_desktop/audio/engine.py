@@ -136,6 +136,8 @@ class _Voice:
     def read(self, frames: int) -> Samples:
         """Up to ``frames`` gained frames; fewer when the source ended (DecodeError escapes)."""
         block = self.source.read(frames).astype(np.float64)
+        if not np.all(np.isfinite(block)):  # a generator's bug must not poison filter states
+            block = np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0)
         n = len(block)
         if n < frames:
             self.ended = True

@@ -31,6 +31,7 @@ from asmr_desktop.playlists import PlaylistStore
 from asmr_desktop.ui.about import AboutDialog
 from asmr_desktop.ui.history import HistoryView
 from asmr_desktop.ui.player import EngineBridge, PlayerPanel
+from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.sessions import SessionFlow
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,10 @@ class MainWindow(QMainWindow):
         open_data = QAction("Open &data folder", self)
         open_data.triggered.connect(self._open_data_folder)
         file_menu.addAction(open_data)
+        preferences = QAction("&Preferences…", self)
+        preferences.setShortcut(QKeySequence.StandardKey.Preferences)
+        preferences.triggered.connect(self.show_preferences)
+        file_menu.addAction(preferences)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -208,6 +213,16 @@ class MainWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------------------
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self._context.paths, self)
+        dialog.open()
+        return dialog
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self._context.settings, self)
+
+        def applied() -> None:
+            self.engine.set_loudness_target(self._context.settings.settings.loudness_target_lufs)
+
+        dialog.accepted.connect(applied)
         dialog.open()
         return dialog
 

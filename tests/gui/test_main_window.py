@@ -58,3 +58,20 @@ def test_recovery_notice_is_shown(qtbot: QtBot, context: AppContext) -> None:
     qtbot.waitUntil(box.isVisible)
     assert "/x/y" in window.statusBar().currentMessage()
     box.close()
+
+
+def test_preferences_change_and_apply(qtbot: QtBot, context: AppContext) -> None:
+    window = make_window(qtbot, context)
+    window.show()
+    dialog = window.show_preferences()
+    dialog.ask_before.setChecked(False)
+    dialog.loudness.setValue(-35.0)
+    dialog.accept()
+    saved = SettingsStore(context.store).settings
+    assert saved.ask_before_session is False
+    assert saved.loudness_target_lufs == -35.0
+    assert window.engine.settings.loudness_target_lufs == -35.0
+    dialog = window.show_preferences()
+    dialog.loudness.setValue(-10.0)  # the box itself keeps within the allowed range
+    assert dialog.loudness.value() == -20.0
+    dialog.reject()

@@ -22,13 +22,15 @@ MIN_CONTEXT_S = 1.0
 #: digital silence a sound must still reach -55 LUFS to count, so a soft whisper after a
 #: pause is not "sudden".
 CONTEXT_FLOOR_LUFS = -70.0
+# Silence before a track's first sound above that floor is no context at all: many files
+# start with a second or two of it, and their start is the player's fade-in, not a jolt.
 
 _TINY = 1e-20  # mean square of digital silence, so its level is finite (-200 dB)
 
 
 @dataclass(frozen=True)
 class SuddenSound:
-    """One sudden sound: when its loudest 10 ms starts, how far it rose, how loud it got."""
+    """One sudden sound: when it starts (to 10 ms), how far it rose, how loud it got."""
 
     time_s: float
     rise_db: float
@@ -38,8 +40,7 @@ class SuddenSound:
 @dataclass
 class _Open:
     last_pos: int
-    best_ms: float
-    best_sub: int
+    onset_sub: int
     rise_db: float
     level_lufs: float
 
@@ -60,6 +61,7 @@ class SuddenDetector:
         self._tail = np.zeros(0)  # sub-blocks from global index _next_pos on
         self._levels = np.full(self._span, np.nan)  # levels of the _span positions before _next_pos
         self._next_pos = 0  # global index of the next window position to judge
+        self._started = False  # has any window risen above CONTEXT_FLOOR_LUFS yet?
         self._open: _Open | None = None
         self._events: list[SuddenSound] = []
 
@@ -72,52 +74,56 @@ class SuddenDetector:
             return
         windows = np.lib.stride_tricks.sliding_window_view(data, w)
         levels = -0.691 + 10.0 * np.log10(np.maximum(windows.mean(axis=1), _TINY))
-        history = np.concatenate([self._levels, levels])  # history[span + k] is window k
+        context_levels = levels
+        if not self._started:
+            sounding = np.flatnonzero(levels > CONTEXT_FLOOR_LUFS)
+            context_levels = levels.copy()
+            context_levels[: sounding[0] if sounding.size else count] = np.nan
+            self._started = bool(sounding.size)
+        history = np.concatenate([self._levels, context_levels])  # history[span + k]: window k
         # Window k's context: windows k + span - w*j, j = 1..context, tiling the 3 s before it.
         looks = np.lib.stride_tricks.sliding_window_view(history, span - w + 1)[:count, ::w]
         valid = np.count_nonzero(~np.isnan(looks), axis=1)
         judged = valid >= self._min_context
-        rise = np.full(count, -np.inf)
+        context = np.full(count, np.nan)
         if judged.any():
             rows = looks[judged]
             if valid.min() == self._context:
                 median = np.median(rows, axis=1)
             else:  # the first 3 s of a file: part of the context does not exist yet
                 median = np.nanmedian(rows, axis=1)
-            rise[judged] = levels[judged] - np.maximum(median, CONTEXT_FLOOR_LUFS)
+            context[judged] = np.maximum(median, CONTEXT_FLOOR_LUFS)
+        rise = np.where(judged, levels - np.where(judged, context, 0.0), -np.inf)
         flagged = np.flatnonzero(rise >= safety.SUDDEN_RISE_DB)
         if flagged.size:
-            loudest = windows[flagged].argmax(axis=1) + flagged
-            for k, sub in zip(flagged.tolist(), loudest.tolist(), strict=True):
+            # Onset: the first 10 ms of the window that is itself 15 dB above the context
+            # (one exists, since the window's mean is). A knock's start, a step's edge.
+            limit = 10.0 ** ((context[flagged] + safety.SUDDEN_RISE_DB + 0.691) / 10.0)
+            onset = (windows[flagged] >= limit[:, None]).argmax(axis=1) + flagged
+            for k, sub in zip(flagged.tolist(), onset.tolist(), strict=True):
                 self._flag(
-                    self._next_pos + k,
-                    float(data[sub]),
-                    self._next_pos + sub,
-                    float(rise[k]),
-                    float(levels[k]),
+                    self._next_pos + k, self._next_pos + sub, float(rise[k]), float(levels[k])
                 )
         self._next_pos += count
         self._levels = history[-span:]
         self._tail = data[count:]
 
-    def _flag(self, pos: int, ms: float, sub: int, rise_db: float, level: float) -> None:
+    def _flag(self, pos: int, onset: int, rise_db: float, level: float) -> None:
         event = self._open
         if event is not None and pos - event.last_pos <= self._w:
             event.last_pos = pos
-            if ms > event.best_ms:
-                event.best_ms, event.best_sub = ms, sub
             event.rise_db = max(event.rise_db, rise_db)
             event.level_lufs = max(event.level_lufs, level)
             return
         self._close()
-        self._open = _Open(pos, ms, sub, rise_db, level)
+        self._open = _Open(pos, onset, rise_db, level)
 
     def _close(self) -> None:
         if self._open is not None:
             event = self._open
             self._events.append(
                 SuddenSound(
-                    time_s=round(event.best_sub * self._sub_s, 3),
+                    time_s=round(event.onset_sub * self._sub_s, 3),
                     rise_db=round(event.rise_db, 1),
                     level_lufs=round(event.level_lufs, 1),
                 )

@@ -36,8 +36,11 @@ class Verdict(StrEnum):
 
 
 def clock(seconds: float) -> str:
-    """A time as a person reads it on a player: 0:07, 12:04, 1:02:05."""
-    total = int(seconds)
+    """A time as a person reads it on a player, to the nearest second: 0:07, 12:04, 1:02:05.
+
+    Nearest, not floor: event times are known to 10 ms, and a knock at 4.000 s measured
+    as 3.991 s should read 0:04."""
+    total = round(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -28,7 +28,8 @@ def _m(
 
 
 @pytest.mark.parametrize(
-    ("seconds", "text"), [(7.9, "0:07"), (724.0, "12:04"), (3725.0, "1:02:05")]
+    ("seconds", "text"),
+    [(7.4, "0:07"), (3.991, "0:04"), (59.6, "1:00"), (724.0, "12:04"), (3725.0, "1:02:05")],
 )
 def test_clock(seconds, text):
     assert clock(seconds) == text

@@ -129,6 +129,25 @@ class AnalysisCache:
         cached = self.get(track)
         return None if cached is None else cached.true_peak_dbtp
 
+    def prune(self) -> int:
+        """Delete entries whose track is gone or whose file cannot be read; returns how many."""
+        removed = 0
+        try:
+            entries = sorted(self._folder.glob("*.json"))
+        except OSError:
+            return 0
+        for entry in entries:
+            try:
+                track = Path(json.loads(entry.read_text(encoding="utf-8"))["path"])
+                keep = track.exists()
+            except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+                keep = False
+            if not keep:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    removed += 1
+        return removed
+
 
 def _write_atomic(target: Path, payload: bytes) -> None:
     """Temp file in the same folder (mode 0600), fsync, then os.replace over ``target``."""

@@ -122,3 +122,16 @@ def test_an_unwritable_cache_still_returns_the_analysis(tmp_path, track):
     cache = AnalysisCache(blocker / "cache")
     assert cache.analyze(track).integrated_lufs == pytest.approx(-30.0, abs=0.1)
     assert cache.get(track) is None
+
+
+def test_prune_drops_entries_of_deleted_tracks_and_corrupt_ones(tmp_path, track):
+    cache = AnalysisCache(tmp_path / "cache")
+    cache.analyze(track)
+    other = tmp_path / "other.wav"
+    sf.write(other, sine(-25.0, 1.0, rate=16000), 16000)
+    cache.analyze(other)
+    (tmp_path / "cache" / "junk.json").write_text("{")
+    other.unlink()
+    assert cache.prune() == 2
+    assert list((tmp_path / "cache").iterdir()) == [cache.entry_path(track)]
+    assert AnalysisCache(tmp_path / "missing-folder").prune() == 0

@@ -240,7 +240,10 @@ class Engine:
             return None if voice is None else voice.duration_s
 
     def sleep_remaining_s(self) -> float | None:
-        """Seconds until the sleep timer stops playback, or None when it is off."""
+        """Seconds until the sleep timer stops playback, or None when it is off.
+
+        ``math.inf`` when it waits for the end of a track whose length is unknown.
+        """
         with self._lock:
             return self._sleep_remaining_frames() / self.rate_hz if self._sleep else None
 
@@ -428,7 +431,7 @@ class Engine:
             else:
                 frames = max(0, round(seconds * self.rate_hz))
                 self._start_sleep(frames)
-            self._events.add(self.callbacks.sleep_timer, self._sleep_seconds())
+            self._report_sleep()
         self._flush()
 
     def set_sleep_at_track_end(self) -> None:
@@ -437,7 +440,7 @@ class Engine:
             voice = self._main_voice()
             remaining = None if voice is None else voice.remaining_frames()
             self._start_sleep(None, fade_frames=remaining)
-            self._events.add(self.callbacks.sleep_timer, self._sleep_seconds())
+            self._report_sleep()
         self._flush()
 
     def device_failed(self, error: AudioError) -> None:
@@ -786,6 +789,12 @@ class Engine:
     def _sleep_seconds(self) -> float | None:
         return self._sleep_remaining_frames() / self.rate_hz if self._sleep else None
 
+    def _report_sleep(self) -> None:
+        """Tell the listener the time left; an unknown end (endless track) is not reported."""
+        seconds = self._sleep_seconds()
+        if seconds is None or math.isfinite(seconds):
+            self._events.add(self.callbacks.sleep_timer, seconds)
+
     def _sleep_gains(self, frames: int, left: float, *, counting: bool) -> Samples:
         """The sleep fade over the next block; it only moves on while playing."""
         assert self._sleep is not None
@@ -828,7 +837,7 @@ class Engine:
             if voice is not None:
                 self._events.add(self.callbacks.position, voice.position_s, voice.duration_s)
             if self._sleep is not None:
-                self._events.add(self.callbacks.sleep_timer, self._sleep_seconds())
+                self._report_sleep()
 
     def _update_active(self) -> None:
         audible = any(not v.held and not v.ended for v in self._voices)

@@ -522,3 +522,15 @@ def test_callbacks_may_call_back_into_the_engine_from_the_render_thread():
     worker.start()
     worker.join(timeout=10)
     assert not worker.is_alive() and len(seen) >= 4
+
+
+def test_sleep_at_the_end_of_an_endless_track_never_reports_infinity():
+    engine, rec = make([array_item(constant(1, RATE), RATE, loop=True)])
+    engine.set_sleep_at_track_end()  # before anything plays: the end is unknown
+    engine.play()
+    render(engine, 2)
+    assert engine.sleep_remaining_s() == float("inf")
+    assert all(s is None or np.isfinite(s) for (s,) in rec.of("sleep"))
+    assert engine.state is PlayState.PLAYING  # and nothing fades: there is no end to fade to
+    engine.set_sleep_timer(None)
+    assert rec.of("sleep")[-1] == (None,)

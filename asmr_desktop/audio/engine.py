@@ -544,11 +544,17 @@ class Engine:
         remaining = voice.remaining_frames()
         if remaining is None:
             return None
-        return remaining - round(xfade_s * self.rate_hz)
+        return remaining - round(self._crossfade_s(voice) * self.rate_hz)
+
+    def _crossfade_s(self, voice: _Voice) -> float:
+        """The crossfade out of ``voice``: at most half its length, so short items are heard."""
+        duration = voice.duration_s
+        xfade_s = self._settings.crossfade_s
+        return xfade_s if duration is None else min(xfade_s, duration / 2)
 
     def _start_crossfade(self, voice: _Voice) -> _Voice | None:
         remaining = voice.remaining_frames() or 0
-        xfade_s = self._settings.crossfade_s
+        xfade_s = self._crossfade_s(voice)
         voice.fade = Fade(min(remaining, round(xfade_s * self.rate_hz)))
         voice.drop_after_fade = True
         return self._advance(voice.index, onset_fade_s=xfade_s)

@@ -534,3 +534,14 @@ def test_sleep_at_the_end_of_an_endless_track_never_reports_infinity():
     assert engine.state is PlayState.PLAYING  # and nothing fades: there is no end to fade to
     engine.set_sleep_timer(None)
     assert rec.of("sleep")[-1] == (None,)
+
+
+def test_short_items_are_crossfaded_over_at_most_half_their_length():
+    items = [array_item(_sided(2, 0), RATE), array_item(_sided(6, 1), RATE)]
+    engine, _ = make(items, crossfade_s=4.0)
+    engine.play()
+    out = render_until_idle(engine)
+    a, b = out[:, 0] / DC, out[:, 1] / DC
+    b_start, a_end = first_sound(b), len(a) - int(np.argmax(a[::-1] > 0))
+    assert (a_end - b_start) / RATE == pytest.approx(1.0, abs=0.01)  # half of the 2 s item
+    assert max_rise_db(b) <= MAX_STEP_DB + 1e-5

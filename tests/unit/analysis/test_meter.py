@@ -112,3 +112,12 @@ def test_meter_rejects_blocks_of_the_wrong_shape():
     with pytest.raises(ValueError, match="2"):
         meter.feed(np.zeros((100, 1), dtype=np.float32))
     assert math.isclose(meter.frames, 0)
+
+
+@pytest.mark.parametrize("frames", [1, 7, 441, 4410])
+def test_tiny_inputs_measure_without_errors(frames):
+    x = np.full((frames, 2), 0.25, dtype=np.float32)
+    m = measure_array(x, 44100, block_frames=3)
+    assert m.integrated_lufs is None
+    assert m.true_peak_dbtp == pytest.approx(20 * np.log10(0.25), abs=0.5)
+    assert m.sudden_sounds == ()

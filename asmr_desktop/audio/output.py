@@ -130,6 +130,8 @@ class PygameOutput:
         self._rate_hz = rate_hz
         self._channels = channels
         self.buffer_frames = buffer_frames
+        #: A queued block not taken up within this long means the device has stalled.
+        self.stall_s = 2.0
         self._pygame: Any = None
         self._channel: Any = None
         self.closing = False
@@ -176,7 +178,13 @@ class PygameOutput:
             raise AudioDeviceError("The sound output is not open; try playing again.")
         try:
             sound = pygame.mixer.Sound(buffer=np.ascontiguousarray(block).tobytes())
+            deadline = time.monotonic() + self.stall_s
             while channel.get_queue() is not None and not self.closing:
+                if time.monotonic() > deadline:
+                    raise AudioDeviceError(
+                        "The sound output stopped playing (the device may have been "
+                        "unplugged or taken by another program)."
+                    )
                 time.sleep(_POLL_S)
             if pygame.mixer.get_init() is None:
                 raise AudioDeviceError("The sound output was closed; try playing again.")

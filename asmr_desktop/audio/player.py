@@ -58,9 +58,6 @@ class Player:
     def close(self) -> None:
         """Stop the worker and release the output (at once: fade out first if it matters)."""
         self._stop.set()
-        closing = getattr(self.output, "closing", None)
-        if closing is not None:
-            self.output.closing = True  # type: ignore[attr-defined]
         if self._thread is not None:
             self._thread.join(timeout=5.0)
             self._thread = None

@@ -15,7 +15,7 @@ import soundfile as sf
 
 from asmr_desktop import safety
 from asmr_desktop.audio.engine import Engine, EngineCallbacks, EngineSettings, PlayState
-from asmr_desktop.audio.output import NullOutput, WavOutput, to_int16
+from asmr_desktop.audio.output import NullOutput, PygameOutput, WavOutput, to_int16
 from asmr_desktop.audio.player import Player
 from asmr_desktop.errors import AudioDeviceError, AudioError
 from tests.unit.audio.helpers import array_item, constant, sine, true_peak_db
@@ -204,3 +204,27 @@ def test_what_reaches_the_speakers_stays_under_the_ceiling_fades_in_and_crossfad
     assert (end - start) / rate == pytest.approx(4.0 + 2.5 - 1.0, abs=0.3)
     # No gap: never 20 ms of silence between the first and last sound.
     assert np.diff(sound).max() < 0.02 * rate
+
+
+def test_a_stalled_device_is_reported_not_waited_on_forever():
+    class Stuck:
+        error = RuntimeError
+
+        class mixer:  # noqa: N801 - stands in for the pygame.mixer module
+            @staticmethod
+            def Sound(buffer):  # noqa: N802
+                return buffer
+
+            @staticmethod
+            def get_init():
+                return (44100, -16, 2)
+
+    class Channel:
+        def get_queue(self):
+            return object()  # the queued block never moves on
+
+    output = PygameOutput()
+    output._pygame, output._channel = Stuck, Channel()
+    output.stall_s = 0.05
+    with pytest.raises(AudioDeviceError, match="stopped playing"):
+        output.write(np.zeros((10, 2), np.int16))

@@ -46,6 +46,13 @@ def run_gui(args: argparse.Namespace) -> int:
     from asmr_desktop.logsetup import setup_logging
     from asmr_desktop.ui.main_window import MainWindow
     from asmr_desktop.ui.qtlog import make_excepthook, route_qt_messages
+    from asmr_desktop.ui.single import (
+        RAISE,
+        VISUAL_ONLY,
+        InstanceServer,
+        send_to_running,
+        server_name,
+    )
     from asmr_desktop.ui.theme import apply_theme
 
     testing = args.no_error_dialogs or os.environ.get("ASMR_DESKTOP_TESTING") == "1"
@@ -63,6 +70,10 @@ def run_gui(args: argparse.Namespace) -> int:
         return 1
 
     paths = app_paths(args)
+    instance = server_name(paths.data_dir)
+    if send_to_running(instance, VISUAL_ONLY if args.visual_only else RAISE):
+        print(f"{APP_NAME} is already running; brought it to the front.", file=sys.stderr)  # noqa: T201
+        return 0
     try:
         paths.ensure()
         setup_logging(paths.log_file)
@@ -73,6 +84,8 @@ def run_gui(args: argparse.Namespace) -> int:
     log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
 
     window = MainWindow(context)
+    server = InstanceServer(instance, window)
+    server.raise_requested.connect(window.bring_to_front)
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, window.close)
     if os.environ.get("ASMR_DESKTOP_EXIT_AFTER_FIRST_PAINT") == "1":
@@ -88,6 +101,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if context.settings.reset_keys:
         log.warning("settings reset to defaults: %s", ", ".join(context.settings.reset_keys))
     status = app.exec()
+    server.close()
     context.close()
     return status
 

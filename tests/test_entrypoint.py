@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,30 @@ def test_python_dash_m(module: list[str]) -> None:
     result = subprocess.run([sys.executable, *module], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout.startswith("asmr-desktop ")
+
+
+def test_second_start_hands_over_to_the_first(tmp_path: Path) -> None:
+    first = subprocess.Popen(
+        [str(ENTRY), "--data-dir", str(tmp_path), "--quit-after-ms", "8000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = tmp_path / "logs" / "asmr-desktop.log"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if log.exists() and "starting" in log.read_text():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)  # the server listens right after the window is built
+        second = run("--data-dir", str(tmp_path))
+        assert second.returncode == 0
+        assert "already running" in second.stderr
+        deadline = time.monotonic() + 10
+        while "raise requested" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "raise requested" in log.read_text()
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)

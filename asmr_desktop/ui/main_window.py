@@ -216,6 +216,15 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def bring_to_front(self) -> None:
+        """Another start of the app asked for this window."""
+        log.info("raise requested by another start")
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self._context.settings, self)
 

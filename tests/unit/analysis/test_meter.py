@@ -121,3 +121,22 @@ def test_tiny_inputs_measure_without_errors(frames):
     assert m.integrated_lufs is None
     assert m.true_peak_dbtp == pytest.approx(20 * np.log10(0.25), abs=0.5)
     assert m.sudden_sounds == ()
+
+
+def test_true_peak_skipping_quiet_stretches_changes_nothing():
+    """Skipping is only allowed where no interpolated value can beat the peak so far."""
+    from asmr_desktop.analysis.truepeak import TruePeakMeter
+
+    rng = np.random.default_rng(11)
+    rate = 48000
+    n = rate * 4
+    # Bursts of very different size, so some stretches are skippable and some are not.
+    envelope = np.repeat(10.0 ** (rng.uniform(-60, 0, size=n // 1000) / 20.0), 1000)
+    x = (rng.standard_normal((2, n)) * envelope * 0.2).astype(np.float32)
+    x[:, n // 2 : n // 2 + 40] = np.sin(np.arange(40) * np.pi / 2 + np.pi / 4) * 0.99
+    full, pruned = TruePeakMeter(2, prune=False), TruePeakMeter(2)
+    for start in range(0, n, 7777):
+        full.process(x[:, start : start + 7777])
+        pruned.process(x[:, start : start + 7777])
+    assert pruned.finish() == pytest.approx(full.finish(), rel=1e-6)
+    assert pruned.rows_interpolated < 0.5 * full.rows_interpolated

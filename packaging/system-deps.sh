@@ -11,7 +11,7 @@ libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
 fontconfig-config fonts-dejavu-core libpulse0"
 case "$purpose" in
   run) ;;
-  test) pkgs="$pkgs xvfb xauth dbus";;
+  test) pkgs="$pkgs xvfb xauth dbus poppler-utils";;  # poppler: the PDF report tests render it
   screenshot) pkgs="$pkgs xvfb xauth imagemagick xdotool x11-utils";;
   bundle) pkgs="$pkgs binutils";;
   *) echo "usage: $0 [run|test|screenshot|bundle]" >&2; exit 2;;

@@ -36,3 +36,40 @@ def make(
         end_reason=EndReason.STOPPED,
         state=RatingState.RATED if after is not None else RatingState.DISMISSED,
     )
+
+
+SOURCES = ("rain", "brown noise", "page turning", "soft brushing", "fire", "whispered story")
+
+
+def generated(days: int, end: datetime, seed: int = 1) -> list[Session]:
+    """A plausible diary: most evenings a session, some rest evenings, now and then none."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for back in range(days, 0, -1):
+        evening = end - timedelta(days=back, minutes=rng.randint(-60, 90))
+        if rng.random() < 0.12:
+            continue
+        mode = rng.choices([Mode.AUDIO, Mode.VISUAL, Mode.REST], [0.7, 0.12, 0.18])[0]
+        before = rng.choice([0, 0, 1, 2, 3, 3, 4, 5, 6, 7]) if rng.random() < 0.85 else None
+        eased = (
+            rng.choice([0, 1, 1, 2, 2, 3]) if mode is not Mode.REST else rng.choice([0, 0, 1, 1, 2])
+        )
+        after = max(0, (before if before is not None else rng.randint(0, 5)) - eased)
+        rated = rng.random() < 0.9
+        items = tuple(rng.sample(SOURCES[:5], rng.randint(1, 2)))
+        if rng.random() < 0.03:
+            items = ("rare track",)
+        out.append(
+            make(
+                evening,
+                before,
+                after if rated else None,
+                minutes=rng.randint(10, 60),
+                mode=mode,
+                items=items,
+                playlist="Evening",
+            )
+        )
+    return out

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from asmr_desktop import APP_NAME
+from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.audio.engine import Engine
-from asmr_desktop.audio.loudness import LoudnessCache
 from asmr_desktop.audio.output import Output, PygameOutput
 from asmr_desktop.audio.player import Player
 from asmr_desktop.context import AppContext
@@ -30,7 +30,7 @@ from asmr_desktop.errors import AsmrError
 from asmr_desktop.playlists import PlaylistStore
 from asmr_desktop.ui.about import AboutDialog
 from asmr_desktop.ui.history import HistoryView
-from asmr_desktop.ui.player import EngineBridge, PlayerPanel
+from asmr_desktop.ui.player import AnalysisBridge, EngineBridge, PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.sessions import SessionFlow
 
@@ -127,10 +127,13 @@ class MainWindow(QMainWindow):
         self.sessions = SessionFlow(self.diary, context.settings, self)
         self.sessions.recover()
         self.bridge = EngineBridge(self)
+        self.analysis_bridge = AnalysisBridge(self)
+        analysis_cache = AnalysisCache(context.paths.cache_dir / "analysis")
+        self.analysis = self.analysis_bridge.make_queue(analysis_cache)
         self.engine = Engine(
             OUTPUT_RATE_HZ,
             2,
-            loudness_lookup=LoudnessCache(),
+            loudness_lookup=analysis_cache.measured_loudness,
             callbacks=self.bridge.callbacks(),
         )
         self.player = Player(self.engine, output or PygameOutput(OUTPUT_RATE_HZ, 2))
@@ -140,6 +143,8 @@ class MainWindow(QMainWindow):
             PlaylistStore(context.store),
             context.settings,
             self.sessions,
+            self.analysis,
+            self.analysis_bridge,
         )
         self.add_page(self.player_panel, "Play")
         self.rest_page = RestPage()
@@ -276,6 +281,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.player_panel.flush_settings()
         self.player.close()
+        self.analysis.close()
         self.sessions.close_for_shutdown()
         self._save_geometry()
         super().closeEvent(event)

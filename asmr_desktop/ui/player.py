@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QProgressBar,
     QPushButton,
     QSlider,
     QVBoxLayout,
@@ -31,6 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from asmr_desktop import safety
+from asmr_desktop.analysis.cache import AnalysisCache
+from asmr_desktop.analysis.queue import AnalysisQueue
+from asmr_desktop.analysis.queue import Progress as AnalysisProgress
+from asmr_desktop.analysis.track import TrackAnalysis
+from asmr_desktop.analysis.verdict import Verdict
 from asmr_desktop.audio.engine import Engine, EngineCallbacks, PlayState, Repeat
 from asmr_desktop.audio.gain import volume_to_db
 from asmr_desktop.audio.player import Player
@@ -105,6 +111,24 @@ class EngineBridge(QObject):
         )
 
 
+class AnalysisBridge(QObject):
+    """Analysis results and progress, from the analysis thread to the Qt thread."""
+
+    finished = Signal(object, object, object)  # path, TrackAnalysis | None, error | None
+    progressed = Signal(object)  # analysis.queue.Progress
+
+    def make_queue(self, cache: AnalysisCache) -> AnalysisQueue:
+        return AnalysisQueue(cache, self.finished.emit, self.progressed.emit)
+
+
+VERDICT_MARKS = {
+    Verdict.GENTLE: "gentle",
+    Verdict.SUDDEN: "sudden sounds",
+    Verdict.LOUD: "loud",
+    Verdict.BRIGHT: "bright",
+}
+
+
 class PlaylistList(QListWidget):
     """Rows of the playlist; drag to reorder, drop files or folders from outside to add."""
 
@@ -155,6 +179,8 @@ class PlayerPanel(QWidget):
         playlists: PlaylistStore,
         settings: SettingsStore,
         sessions: SessionFlow,
+        analysis: AnalysisQueue,
+        analysis_bridge: AnalysisBridge,
         *,
         soundscape_menu: Callable[[QMenu, Callable[[PlaylistItem], None]], None] | None = None,
         parent: QWidget | None = None,
@@ -165,6 +191,8 @@ class PlayerPanel(QWidget):
         self._playlists = playlists
         self._settings = settings
         self._sessions = sessions
+        self._analysis = analysis
+        self.analyses: dict[Path, TrackAnalysis] = {}
         self._stop_requested = False
         self._sleep_ran = False
         self._playlist_name = settings.settings.last_playlist
@@ -180,6 +208,8 @@ class PlayerPanel(QWidget):
         bridge.item_failed.connect(self._item_failed)
         bridge.sleep_timer_changed.connect(self._sleep_changed)
         bridge.failed.connect(self._device_failed)
+        analysis_bridge.finished.connect(self._analysed)
+        analysis_bridge.progressed.connect(self._analysis_progress)
         self._apply_settings()
         self._load_initial_playlist()
 
@@ -224,6 +254,12 @@ class PlayerPanel(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
+        self.analysis_bar = QProgressBar()
+        self.analysis_bar.setRange(0, 1000)
+        self.analysis_bar.setTextVisible(True)
+        self.analysis_bar.setMaximumHeight(18)
+        self.analysis_bar.setVisible(False)
+        layout.addWidget(self.analysis_bar)
 
         edit_row = QHBoxLayout()
         add_files = QPushButton("Add files…")
@@ -364,6 +400,7 @@ class PlayerPanel(QWidget):
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
         self.engine.set_items([probe(item) for item in items])
+        self._analyse(items)
         self._refresh_playlist_names()
         self._refresh_rows()
 
@@ -382,7 +419,13 @@ class PlayerPanel(QWidget):
         for item in items:
             probe(item)
         self.engine.add(list(items))
+        self._analyse(items)
         self._playlist_changed()
+
+    def _analyse(self, items: Sequence[PlaylistItem]) -> None:
+        """Measure files in the background; cached ones come back at once."""
+        paths = [i.path for i in items if i.path is not None and not i.failed]
+        self._analysis.add([p for p in paths if p not in self.analyses])
 
     def remove_selected(self) -> None:
         rows = sorted((self.list.row(i) for i in self.list.selectedItems()), reverse=True)
@@ -412,11 +455,17 @@ class PlayerPanel(QWidget):
         for index, item in enumerate(self.items()):
             length = clock_text(item.duration_s) if item.duration_s else ""
             mark = f"  ·  cannot play: {item.failed}" if item.failed else ""
+            analysis = self.analyses.get(item.path) if item.path is not None else None
+            tip = str(item.path) if item.path else item.title
+            if analysis is not None and not mark:
+                mark = f"  ·  {VERDICT_MARKS[analysis.verdict]}"
+                tip = f"{analysis.explanation}\n{tip}"
             prefix = "▶  " if playing and index == current else "    "
             row = QListWidgetItem(f"{prefix}{item.title}{('   ' + length) if length else ''}{mark}")
-            row.setToolTip(str(item.path) if item.path else item.title)
-            if item.failed or mark:
-                row.setForeground(Qt.GlobalColor.darkYellow)
+            row.setToolTip(tip)
+            not_gentle = analysis is not None and analysis.verdict is not Verdict.GENTLE
+            if item.failed or not_gentle:
+                row.setForeground(QColor(WARNING))
             self.list.addItem(row)
         has_items = self.list.count() > 0
         self.list.setVisible(has_items)
@@ -446,6 +495,7 @@ class PlayerPanel(QWidget):
         self._playlist_name = name
         self._remember_playlist()
         self.engine.set_items([probe(item) for item in items])
+        self._analyse(items)
         self._refresh_rows()
         self._refresh_playlist_names()
 
@@ -682,6 +732,21 @@ class PlayerPanel(QWidget):
     def _device_failed(self, error: AsmrError) -> None:
         self.notify(f"{error} Press Play to try again.", problem=True)
         self.playback_failed.emit(str(error))
+
+    def _analysed(self, path: Path, analysis: TrackAnalysis | None, error: str | None) -> None:
+        if analysis is not None:
+            self.analyses[path] = analysis
+        elif error:
+            log.info("analysis failed: %s", error)
+        self._refresh_rows()
+
+    def _analysis_progress(self, progress: AnalysisProgress) -> None:
+        busy = progress.fraction < 1.0
+        self.analysis_bar.setVisible(busy)
+        self.analysis_bar.setValue(round(progress.fraction * 1000))
+        self.analysis_bar.setFormat(
+            f"Checking loudness and sudden sounds: {progress.done + 1} of {progress.total}"
+        )
 
     def notify(self, text: str, *, problem: bool = False) -> None:
         self.notice.setStyleSheet(f"color: {WARNING if problem else TEXT_DIM};")

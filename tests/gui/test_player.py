@@ -159,3 +159,28 @@ def test_no_audio_device_is_a_clear_message(
     assert "No sound output" in win.player_panel.notice.text()
     assert "Visual-only" in win.player_panel.notice.text()
     assert win.diary.sessions() == []
+
+
+def test_added_files_are_analysed_and_badged(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    rate = 44100
+    rng = np.random.default_rng(5)
+    brown = np.cumsum(rng.standard_normal((rate * 8, 2)), axis=0)
+    brown -= brown.mean(axis=0)
+    quiet = 0.02 * brown / np.abs(brown).max()  # brown noise: dark, steady
+    knocks = quiet.copy()
+    for at in (2.0, 5.0):
+        start = int(at * rate)
+        knocks[start : start + rate // 20] = 0.9
+    sf.write(tmp_path / "calm.wav", quiet, rate)
+    sf.write(tmp_path / "knocks.wav", knocks, rate)
+    panel = window.player_panel
+    panel.add_paths([tmp_path / "calm.wav", tmp_path / "knocks.wav"])
+    qtbot.waitUntil(lambda: len(panel.analyses) == 2, timeout=30000)
+    rows = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert rows[0].endswith("·  gentle")
+    assert rows[1].endswith("·  sudden sounds")
+    assert "2 sudden sounds" in panel.list.item(1).toolTip()
+    assert panel.analyses[tmp_path / "calm.wav"].integrated_lufs is not None
+    assert window.engine is panel.engine

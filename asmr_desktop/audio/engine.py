@@ -198,7 +198,7 @@ class Engine:
         self._current: int | None = None  # index of the item playing (or paused, or next)
         self._state = PlayState.STOPPED
         self._filter = MigraineFilter(rate_hz, channels, enabled=self._settings.migraine)
-        self._limiter = TruePeakLimiter(rate_hz, channels)
+        self._limiter = TruePeakLimiter(rate_hz, channels, self._effective_ceiling_db())
         self._sleep: _Sleep | None = None
         self._events = _Events()
         self._next_position_frame = 0
@@ -729,11 +729,14 @@ class Engine:
         return None
 
     # --- levels ----------------------------------------------------------------------------
-    def _apply_levels(self) -> None:
+    def _effective_ceiling_db(self) -> float:
         ceiling = safety.clamp_ceiling_db(self._settings.ceiling_db)
         if self._settings.migraine:
             ceiling -= safety.MIGRAINE_CEILING_DROP_DB
-        self._limiter.ceiling_db = ceiling
+        return ceiling
+
+    def _apply_levels(self) -> None:
+        self._limiter.ceiling_db = self._effective_ceiling_db()
         for voice in self._voices:
             voice.ramp.target_db = self._voice_target_db(voice)
 

@@ -20,6 +20,10 @@ LOOKAHEAD_S = 0.005
 #: The limiter aims this far below the ceiling, so another true-peak meter (other
 #: interpolation filter) and the smoothing of the gain cannot find an overshoot.
 MARGIN_DB = 1.0
+#: A lowered ceiling glides down this fast (12 dB in half a second), so switching to
+#: migraine mode during loud sound is a quick fade, not a jolt. Raising it is bounded by
+#: the release (the gain-rise bound).
+CEILING_GLIDE_DB_PER_S = 24.0
 #: Smallest gain the limiter applies (dB); anything needing less is silenced by the clip.
 MIN_GAIN_DB = -120.0
 
@@ -104,7 +108,9 @@ class TruePeakLimiter:
         self.latency = 2 * INTERP_HALF + self._look - 1
         rise_db = min(release_db_per_s, safety.MAX_GAIN_RISE_DB_PER_S) / rate_hz
         self._rise_ln = rise_db * math.log(10.0) / 20.0
+        self._glide = 10.0 ** (-CEILING_GLIDE_DB_PER_S / 20.0 / rate_hz)
         self.ceiling_db = ceiling_db
+        self._target = self._requested  # the first ceiling holds from the first sample
         self._held_ln = 0.0  # last rise-limited log gain
         self._avg_hist = np.ones(self._look - 1)
         self.reset()
@@ -125,7 +131,7 @@ class TruePeakLimiter:
     @ceiling_db.setter
     def ceiling_db(self, value: float) -> None:
         self._ceiling_db = safety.clamp_ceiling_db(value)
-        self._target = 10.0 ** ((self._ceiling_db - MARGIN_DB) / 20.0)
+        self._requested = 10.0 ** ((self._ceiling_db - MARGIN_DB) / 20.0)
 
     def process(self, x: Samples) -> Samples:
         """Limit a block (frames, channels); returns the same number of frames, delayed."""
@@ -136,7 +142,14 @@ class TruePeakLimiter:
         # 1. Peak of each sample and the three points after it (position t - INTERP_HALF).
         xp = np.concatenate([self._x_interp_hist, x])
         self._x_interp_hist = xp[-(2 * INTERP_HALF - 1) :]
-        if np.abs(xp).max() * _INTERP_BOUND < self._target:
+        # The level aimed at, sample by sample (gliding down after a lower ceiling was set).
+        if self._requested < self._target:
+            steps = self._glide ** np.arange(1, n + 1)
+            target = np.maximum(self._requested, self._target * steps)
+        else:
+            target = np.full(n, self._requested)
+        self._target = float(target[-1])
+        if np.abs(xp).max() * _INTERP_BOUND < target.min():
             inter = np.zeros(n)  # nothing near the ceiling: the exact peaks cannot matter
         else:
             inter = _interpolated_peaks(xp)
@@ -144,7 +157,6 @@ class TruePeakLimiter:
         peak = np.maximum(inter, here)
         # 2. The gain the worst peak within reach needs (neighbours too: the interpolation
         #    of a gained signal mixes the gains of nearby samples).
-        target = self._target
         pk = np.concatenate([self._peak_hist, peak])
         self._peak_hist = pk[-(self._window - 1) :]
         worst = -sliding_min(-pk, self._window)
@@ -164,9 +176,9 @@ class TruePeakLimiter:
         # 5. Delay the signal to meet its gain, then the hard clip at the ceiling.
         xd = np.concatenate([self._delay, x])
         self._delay = xd[-self.latency :]
-        clip_levels = np.concatenate([self._clip_hist, np.full(n, target)])
+        clip_levels = np.concatenate([self._clip_hist, target])
         self._clip_hist = clip_levels[-self.latency :]
-        clip = np.minimum(clip_levels[:n], target)[:, None]
+        clip = clip_levels[:n, None]  # the level each sample's gain was computed for
         return np.asarray(np.clip(xd[:n] * gain[:, None], -clip, clip))
 
     def gain_reduction_db(self) -> float:

@@ -11,9 +11,10 @@ from asmr_desktop.errors import AudioDeviceError, AudioError
 
 log = logging.getLogger(__name__)
 
-#: Frames rendered per block sent to the output (a pause or volume change is heard within
-#: about two blocks).
-CHUNK_S = 0.1
+#: Audio rendered per block sent to the output. pygame holds one block playing and one
+#: queued, so this is also the cushion against the render thread being starved (a busy
+#: machine); a pause or volume change is heard within about two blocks.
+CHUNK_S = 0.2
 
 
 def pump(engine: Engine, output: Output, frames: int) -> None:

@@ -118,15 +118,18 @@ def test_the_hard_clip_holds_even_when_the_gain_stage_is_broken(monkeypatch):
     assert np.abs(y).max() <= 10 ** (-12.0 / 20)
 
 
-def test_lowering_the_ceiling_takes_effect_at_once():
-    x = _signal("noise", 1.0, 0, 2, RATE)
+def test_a_lowered_ceiling_glides_down_quickly_and_then_holds():
+    x = _signal("noise", 1.0, 0, 2, RATE * 2)
     limiter = TruePeakLimiter(RATE, 2, -6.0)
     first = limiter.process(x[:4000])
     limiter.ceiling_db = -30.0
     second = np.concatenate([limiter.process(x[4000:]), limiter.process(np.zeros((500, 2)))])
-    assert np.abs(second).max() <= 10 ** (-30 / 20) + 1e-12
-    assert true_peak_db(second[limiter.latency :]) <= -30.0
     assert true_peak_db(first) <= -6.0
+    assert np.abs(second).max() <= 10 ** (-6 / 20)  # never above the old ceiling meanwhile
+    glide = round((30 - 6) / limiter_module.CEILING_GLIDE_DB_PER_S * RATE) + limiter.latency
+    assert true_peak_db(second[glide:]) <= -30.0
+    level = db(np.abs(second[:glide, 0]).clip(1e-9))
+    assert level.max() > -10  # it did not drop at once: a quick fade, not a jolt
 
 
 def test_nan_and_inf_input_come_out_as_silence_not_noise():

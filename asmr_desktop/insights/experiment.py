@@ -65,7 +65,7 @@ class Experiment:
     planned_end: date
     created: datetime
     uid: str
-    stopped_early: bool = False
+    stopped_early: bool = False  # ended by hand; its last day is the day it was ended
     id: int | None = None
 
     @property
@@ -73,7 +73,8 @@ class Experiment:
         return (self.end - self.start).days + 1
 
     def running(self, today: date) -> bool:
-        return self.start <= today <= self.end
+        """Between its dates and not ended by hand (an ended one still counts its last day)."""
+        return not self.stopped_early and self.start <= today <= self.end
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -153,10 +154,10 @@ class Experiments:
         return Experiment(**{**experiment.__dict__, "id": doc_id})
 
     def stop(self, experiment: Experiment, today: date) -> Experiment:
-        """End early: today becomes the last day (it cannot end before it started)."""
+        """End it now: today becomes the last day (it cannot end before it started)."""
         if experiment.id is None:
             raise ExperimentError("This experiment was never saved.")
-        if today >= experiment.end:
+        if today > experiment.end or experiment.stopped_early:
             return experiment
         if today < experiment.start:  # started in the future by a clock change: drop it
             self._store.remove(TABLE, experiment.id)
@@ -242,6 +243,5 @@ def evaluate(
             f"to {comparison.high:+.1f})"
         )
     detail = "; ".join(parts) + "."
-    return ExperimentResult(
-        experiment, today > experiment.end, comparison, verdict, headline, detail
-    )
+    finished = today > experiment.end or experiment.stopped_early
+    return ExperimentResult(experiment, finished, comparison, verdict, headline, detail)

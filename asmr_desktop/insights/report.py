@@ -331,7 +331,7 @@ def _experiment(flow: _Flow, result: ExperimentResult) -> None:
     e = result.experiment
     flow.heading("Experiment: ASMR against resting without it", room=120)
     state = "finished" if result.finished else "still running; results so far"
-    stopped = " (stopped early)" if e.stopped_early else ""
+    stopped = " (ended early)" if e.end < e.planned_end else ""
     flow.para(f"{_day(e.start)} to {_day(e.end)}{stopped}, {state}.", size=10, colour=DIM)
     flow.para(result.headline + ".", size=12, bold=True)
     flow.para(result.detail, size=10)

@@ -58,6 +58,8 @@ def test_one_at_a_time_and_stop_early(experiments: Experiments) -> None:
         True,
     )
     assert experiments.latest() == stopped
+    assert experiments.running(date(2026, 3, 10)) is None  # ended by hand: over, today counts
+    assert experiments.stop(stopped, date(2026, 3, 10)) == stopped
     assert experiments.start(date(2026, 3, 11)).start == date(2026, 3, 11)
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "asmr_desktop.audio.cli",
     "asmr_desktop.analysis.cli",
     "asmr_desktop.diary.cli",
+    "asmr_desktop.visual.cli",
 )
 
 

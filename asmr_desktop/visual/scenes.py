@@ -83,30 +83,37 @@ def _horizon_glow(grid: Grid, level: float, at: float, reach: float) -> Field:
 
 
 class Orbs:
-    """Soft glowing orbs drifting on slow Lissajous paths."""
+    """Soft glowing orbs, each drifting on a slow Lissajous path in its own part of the screen.
+
+    Kept apart on purpose: soft shapes sliding through each other in different directions
+    read as restless, muddy motion.
+    """
 
     name = "orbs"
 
-    def __init__(self, seed: int = 0, count: int = 6) -> None:
+    #: Home of each orb: x, and y as a fraction of the height.
+    _HOMES = ((0.25, 0.3), (0.72, 0.28), (0.3, 0.72), (0.75, 0.7), (0.5, 0.5))
+
+    def __init__(self, seed: int = 0) -> None:
         rng = np.random.default_rng([seed, 1])
         self._orbs = []
-        for _ in range(count):
-            ax, ay = rng.uniform(0.12, 0.32), rng.uniform(0.08, 0.22)
+        for hx, hy in self._HOMES:
+            ax, ay = rng.uniform(0.06, 0.12), rng.uniform(0.06, 0.12)
             # |velocity| <= sqrt((ax wx)^2 + (ay wy)^2) <= MOTION_BUDGET
-            wx = MOTION_BUDGET / (math.sqrt(2.0) * ax) * rng.uniform(0.45, 1.0)
-            wy = MOTION_BUDGET / (math.sqrt(2.0) * ay) * rng.uniform(0.45, 1.0)
+            wx = MOTION_BUDGET / (math.sqrt(2.0) * ax) * rng.uniform(0.5, 1.0)
+            wy = MOTION_BUDGET / (math.sqrt(2.0) * ay) * rng.uniform(0.5, 1.0)
             self._orbs.append(
                 (
-                    rng.uniform(0.35, 0.65),  # centre x
-                    rng.uniform(0.35, 0.65),  # centre y, fraction of the height
+                    hx + rng.uniform(-0.03, 0.03),
+                    hy + rng.uniform(-0.03, 0.03),
                     ax,
                     ay,
                     wx,
                     wy,
                     rng.uniform(0.0, 2 * math.pi),
                     rng.uniform(0.0, 2 * math.pi),
-                    rng.uniform(0.06, 0.12),  # sigma, screen widths
-                    rng.uniform(0.3, 0.6),  # strength
+                    rng.uniform(0.045, 0.075),  # sigma, screen widths
+                    rng.uniform(0.45, 0.9),  # strength
                 )
             )
 
@@ -114,7 +121,8 @@ class Orbs:
         total = np.zeros((len(grid.ys), len(grid.xs)), dtype=np.float32)
         for cx, cy, ax, ay, wx, wy, px, py, sigma, strength in self._orbs:
             x = cx + ax * math.sin(wx * tau_s + px)
-            y = (cy * grid.aspect) + ay * grid.aspect * math.sin(wy * tau_s + py)
+            # y swing in screen widths, scaled with the height but never above ay
+            y = cy * grid.aspect + ay * min(1.0, grid.aspect) * math.sin(wy * tau_s + py)
             gx = _gauss(grid.xs, x, sigma)
             gy = _gauss(grid.ys, y, sigma)
             total += np.float32(strength) * np.outer(gy, gx)
@@ -246,11 +254,11 @@ class Clouds:
         # One shared drift, and a small own drift per part so the clouds slowly change
         # shape. Parts moving far apart would read as fast, confusing motion.
         angle = rng.uniform(0, 2 * math.pi)
-        drift = 0.65 * MOTION_BUDGET
+        drift = 0.55 * MOTION_BUDGET
         self._parts = []
         for _ in range(count):
             own_angle = rng.uniform(0, 2 * math.pi)
-            own = 0.3 * MOTION_BUDGET * rng.uniform(0.5, 1.0)
+            own = 0.1 * MOTION_BUDGET * rng.uniform(0.5, 1.0)
             self._parts.append(
                 (
                     rng.uniform(0.45, 1.1),  # wavelength across, screen widths

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from asmr_desktop.cli import parse, run_command
-from asmr_desktop.visual.cli import parse_size
 from asmr_desktop.errors import VisualError
+from asmr_desktop.visual.cli import parse_size
 
 
 def frames(*argv: str) -> int:

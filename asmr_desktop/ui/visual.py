@@ -1,0 +1,303 @@
+"""Visual-only mode: a full-screen, dim, slow scene and nothing else.
+
+The widget knows nothing of audio: it asks to leave with ``exit_requested`` and reports
+what the person changed; the main window stops and resumes the sound. All drawing and
+every safety rule live in the Qt-free core (:mod:`asmr_desktop.visual`); this widget only
+keeps time, paints the small frame scaled up smoothly, and maps keys to changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QHideEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from asmr_desktop import safety
+from asmr_desktop.visual.scenes import BREATHS_PER_MIN_DEFAULT, SCENE_NAMES
+from asmr_desktop.visual.show import Show
+
+log = logging.getLogger(__name__)
+
+#: The cursor hides after this long without movement (milliseconds).
+CURSOR_HIDE_MS = 3000
+#: The key hint shows this long at first, then fades out over HINT_FADE_S (seconds).
+HINT_S = 6.0
+HINT_FADE_S = 2.0
+HINT_TEXT = (
+    "\u2190 \u2192 scene     \u2191 \u2193 speed     + \u2212 brightness     Esc or click: leave"
+)
+#: A stalled timer must not make the scene jump: one tick advances at most this much.
+MAX_TICK_S = 0.1
+
+
+class VisualView(QWidget):
+    """A scene filling the widget; Esc or any click asks to leave, arrows and +/- adjust."""
+
+    exit_requested = Signal()
+    scene_changed = Signal(str)
+    speed_changed = Signal(float)
+    brightness_changed = Signal(float)
+
+    def __init__(
+        self,
+        scene: str = SCENE_NAMES[0],
+        palette: str = "warm",
+        speed: float = 1.0,
+        brightness: float = 0.7,
+        *,
+        migraine: bool = False,
+        breaths_per_min: float = BREATHS_PER_MIN_DEFAULT,
+        seed: int = 0,
+        show_hint: bool = True,
+        cursor_hide_ms: int = CURSOR_HIDE_MS,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Raises VisualError for an unknown scene or palette (before any window shows)."""
+        super().__init__(parent)
+        self._clock = clock
+        self._show = Show(
+            scene,
+            palette,
+            speed,
+            brightness,
+            migraine=migraine,
+            breaths_per_min=breaths_per_min,
+            seed=seed,
+            size=(max(1, self.width()), max(1, self.height())),
+        )
+        self._frame = self._show.frame_rgbx()
+        self._image = self._to_image(self._frame)
+        self._last_tick: float | None = None
+        self._frames_drawn = 0
+        self._hint_start: float | None = None
+        self._hint_pending = show_hint
+        lut = self._show.palette.lut
+        self._hint_colour = QColor(*(int(c) for c in lut[int(len(lut) * 0.55)]))
+
+        self.setWindowTitle("Visual-only")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setCursor(Qt.CursorShape.ArrowCursor)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(math.ceil(1000 / safety.MAX_FPS))
+        self._timer.timeout.connect(self._tick)
+        self._cursor_timer = QTimer(self)
+        self._cursor_timer.setSingleShot(True)
+        self._cursor_timer.setInterval(cursor_hide_ms)
+        self._cursor_timer.timeout.connect(self._hide_cursor)
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def scene(self) -> str:
+        return self._show.scene
+
+    @property
+    def speed(self) -> float:
+        return self._show.speed
+
+    @property
+    def brightness(self) -> float:
+        return self._show.brightness
+
+    @property
+    def palette_name(self) -> str:
+        return self._show.palette.name
+
+    @property
+    def running(self) -> bool:
+        """True while the frame timer runs (only while shown)."""
+        return self._timer.isActive()
+
+    @property
+    def cursor_hidden(self) -> bool:
+        return self.cursor().shape() == Qt.CursorShape.BlankCursor
+
+    @property
+    def frame_interval_ms(self) -> int:
+        return self._timer.interval()
+
+    @property
+    def frames_drawn(self) -> int:
+        """Frames drawn since the widget was made (each timer tick draws one)."""
+        return self._frames_drawn
+
+    @property
+    def hint_opacity(self) -> float:
+        """How visible the key hint is now: 1 at first, fading to 0 (then never again)."""
+        return self._hint_opacity()
+
+    # -- slots -----------------------------------------------------------------------------
+    @Slot()
+    def next_scene(self) -> None:
+        self._announce_scene(self._show.step_scene(+1))
+
+    @Slot()
+    def previous_scene(self) -> None:
+        self._announce_scene(self._show.step_scene(-1))
+
+    @Slot(str)
+    def set_scene(self, name: str) -> None:
+        """Crossfade to scene ``name``; VisualError for an unknown one."""
+        before = self._show.scene
+        self._show.set_scene(name)
+        if self._show.scene != before:
+            self._announce_scene(self._show.scene)
+
+    @Slot()
+    def faster(self) -> None:
+        self._change_speed(lambda: self._show.step_speed(+1))
+
+    @Slot()
+    def slower(self) -> None:
+        self._change_speed(lambda: self._show.step_speed(-1))
+
+    @Slot(float)
+    def set_speed(self, speed: float) -> None:
+        self._change_speed(lambda: self._show.set_speed(speed))
+
+    @Slot()
+    def brighter(self) -> None:
+        self._change_brightness(lambda: self._show.step_brightness(+1))
+
+    @Slot()
+    def dimmer(self) -> None:
+        self._change_brightness(lambda: self._show.step_brightness(-1))
+
+    @Slot(float)
+    def set_brightness(self, brightness: float) -> None:
+        self._change_brightness(lambda: self._show.set_brightness(brightness))
+
+    def _announce_scene(self, name: str) -> None:
+        log.info("visual scene: %s", name)
+        self.scene_changed.emit(name)
+
+    def _change_speed(self, change: Callable[[], object]) -> None:
+        before = self._show.speed
+        change()
+        if self._show.speed != before:
+            self.speed_changed.emit(self._show.speed)
+
+    def _change_brightness(self, change: Callable[[], object]) -> None:
+        before = self._show.brightness
+        change()
+        if self._show.brightness != before:
+            self.brightness_changed.emit(self._show.brightness)
+
+    # -- time ------------------------------------------------------------------------------
+    @Slot()
+    def _tick(self) -> None:
+        now = self._clock()
+        dt = 0.0 if self._last_tick is None else min(MAX_TICK_S, max(0.0, now - self._last_tick))
+        self._last_tick = now
+        self._show.advance(dt)
+        self._frame = self._show.frame_rgbx()
+        self._image = self._to_image(self._frame)
+        self._frames_drawn += 1
+        self.update()
+
+    @staticmethod
+    def _to_image(frame: np.ndarray) -> QImage:
+        """A QImage over the frame's bytes (no copy; the caller keeps the array alive)."""
+        h, w = frame.shape[:2]
+        return QImage(frame.data, w, h, 4 * w, QImage.Format.Format_RGBX8888)
+
+    def _hint_opacity(self) -> float:
+        if self._hint_start is None:
+            return 0.0
+        shown = self._clock() - self._hint_start
+        if shown <= HINT_S:
+            return 1.0
+        return max(0.0, 1.0 - (shown - HINT_S) / HINT_FADE_S)
+
+    # -- Qt events -------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt\'s name
+        super().showEvent(event)
+        self._last_tick = None
+        self._timer.start()
+        self._cursor_timer.start()
+        if self._hint_pending:
+            self._hint_pending = False
+            self._hint_start = self._clock()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt\'s name
+        self._timer.stop()
+        self._cursor_timer.stop()
+        super().hideEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt\'s name
+        size = event.size()
+        self._show.resize((max(1, size.width()), max(1, size.height())))
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt\'s name
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(QRectF(self.rect()), self._image)
+        opacity = self._hint_opacity()
+        if opacity > 0.0:
+            painter.setOpacity(opacity)
+            painter.setPen(self._hint_colour)
+            font = QFont(self.font())
+            font.setPointSizeF(max(11.0, self.height() / 60))
+            painter.setFont(font)
+            margin = self.height() // 12
+            area = self.rect().adjusted(margin, margin, -margin, -margin)
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+            painter.drawText(area, int(flags), HINT_TEXT)
+        painter.end()
+        if opacity > 0.0 and self._hint_opacity() == 0.0:
+            self._hint_start = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt\'s name
+        actions: dict[int, Callable[[], None]] = {
+            Qt.Key.Key_Escape: self.exit_requested.emit,
+            Qt.Key.Key_Left: self.previous_scene,
+            Qt.Key.Key_Right: self.next_scene,
+            Qt.Key.Key_Up: self.faster,
+            Qt.Key.Key_Down: self.slower,
+            Qt.Key.Key_Plus: self.brighter,
+            Qt.Key.Key_Equal: self.brighter,  # + without Shift on most layouts
+            Qt.Key.Key_Minus: self.dimmer,
+            Qt.Key.Key_Underscore: self.dimmer,
+        }
+        action = actions.get(event.key())
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        action()
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt\'s name
+        event.accept()
+        self.exit_requested.emit()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt\'s name
+        if self.cursor_hidden:
+            self.setCursor(Qt.CursorShape.ArrowCursor)
+        self._cursor_timer.start()
+        super().mouseMoveEvent(event)
+
+    @Slot()
+    def _hide_cursor(self) -> None:
+        self.setCursor(QCursor(Qt.CursorShape.BlankCursor))

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Build the one-folder bundle and its tarball:
+#   dist/asmr-desktop-<version>/                      the app (run ./asmr-desktop)
+#   dist/asmr-desktop-<version>-linux-x86_64.tar.gz   the same folder, packed
+# Intermediate files go to build/pyinstaller. Prints the unpacked and packed sizes.
+# Env: PYTHON (default .venv/bin/python), plus the spec's variables (ASMR_BUNDLE_UNFILTERED,
+# ASMR_BUNDLE_VERBOSE; see packaging/asmr-desktop.spec).
+# Build on a machine with the xcb libraries installed (packaging/system-deps.sh bundle):
+# PyInstaller only bundles the libraries it finds.
+set -eu
+cd "$(dirname "$0")/.."
+py="${PYTHON:-.venv/bin/python}"
+export PYGAME_HIDE_SUPPORT_PROMPT=1
+version=$("$py" -c 'import asmr_desktop; print(asmr_desktop.__version__)')
+app_id=$("$py" -c 'import asmr_desktop; print(asmr_desktop.APP_ID)')
+name="$app_id-$version"
+tarball="dist/$name-linux-x86_64.tar.gz"
+
+rm -rf "dist/$name" "$tarball"
+"$py" -m PyInstaller --noconfirm --log-level WARN \
+  --workpath build/pyinstaller --distpath dist packaging/asmr-desktop.spec
+
+# Strip debug info selectively (PyInstaller's strip=True breaks numpy's OpenBLAS, whose
+# auditwheel-patched ELF layout strip rewrites). Only files that carry .debug_* sections
+# are touched (libpython, lib-dynload, cffi), never the vendored wheel libraries under
+# *.libs/, and never the executable, whose Python archive is appended after the ELF data.
+stripped=0
+for f in $(find "dist/$name/_internal" -type f \( -name '*.so' -o -name '*.so.*' \) \
+    ! -path '*.libs/*'); do
+  if readelf -S "$f" 2>/dev/null | grep -q '\.debug_'; then
+    strip --strip-debug "$f"
+    stripped=$((stripped + 1))
+  fi
+done
+echo "stripped debug info from $stripped libraries"
+
+tar -C dist --sort=name --owner=0 --group=0 --numeric-owner -czf "$tarball" "$name"
+unpacked=$(du -sb "dist/$name" | cut -f1)
+packed=$(stat -c %s "$tarball")
+echo "bundle:  dist/$name  $((unpacked / 1000000)) MB unpacked ($unpacked bytes)"
+echo "tarball: $tarball  $((packed / 1000000)) MB ($packed bytes)"

@@ -1,0 +1,107 @@
+#!/bin/sh
+# Smoke-test the built bundle as a person without Python would run it: a clean environment
+# (no venv on PATH, no PYTHONPATH), a temporary HOME and data folder, offscreen Qt and the
+# dummy audio driver. Fails (exit 1) when any step fails or stderr has a line not allowed.
+# Steps: --version; --self-test (Qt, fonts that really draw letters, data store, audio
+# output); the self-test must FAIL when no fonts exist (text would be boxes); the window
+# paints its first frame; `render` a generated 48 kHz WAV through the speaker chain
+# (libsndfile, soxr and numpy in the bundle) and the result is within the ceiling.
+# Usage: packaging/bundle-smoke.sh [BUNDLE_DIR]   (default dist/asmr-desktop-<version>)
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$here/asmr_desktop/__init__.py")
+bundle="${1:-$here/dist/asmr-desktop-$version}"
+app="$bundle/asmr-desktop"
+[ -x "$app" ] || { echo "bundle-smoke: no bundle at $bundle (run make bundle)" >&2; exit 1; }
+# A Python for writing and checking WAV files (standard library only), never the venv's.
+py=/usr/bin/python3
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/home"
+failures=0
+
+# Lines the bundle may print on stderr; anything else fails the smoke test.
+allowed_stderr='^$'
+
+run() {  # run NAME [ENV=VALUE ...] -- ARGS...: the bundle in a clean environment
+  name=$1; shift
+  extra=""
+  while [ "$1" != "--" ]; do extra="$extra $1"; shift; done
+  shift
+  # shellcheck disable=SC2086
+  env -i HOME="$tmp/home" PATH=/usr/bin:/bin LANG=C.UTF-8 \
+    QT_QPA_PLATFORM=offscreen SDL_AUDIODRIVER=dummy $extra \
+    timeout 120 "$app" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+}
+
+check() {  # check NAME STATUS EXPECTED_STATUS: report and verify stderr
+  name=$1; status=$2; expected=$3
+  unknown=$(grep -Ev "$allowed_stderr" "$tmp/$name.err" || true)
+  if [ "$status" -ne "$expected" ] || [ -n "$unknown" ]; then
+    echo "FAIL $name: exit $status (expected $expected)"
+    sed 's/^/  stdout: /' "$tmp/$name.out"
+    sed 's/^/  stderr: /' "$tmp/$name.err"
+    failures=$((failures + 1))
+    return 1
+  fi
+  echo "ok   $name"
+}
+
+status=0; run version -- --version || status=$?
+check version $status 0 && grep -qx "asmr-desktop $version" "$tmp/version.out" \
+  || { echo "FAIL version: expected 'asmr-desktop $version'"; failures=$((failures + 1)); }
+
+status=0; run self-test -- --self-test --data-dir "$tmp/data" || status=$?
+check self-test $status 0 && sed 's/^/  /' "$tmp/self-test.out"
+
+# No fonts at all: Qt would draw boxes and exit 0; the self-test must notice.
+mkdir -p "$tmp/no-fonts"
+printf '<?xml version="1.0"?><fontconfig><dir>%s</dir><cachedir>%s</cachedir></fontconfig>\n' \
+  "$tmp/no-fonts" "$tmp/fc-cache" >"$tmp/fonts.conf"
+status=0; run self-test-no-fonts FONTCONFIG_FILE="$tmp/fonts.conf" -- \
+  --self-test --data-dir "$tmp/data2" || status=$?
+if check self-test-no-fonts $status 1 && ! grep -q "^FAIL fonts:.*boxes" "$tmp/self-test-no-fonts.out"; then
+  echo "FAIL self-test-no-fonts: no 'FAIL fonts: ... boxes' line"; failures=$((failures + 1))
+fi
+
+status=0; run first-paint ASMR_DESKTOP_EXIT_AFTER_FIRST_PAINT=1 ASMR_DESKTOP_TESTING=1 -- \
+  --data-dir "$tmp/data3" || status=$?
+if check first-paint $status 0 && ! grep -qx "first-paint" "$tmp/first-paint.out"; then
+  echo "FAIL first-paint: the window did not paint"; failures=$((failures + 1))
+fi
+
+# 3 s of a quiet 440 Hz tone at 48 kHz: decoding (libsndfile), resampling to 44.1 kHz (soxr),
+# loudness, limiter (numpy).
+"$py" - "$tmp/in.wav" <<'EOF'
+import math, struct, sys, wave
+rate = 48000
+with wave.open(sys.argv[1], "wb") as w:
+    w.setnchannels(2); w.setsampwidth(2); w.setframerate(rate)
+    frames = bytearray()
+    for i in range(3 * rate):
+        v = int(8000 * math.sin(2 * math.pi * 440 * i / rate))
+        frames += struct.pack("<hh", v, v)
+    w.writeframes(bytes(frames))
+EOF
+status=0; run render -- render "$tmp/in.wav" -o "$tmp/out.wav" --seconds 3 || status=$?
+if check render $status 0; then
+  if "$py" - "$tmp/out.wav" <<'EOF'
+import array, sys, wave
+with wave.open(sys.argv[1]) as w:
+    rate, frames = w.getframerate(), w.getnframes()
+    samples = array.array("h", w.readframes(frames))
+peak = max(abs(s) for s in samples) / 32768
+# Default ceiling -12 dBTP = 0.251; the tone must be heard, and never above it.
+ok = rate == 44100 and frames == 3 * 44100 and 0.001 < peak <= 10 ** (-12 / 20)
+print(f"  rendered {frames / rate:.1f} s at {rate} Hz, sample peak {peak:.3f}")
+sys.exit(0 if ok else 1)
+EOF
+  then :; else echo "FAIL render: output WAV is wrong"; failures=$((failures + 1)); fi
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "bundle smoke test FAILED ($failures problems): $bundle"
+  exit 1
+fi
+echo "bundle smoke test passed: $bundle"

@@ -1,0 +1,290 @@
+"""Packaging checks that need no bundle build: the spec, desktop entry, metainfo, icons and
+the per-user desktop install. The bundle itself is tested by packaging/bundle-smoke.sh."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import runpy
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import asmr_desktop
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "packaging" / "asmr-desktop.spec"
+ASSETS = ROOT / "assets"
+DESKTOP = ASSETS / "asmr-desktop.desktop"
+METAINFO = ASSETS / "io.github.asmrdesktop.AsmrDesktop.metainfo.xml"
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+SCRIPTS = ("build-bundle.sh", "bundle-smoke.sh", "install-desktop.sh", "system-deps.sh")
+
+
+def read_desktop(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    parser.read(path, encoding="utf-8")
+    return parser
+
+
+# --- the PyInstaller spec -------------------------------------------------------------
+
+
+class _Recorder:
+    """Stands in for PyInstaller's Analysis/PYZ/EXE/COLLECT and remembers its arguments."""
+
+    calls: dict[str, Any]
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __call__(self, *args: Any, **kwargs: Any) -> SimpleNamespace:
+        _Recorder.calls[self.kind] = SimpleNamespace(args=args, kwargs=kwargs)
+        if self.kind == "Analysis":
+            return SimpleNamespace(
+                binaries=list(SAMPLE_BINARIES), datas=list(SAMPLE_DATAS), pure=[], scripts=[]
+            )
+        return SimpleNamespace()
+
+
+# (destination, source, typecode) as PyInstaller's TOC lists them; sources that do not
+# exist make readelf report no dependencies, so only the name filter decides here.
+INPUT = "PySide6/Qt/plugins/platforminputcontexts"
+SAMPLE_BINARIES = [
+    ("PySide6/Qt/lib/libQt6Core.so.6", "/nonexistent/libQt6Core.so.6", "BINARY"),
+    ("PySide6/Qt/lib/libQt6Charts.so.6", "/nonexistent/libQt6Charts.so.6", "BINARY"),
+    ("PySide6/Qt/lib/libQt6OpenGL.so.6", "/nonexistent/libQt6OpenGL.so.6", "BINARY"),
+    ("PySide6/Qt/lib/libQt6DBus.so.6", "/nonexistent/libQt6DBus.so.6", "BINARY"),
+    ("PySide6/Qt/lib/libQt6Quick.so.6", "/nonexistent/libQt6Quick.so.6", "BINARY"),
+    ("PySide6/Qt/lib/libQt6Pdf.so.6", "/nonexistent/libQt6Pdf.so.6", "BINARY"),
+    ("PySide6/Qt/lib/libQt6Network.so.6", "/nonexistent/libQt6Network.so.6", "BINARY"),
+    ("PySide6/Qt/plugins/tls/libqopensslbackend.so", "/nonexistent/j.so", "BINARY"),
+    ("PySide6/QtCharts.abi3.so", "/nonexistent/QtCharts.abi3.so", "EXTENSION"),
+    ("PySide6/QtOpenGL.abi3.so", "/nonexistent/QtOpenGL.abi3.so", "EXTENSION"),
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", "/nonexistent/libqxcb.so", "BINARY"),
+    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", "/nonexistent/a.so", "BINARY"),
+    ("PySide6/Qt/plugins/platforms/libqwayland.so", "/nonexistent/b.so", "BINARY"),
+    ("PySide6/Qt/plugins/platforms/libqeglfs.so", "/nonexistent/c.so", "BINARY"),
+    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/nonexistent/d.so", "BINARY"),
+    (f"{INPUT}/libqtvirtualkeyboardplugin.so", "/nonexistent/e.so", "BINARY"),
+    (f"{INPUT}/libcomposeplatforminputcontextplugin.so", "/nonexistent/f.so", "BINARY"),
+    ("PySide6/Qt/plugins/imageformats/libqsvg.so", "/nonexistent/g.so", "BINARY"),
+    ("PySide6/Qt/plugins/imageformats/libqpdf.so", "/nonexistent/h.so", "BINARY"),
+    ("PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so", "/n/i", "BINARY"),
+    ("_soundfile_data/libsndfile_x86_64.so", "/nonexistent/libsndfile_x86_64.so", "BINARY"),
+    ("numpy.libs/libscipy_openblas64_.so", "/nonexistent/openblas.so", "BINARY"),
+    ("libxcb-cursor.so.0", "/nonexistent/libxcb-cursor.so.0", "BINARY"),
+]
+SAMPLE_DATAS = [
+    ("PySide6/Qt/translations/qtbase_de.qm", "/nonexistent/qtbase_de.qm", "DATA"),
+    ("PySide6/Qt/translations/qtdeclarative_de.qm", "/nonexistent/x.qm", "DATA"),
+    ("PySide6/Qt/qml/QtQuick/qmldir", "/nonexistent/qmldir", "DATA"),
+]
+KEPT = {
+    "PySide6/Qt/lib/libQt6Core.so.6",
+    "PySide6/Qt/lib/libQt6Charts.so.6",
+    "PySide6/Qt/lib/libQt6OpenGL.so.6",  # QtCharts links it
+    "PySide6/Qt/lib/libQt6DBus.so.6",
+    "PySide6/Qt/lib/libQt6Network.so.6",  # QLocalServer: one instance only
+    "PySide6/QtCharts.abi3.so",
+    "PySide6/Qt/plugins/platforms/libqxcb.so",
+    "PySide6/Qt/plugins/platforms/libqoffscreen.so",  # the self-test
+    f"{INPUT}/libcomposeplatforminputcontextplugin.so",
+    "PySide6/Qt/plugins/imageformats/libqsvg.so",
+    "_soundfile_data/libsndfile_x86_64.so",
+    "numpy.libs/libscipy_openblas64_.so",
+    "libxcb-cursor.so.0",
+}
+
+
+def run_spec(env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Execute the spec with PyInstaller's build classes replaced by recorders."""
+    _Recorder.calls = {}
+    namespace: dict[str, Any] = {
+        "SPECPATH": str(SPEC.parent),
+        "__file__": str(SPEC),
+        **{kind: _Recorder(kind) for kind in ("Analysis", "PYZ", "EXE", "COLLECT")},
+    }
+    saved_path = list(sys.path)
+    saved_env = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        exec(compile(SPEC.read_text(), str(SPEC), "exec"), namespace)
+    finally:
+        sys.path[:] = saved_path
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return _Recorder.calls
+
+
+@pytest.fixture(scope="module")
+def spec_calls() -> dict[str, Any]:
+    pytest.importorskip("PyInstaller")
+    return run_spec()
+
+
+def collected(calls: dict[str, Any]) -> set[str]:
+    """Destination names of every file COLLECT would put in the bundle."""
+    return {entry[0] for toc in calls["COLLECT"].args[1:] for entry in toc}
+
+
+def test_spec_names_the_bundle_from_the_package(spec_calls: dict[str, Any]) -> None:
+    assert spec_calls["EXE"].kwargs["name"] == asmr_desktop.APP_ID
+    expected = f"{asmr_desktop.APP_ID}-{asmr_desktop.__version__}"
+    assert spec_calls["COLLECT"].kwargs["name"] == expected
+    source = SPEC.read_text()
+    assert asmr_desktop.__version__ not in source, "the version is imported, never written"
+
+
+def test_spec_never_strips_globally(spec_calls: dict[str, Any]) -> None:
+    # strip=True breaks numpy's OpenBLAS; build-bundle.sh strips selectively instead.
+    assert spec_calls["EXE"].kwargs["strip"] is False
+    assert spec_calls["COLLECT"].kwargs["strip"] is False
+
+
+def test_spec_takes_the_whole_package_and_planned_qt_modules(spec_calls: dict[str, Any]) -> None:
+    hidden = set(spec_calls["Analysis"].kwargs["hiddenimports"])
+    # Sub-commands are imported by name: PyInstaller's scan cannot see them.
+    from asmr_desktop.cli import COMMAND_MODULES
+
+    assert set(COMMAND_MODULES) <= hidden
+    assert "asmr_desktop.ui.main_window" in hidden
+    assert {"PySide6.QtCharts", "PySide6.QtDBus"} <= hidden
+
+
+def test_spec_drops_unused_qt_and_keeps_what_the_app_needs(spec_calls: dict[str, Any]) -> None:
+    assert collected(spec_calls) == KEPT
+
+
+def test_spec_unfiltered_variant_keeps_everything() -> None:
+    pytest.importorskip("PyInstaller")
+    calls = run_spec({"ASMR_BUNDLE_UNFILTERED": "1"})
+    assert collected(calls) == {e[0] for e in SAMPLE_BINARIES + SAMPLE_DATAS}
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_shell_scripts_parse(script: str) -> None:
+    path = ROOT / "packaging" / script
+    assert os.access(path, os.X_OK), f"{script} is not executable"
+    result = subprocess.run(["sh", "-n", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+# --- desktop entry, metainfo, icons ---------------------------------------------------
+
+
+def test_desktop_entry_matches_the_app() -> None:
+    entry = read_desktop(DESKTOP)
+    main = entry["Desktop Entry"]
+    # Qt reports this name to the desktop (setDesktopFileName(APP_ID)) to match windows.
+    assert DESKTOP.stem == asmr_desktop.APP_ID
+    assert main["Name"] == asmr_desktop.APP_NAME
+    assert main["Exec"] == asmr_desktop.APP_ID
+    assert main["Icon"] == asmr_desktop.APP_ID
+    assert main["Actions"].rstrip(";").split(";") == ["visual-only"]
+    action = entry["Desktop Action visual-only"]
+    assert action["Name"] == "Visual only"
+    assert action["Exec"] == f"{asmr_desktop.APP_ID} --visual-only"
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils")
+def test_desktop_entry_validates() -> None:
+    result = subprocess.run(["desktop-file-validate", str(DESKTOP)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "", result.stdout  # hints and warnings too
+
+
+def test_metainfo_matches_the_app() -> None:
+    root = ET.parse(METAINFO).getroot()
+    assert METAINFO.name == f"{root.findtext('id')}.metainfo.xml"
+    assert root.findtext("name") == asmr_desktop.APP_NAME
+    assert root.findtext("launchable[@type='desktop-id']") == DESKTOP.name
+    assert root.findtext("provides/binary") == asmr_desktop.APP_ID
+    releases = [r.get("version") for r in root.iterfind("releases/release")]
+    assert releases[0] == asmr_desktop.__version__, "add a <release> for a new version"
+
+
+@pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="appstream not installed")
+def test_metainfo_validates() -> None:
+    result = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(METAINFO)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.mark.parametrize("size", ICON_SIZES)
+def test_icon_png_at_each_size(size: int) -> None:
+    path = ASSETS / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "asmr-desktop.png"
+    assert png_size(path) == (size, size)
+
+
+def test_icon_svg_is_the_source() -> None:
+    svg = ASSETS / "icons" / "hicolor" / "scalable" / "apps" / "asmr-desktop.svg"
+    root = ET.parse(svg).getroot()
+    assert root.get("viewBox") == "0 0 512 512"
+    renderer = runpy.run_path(str(ASSETS / "render_icons.py"))  # makes exactly these sizes
+    assert renderer["SIZES"] == ICON_SIZES
+
+
+# --- per-user install -----------------------------------------------------------------
+
+
+def install(data_home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "XDG_DATA_HOME": str(data_home), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [str(ROOT / "packaging" / "install-desktop.sh"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_install_desktop_into_xdg_data_home(tmp_path: Path) -> None:
+    data = tmp_path / "my data"
+    result = install(data, "--exec", "/opt/asmr desktop/asmr-desktop")
+    assert result.returncode == 0, result.stderr
+    desktop = data / "applications" / "asmr-desktop.desktop"
+    entry = read_desktop(desktop)
+    assert entry["Desktop Entry"]["Exec"] == '"/opt/asmr desktop/asmr-desktop"'
+    assert entry["Desktop Action visual-only"]["Exec"] == (
+        '"/opt/asmr desktop/asmr-desktop" --visual-only'
+    )
+    assert (data / "metainfo" / METAINFO.name).read_bytes() == METAINFO.read_bytes()
+    for size in ICON_SIZES:
+        icon = data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "asmr-desktop.png"
+        assert png_size(icon) == (size, size)
+    assert (data / "icons" / "hicolor" / "scalable" / "apps" / "asmr-desktop.svg").is_file()
+    assert not (data / "icons" / "hicolor" / "icon-theme.cache").exists()
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True)
+        assert check.returncode == 0, check.stdout
+
+    result = install(data, "--uninstall")
+    assert result.returncode == 0, result.stderr
+    left = sorted(p.name for p in data.rglob("*") if p.is_file())
+    assert set(left) <= {"mimeinfo.cache"}, left
+
+
+def test_install_desktop_defaults_to_this_checkout(tmp_path: Path) -> None:
+    result = install(tmp_path)
+    assert result.returncode == 0, result.stderr
+    exec_line = read_desktop(tmp_path / "applications" / "asmr-desktop.desktop")
+    program = exec_line["Desktop Entry"]["Exec"]
+    assert program.endswith("asmr-desktop")
+    assert program.startswith(str(ROOT)), program

@@ -7,7 +7,7 @@ LOCK := packaging/requirements.lock
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 export LANG ?= C.UTF-8
 
-.PHONY: run test lint typecheck unit screenshot bench bundle lock clean
+.PHONY: run test lint typecheck unit screenshot bench bundle desktop-install lock clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench: $(STAMP)
 bundle: $(STAMP)
 	packaging/system-deps.sh bundle
 	packaging/build-bundle.sh
+
+# Menu entry, icons and AppStream metainfo for the current user ($XDG_DATA_HOME or
+# ~/.local/share); ARGS="--exec PROGRAM" picks what the entry runs, ARGS=--uninstall removes.
+desktop-install:
+	packaging/install-desktop.sh $(ARGS)
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:

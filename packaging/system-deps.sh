@@ -11,7 +11,9 @@ libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
 fontconfig-config fonts-dejavu-core libpulse0"
 case "$purpose" in
   run) ;;
-  test) pkgs="$pkgs xvfb xauth dbus poppler-utils";;  # poppler: the PDF report tests render it
+  # poppler: the PDF report tests render it; desktop-file-utils, appstream: the desktop
+  # entry and metainfo validate; binutils: readelf (the spec test, the bundle build).
+  test) pkgs="$pkgs xvfb xauth dbus poppler-utils desktop-file-utils appstream binutils";;
   screenshot) pkgs="$pkgs xvfb xauth imagemagick xdotool x11-utils";;
   bundle) pkgs="$pkgs binutils";;
   *) echo "usage: $0 [run|test|screenshot|bundle]" >&2; exit 2;;

@@ -13,8 +13,10 @@ Samples = NDArray[np.float64]
 
 #: Butterworth order of the migraine low-pass (three biquads: 36 dB per octave).
 LOWPASS_ORDER = 6
-#: Switching the filter on or off crossfades dry and filtered sound over this long.
+#: Switching the filter on crossfades from dry to filtered sound over this long.
 SWITCH_S = 0.5
+#: Switching off, the unfiltered sound comes back from this level (inaudible under the rest).
+_DRY_FLOOR_DB = -60.0
 #: Sub-block length of the vectorised recursion (see :class:`Biquad`).
 _SUB = 32
 
@@ -111,10 +113,13 @@ def lowpass_sections(
 
 
 class MigraineFilter:
-    """Low-pass at :data:`safety.MIGRAINE_LOWPASS_HZ`, switched on and off by a smooth crossfade.
+    """Low-pass at :data:`safety.MIGRAINE_LOWPASS_HZ`, switched on and off without a click.
 
-    While off and settled it costs nothing; switching on starts the filter from rest under
-    a dry/filtered crossfade, so its start-up never reaches the ear as a click.
+    Output = filtered + dry_weight x (dry - filtered). Switching on, the dry weight falls to
+    0 over :data:`SWITCH_S`; switching off, it rises in dB no faster than the gain-rise
+    bound (from -60 dB: about 10 s), because for the high frequencies coming back that *is*
+    a gain rise. While off and settled the filter costs nothing; it starts from rest under
+    the crossfade, so its start-up never reaches the ear.
     """
 
     def __init__(
@@ -127,33 +132,37 @@ class MigraineFilter:
     ) -> None:
         self.rate_hz = rate_hz
         self._sections = [Biquad(b, a, channels) for b, a in lowpass_sections(cutoff_hz, rate_hz)]
-        # 0 = dry, 1 = filtered; moves linearly, shaped by a raised cosine.
-        self._mix = self._target = 1.0 if enabled else 0.0
-        self._step = 1.0 / max(1, round(SWITCH_S * rate_hz))
+        self._dry = 0.0 if enabled else 1.0  # weight of the unfiltered sound
+        self._enabled = enabled
+        self._fall = 1.0 / max(1, round(SWITCH_S * rate_hz))
+        self._rise_db = safety.MAX_GAIN_RISE_DB_PER_S / rate_hz
 
     @property
     def enabled(self) -> bool:
-        return self._target == 1.0
+        return self._enabled
 
     @enabled.setter
     def enabled(self, value: bool) -> None:
-        self._target = 1.0 if value else 0.0
+        self._enabled = value
 
     def process(self, x: Samples) -> Samples:
-        if self._mix == 0.0 and self._target == 0.0:
+        if self._dry == 1.0 and not self._enabled:
             return x
         wet = x
         for section in self._sections:
             wet = section.process(wet)
-        if self._mix == self._target:
-            out = wet
+        steps = np.arange(1, len(x) + 1)
+        if self._enabled:
+            if self._dry == 0.0:
+                return wet
+            dry = np.maximum(self._dry - self._fall * steps, 0.0)
         else:
-            sign = 1.0 if self._target > self._mix else -1.0
-            pos = np.clip(self._mix + sign * self._step * np.arange(1, len(x) + 1), 0.0, 1.0)
-            self._mix = float(pos[-1])
-            shaped = (0.5 - 0.5 * np.cos(np.pi * pos))[:, None]
-            out = x + shaped * (wet - x)
-        if self._mix == 0.0 and self._target == 0.0:
+            start_db = (
+                max(20.0 * math.log10(self._dry), _DRY_FLOOR_DB) if self._dry > 0 else _DRY_FLOOR_DB
+            )
+            dry = np.minimum(10.0 ** ((start_db + self._rise_db * steps) / 20.0), 1.0)
+        self._dry = float(dry[-1])
+        if self._dry == 1.0:
             for section in self._sections:
                 section.reset()
-        return np.asarray(out)
+        return np.asarray(wet + dry[:, None] * (x - wet))

@@ -465,6 +465,20 @@ def test_toggling_migraine_mode_does_not_click():
     assert np.abs(wet - dry)[rate // 2 :].max() > 5 * limit
 
 
+def test_switching_migraine_mode_off_brings_the_highs_back_within_the_rise_bound():
+    rate = 44100
+    engine, _ = make([array_item(sine(8000, 30, rate, amp=0.05), rate)], rate=rate, migraine=True)
+    engine.play()
+    render(engine, 4)
+    engine.set_migraine(False)
+    x = render(engine, 14)[:, 0].astype(np.float64)
+    window = rate // 10
+    level = db(np.sqrt(np.mean(x[: len(x) // window * window].reshape(-1, window) ** 2, axis=1)))
+    rises_per_s = np.diff(level) * 10
+    assert level[0] < level[-1] - 30  # the 8 kHz tone was cut and is back
+    assert rises_per_s.max() <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
+
+
 # --- the whole chain, any input --------------------------------------------------------------
 _kinds = st.sampled_from(["square", "noise", "impulse", "dc"])
 

@@ -35,7 +35,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--bundle", type=Path, default=DIST / f"{APP_ID}-{__version__}")
-    args = parser.parse_args()
+    # parse_known_args: `python -m bench bundle` leaves the benchmark names in sys.argv.
+    args, _ = parser.parse_known_args()
     bundle: Path = args.bundle
     bundle_app = bundle / APP_ID
     tarball = bundle.parent / f"{bundle.name}-linux-x86_64.tar.gz"

@@ -18,6 +18,7 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QDateTimeAxis,
+    QHorizontalBarSeries,
     QLineSeries,
     QScatterSeries,
     QValueAxis,
@@ -69,8 +70,11 @@ log = logging.getLogger(__name__)
 MAX_DOTS = 600
 #: Up to this many weeks the bars are weekly; longer ranges show months.
 MAX_WEEK_BARS = 26
-MAX_MONTH_BARS = 36
-MAX_SOURCE_BARS = 12
+MAX_MONTH_BARS = 12  # a year of months stays legible; the PDF shows two
+#: Beyond this many days the average line shows one point a week (the 7-day average at
+#: each week's end): ten years of daily points are a grey band, not a line.
+MAX_DAILY_AVERAGE_DAYS = 180
+MAX_SOURCE_BARS = 10  # the rest are listed in words below the chart
 CHART_HEIGHT = 300
 FONT_PT = 12
 BEFORE_COLOUR = "#8c7a58"  # a dim amber: visible, calmer than WARNING
@@ -92,6 +96,11 @@ def _msecs(day: date, tz: tzinfo | None, hour: float = 12.0) -> float:
     else:
         midnight = datetime.combine(day, time(), tzinfo=tz)
     return midnight.timestamp() * 1000 + hour * 3_600_000
+
+
+def _short(name: str, limit: int = 28) -> str:
+    """Long titles cut, so the count beside them stays readable under a bar."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def _font(point_size: int = FONT_PT, bold: bool = False) -> QFont:
@@ -146,31 +155,31 @@ def _label(text: str = "", *, dim: bool = False, size: int = FONT_PT) -> QLabel:
 
 
 class ReliefChart:
-    """Bars of mean relief with 95 % error bars (QtCharts has none: drawn as line series)."""
+    """Horizontal bars of mean relief with 95 % error bars, names on the left where long
+    titles fit. QtCharts has no error bars: each is a small line series with caps."""
 
     def __init__(self, title: str) -> None:
         self.chart = _dark_chart(title)
         self.view = _chart_view(self.chart)
-        self.bars = QBarSeries()
-        self.bar_set = QBarSet("mean relief (before minus after)")
+        self.bars = QHorizontalBarSeries()
+        self.bar_set = QBarSet("mean relief (before minus after), with its 95 % interval")
         self.bars.append(self.bar_set)
         self.bars.setBarWidth(0.55)
         self.chart.addSeries(self.bars)
         self.categories = QBarCategoryAxis()
-        self.y = QValueAxis()
-        self.y.setTitleText("points of relief")
-        self.y.setLabelFormat("%+.0f")
-        self.error_x = QValueAxis()  # aligned with the categories; hidden
-        self.error_x.setVisible(False)
+        self.x = QValueAxis()
+        self.x.setLabelFormat("%+.0f")
+        self.error_y = QValueAxis()  # aligned with the categories; hidden
+        self.error_y.setVisible(False)
         for axis, where in (
-            (self.categories, Qt.AlignmentFlag.AlignBottom),
-            (self.y, Qt.AlignmentFlag.AlignLeft),
-            (self.error_x, Qt.AlignmentFlag.AlignBottom),
+            (self.categories, Qt.AlignmentFlag.AlignLeft),
+            (self.x, Qt.AlignmentFlag.AlignBottom),
+            (self.error_y, Qt.AlignmentFlag.AlignLeft),
         ):
             _style_axis(axis)
             self.chart.addAxis(axis, where)
         self.bars.attachAxis(self.categories)
-        self.bars.attachAxis(self.y)
+        self.bars.attachAxis(self.x)
         self.bar_set.setColor(QColor(ACCENT_DIM))
         self.bar_set.setBorderColor(QColor(ACCENT))
         self.bar_set.setLabelColor(QColor(TEXT))
@@ -184,46 +193,47 @@ class ReliefChart:
             self.chart.removeSeries(series)
             series.deleteLater()
         self.error_bars = []
-        names = [g.name for g in groups]
+        rows = list(reversed(groups))  # the first group at the top
         self.bar_set.remove(0, self.bar_set.count())
-        self.bar_set.append([round(g.stats.mean or 0.0, 1) for g in groups])
+        self.bar_set.append([round(g.stats.mean or 0.0, 1) for g in rows])
         self.categories.clear()
-        self.categories.append([f"{n}  ({g.n})" for n, g in zip(names, groups, strict=True)])
+        self.categories.append([f"{_short(g.name)}  ({g.n})" for g in rows])
         values = [0.0, 1.0]
-        for i, g in enumerate(groups):
+        cap = 0.12
+        for i, g in enumerate(rows):
             s = g.stats
             values.append(s.mean or 0.0)
             if s.low is None or s.high is None:
                 continue
             values += [s.low, s.high]
             series = QLineSeries()
-            cap = 0.08
             series.replace(
                 [
-                    QPointF(i - cap, s.low),
-                    QPointF(i + cap, s.low),
-                    QPointF(i, s.low),
-                    QPointF(i, s.high),
-                    QPointF(i - cap, s.high),
-                    QPointF(i + cap, s.high),
+                    QPointF(s.low, i - cap),
+                    QPointF(s.low, i + cap),
+                    QPointF(s.low, i),
+                    QPointF(s.high, i),
+                    QPointF(s.high, i - cap),
+                    QPointF(s.high, i + cap),
                 ]
             )
             series.setPen(QPen(QColor(ERROR_BAR), 2))
             self.chart.addSeries(series)
-            series.attachAxis(self.error_x)
-            series.attachAxis(self.y)
+            series.attachAxis(self.x)
+            series.attachAxis(self.error_y)
             for marker in self.chart.legend().markers(series):
                 marker.setVisible(False)
             self.error_bars.append(series)
-        self.error_x.setRange(-0.5, max(1, len(groups)) - 0.5)
+        self.error_y.setRange(-0.5, max(1, len(rows)) - 0.5)
         # Relief lies within -10..10; a wide interval from two sessions must not squash the rest.
         low = max(-10, math.floor(min(values)))
         high = min(10, math.ceil(max(values)))
-        step = next(s for s in (1, 2, 5) if (high - low) / s <= 7)
-        self.y.setRange(float(low), float(high))
-        self.y.setTickType(QValueAxis.TickType.TicksDynamic)
-        self.y.setTickAnchor(0.0)
-        self.y.setTickInterval(float(step))
+        step = next(s for s in (1, 2, 5) if (high - low) / s <= 8)
+        self.x.setRange(float(low), float(high))
+        self.x.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.x.setTickAnchor(0.0)
+        self.x.setTickInterval(float(step))
+        self.view.setMinimumHeight(140 + 46 * max(1, len(rows)))
 
 
 class ChartsView(QWidget):
@@ -466,15 +476,22 @@ class ChartsView(QWidget):
         self._show_days(insights)
         self.source_chart.show(insights.by_source[:MAX_SOURCE_BARS])
         self.mode_chart.show(insights.by_mode)
+        lines = []
+        if insights.by_source[MAX_SOURCE_BARS:]:
+            more = "; ".join(
+                f"{g.name} {g.stats.mean:+.1f} ({g.n})"
+                for g in insights.by_source[MAX_SOURCE_BARS:]
+                if g.stats.mean is not None
+            )
+            lines.append(f"Also played (mean relief, sessions): {more}.")
         if insights.too_few:
             names = ", ".join(f"{g.name} ({g.n})" for g in insights.too_few)
-            self.too_few_label.setText(
+            lines.append(
                 f"{TOO_FEW.capitalize()} (fewer than {MIN_RATED} sessions rated before and "
                 f"after): {names}."
             )
-        else:
-            self.too_few_label.setText("")
-        self.too_few_label.setVisible(bool(insights.too_few))
+        self.too_few_label.setText("\n".join(lines))
+        self.too_few_label.setVisible(bool(lines))
 
     def _show_pain(self, insights: Insights) -> None:
         dots = len(insights.points) <= MAX_DOTS
@@ -486,11 +503,13 @@ class ChartsView(QWidget):
                 (after if p.moment is Moment.AFTER else before).append(point)
         self.after_series.replace(after)
         self.before_series.replace(before)
+        daily = len(insights.rolling) <= MAX_DAILY_AVERAGE_DAYS
+        self.rolling_series.setName("7-day average after" if daily else "weekly average after")
         self.rolling_series.replace(
             [
                 QPointF(_msecs(m.day, self._tz), m.mean)
-                for m in insights.rolling
-                if m.mean is not None
+                for i, m in enumerate(insights.rolling)
+                if m.mean is not None and (daily or (len(insights.rolling) - 1 - i) % 7 == 0)
             ]
         )
         self.time_axis.setRange(
@@ -522,10 +541,12 @@ class ChartsView(QWidget):
             bar_set.remove(0, bar_set.count())
             bar_set.append([float(v) for v in values])
         self.days_axis.clear()
-        self.days_axis.append([c.label for c in counts])
+        self.days_axis.append([c.label if weekly else f"{c.first:%b %y}" for c in counts])
         top = max([c.recorded_days for c in counts] + [1])
         self.count_axis.setRange(0, 7 if weekly else max(top, 1))
-        self.count_axis.setTickCount(8 if weekly else 5)
+        self.count_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.count_axis.setTickAnchor(0.0)
+        self.count_axis.setTickInterval(1.0 if weekly else 5.0)
         self.days_series.setLabelsVisible(weekly)
 
     def _show_experiment(self, result: ExperimentResult | None, today: date) -> None:

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from asmr_desktop.context import AppContext
 from asmr_desktop.diary.service import TABLE, Diary
 from asmr_desktop.insights.timeline import Moment
-from asmr_desktop.ui.charts import ChartsView
+from asmr_desktop.ui.charts import MAX_MONTH_BARS, MAX_SOURCE_BARS, MAX_WEEK_BARS, ChartsView
 from tests.helpers.clock import FakeClock
 from tests.unit.insights.factory import at, generated, make
 
@@ -70,7 +70,12 @@ def test_a_year_of_data_and_switching_ranges(
             view.range_box.setCurrentIndex(index)
         insights = view.insights
         assert insights is not None
-        means = [m.mean for m in insights.rolling if m.mean is not None]
+        daily = len(insights.rolling) <= 180
+        means = [
+            m.mean
+            for i, m in enumerate(insights.rolling)
+            if m.mean is not None and (daily or (len(insights.rolling) - 1 - i) % 7 == 0)
+        ]
         assert view.rolling_series.count() == len(means)
         assert view.rolling_series.at(view.rolling_series.count() - 1).y() == pytest.approx(
             means[-1]
@@ -79,18 +84,21 @@ def test_a_year_of_data_and_switching_ranges(
         dots = view.after_series.count()
         assert dots == (len(after) if len(insights.points) <= 600 else 0)
         assert view.days_set.count() == view.days_axis.count()
-        assert sum(view.days_set.at(i) for i in range(view.days_set.count())) == sum(
-            c.headache_days
-            for c in (insights.weekly if len(insights.weekly) <= 26 else insights.monthly)
-        )
-        bars = [g for g in insights.by_source[:12] if g.stats.low is not None]
+        weekly = len(insights.weekly) <= MAX_WEEK_BARS
+        counts = insights.weekly if weekly else insights.monthly[-MAX_MONTH_BARS:]
+        assert view.days_set.count() == len(counts)
+        shown = [view.days_set.at(i) for i in range(view.days_set.count())]
+        assert shown == [c.headache_days for c in counts]
+        bars = [g for g in insights.by_source[:MAX_SOURCE_BARS] if g.stats.low is not None]
         assert len(view.source_chart.error_bars) == len(bars)
         if bars:
-            ys = [p.y() for p in view.source_chart.error_bars[0].points()]
-            assert min(ys) == pytest.approx(bars[0].stats.low)
-            assert max(ys) == pytest.approx(bars[0].stats.high)
+            # Drawn bottom-up: the last error bar belongs to the first (top) group.
+            xs = [p.x() for p in view.source_chart.error_bars[-1].points()]
+            assert min(xs) == pytest.approx(bars[0].stats.low)
+            assert max(xs) == pytest.approx(bars[0].stats.high)
         seen[index] = (view.rolling_series.count(), view.days_set.count(), view.days_chart.title())
-    assert seen[0][0] < seen[1][0] < seen[2][0] < seen[3][0]
+    assert seen[0][0] < seen[1][0] < seen[2][0]
+    assert seen[3][0] == pytest.approx(365 / 7, abs=1)  # a year: one average point a week
     assert seen[1][1] == 5  # 4 weeks from a Saturday: 5 partial or whole weeks
     assert "per week" in seen[2][2] and "per month" in seen[3][2]
     assert view.summary.text().startswith(f"{view.insights.sessions} sessions")  # type: ignore[union-attr]

@@ -11,6 +11,7 @@ import logging
 import math
 import queue
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,9 @@ from asmr_desktop.errors import AudioError
 
 log = logging.getLogger(__name__)
 
-#: Long files are judged by their first 20 minutes (a sleep file can last hours).
-MEASURE_MAX_S = 1200.0
+#: Files are judged by their first 5 minutes: calm recordings are even, a sleep file can
+#: last hours, and the track plays conservatively quiet until the number is in.
+MEASURE_MAX_S = 300.0
 _BLOCK_S = 0.4
 _HOP_S = 0.1
 _ABSOLUTE_GATE_LUFS = -70.0
@@ -130,10 +132,15 @@ class LoudnessCache:
         with self._lock:
             return dict(self._known)
 
-    def wait(self, timeout_s: float | None = None) -> None:
-        """Block until the queue is empty (tests, the CLI)."""
-        del timeout_s
-        self._queue.join()
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until everything queued is measured (or the timeout passes); True if done."""
+        if timeout_s is None:
+            self._queue.join()
+            return True
+        deadline = time.monotonic() + timeout_s
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return not self._queue.unfinished_tasks
 
     def _work(self) -> None:
         while True:

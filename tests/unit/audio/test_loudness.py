@@ -33,6 +33,6 @@ def test_files_and_the_background_cache(tmp_path):
     cache = LoudnessCache()
     assert cache(path) is None
     assert cache(tmp_path / "nope.wav") is None
-    cache.wait()
+    assert cache.wait(timeout_s=30)
     assert cache(path) == pytest.approx(-23.0, abs=0.2)
     assert cache.measured()[tmp_path / "nope.wav"] is None

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QColor,
@@ -46,6 +47,9 @@ HINT_TEXT = (
 )
 #: A stalled timer must not make the scene jump: one tick advances at most this much.
 MAX_TICK_S = 0.1
+#: The frame rate follows the speed (MAX_FPS at 1x), so each frame moves the scene about
+#: as far at every speed, and slow motion costs less CPU; it never drops below this.
+MIN_FPS = 10.0
 
 
 class VisualView(QWidget):
@@ -67,12 +71,18 @@ class VisualView(QWidget):
         breaths_per_min: float = BREATHS_PER_MIN_DEFAULT,
         seed: int = 0,
         show_hint: bool = True,
+        max_fps: float = safety.MAX_FPS,
         cursor_hide_ms: int = CURSOR_HIDE_MS,
         clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
-        """Raises VisualError for an unknown scene or palette (before any window shows)."""
+        """Raises VisualError for an unknown scene or palette (before any window shows).
+
+        ``max_fps`` may lower the frame-rate cap (to save battery), never raise it above
+        safety.MAX_FPS.
+        """
         super().__init__(parent)
+        self._max_fps = max(MIN_FPS, min(float(safety.MAX_FPS), max_fps))
         self._clock = clock
         self._show = Show(
             scene,
@@ -84,7 +94,7 @@ class VisualView(QWidget):
             seed=seed,
             size=(max(1, self.width()), max(1, self.height())),
         )
-        self._frame = self._show.frame_rgbx()
+        self._frame = self._show.frame_rgb32()
         self._image = self._to_image(self._frame)
         self._last_tick: float | None = None
         self._frames_drawn = 0
@@ -100,8 +110,9 @@ class VisualView(QWidget):
         self.setCursor(Qt.CursorShape.ArrowCursor)
 
         self._timer = QTimer(self)
-        self._timer.setInterval(math.ceil(1000 / safety.MAX_FPS))
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
+        self._pace_timer()
         self._cursor_timer = QTimer(self)
         self._cursor_timer.setSingleShot(True)
         self._cursor_timer.setInterval(cursor_hide_ms)
@@ -196,7 +207,12 @@ class VisualView(QWidget):
         before = self._show.speed
         change()
         if self._show.speed != before:
+            self._pace_timer()
             self.speed_changed.emit(self._show.speed)
+
+    def _pace_timer(self) -> None:
+        fps = max(MIN_FPS, min(self._max_fps, safety.MAX_FPS * self._show.speed))
+        self._timer.setInterval(math.ceil(1000 / fps))
 
     def _change_brightness(self, change: Callable[[], object]) -> None:
         before = self._show.brightness
@@ -211,16 +227,16 @@ class VisualView(QWidget):
         dt = 0.0 if self._last_tick is None else min(MAX_TICK_S, max(0.0, now - self._last_tick))
         self._last_tick = now
         self._show.advance(dt)
-        self._frame = self._show.frame_rgbx()
+        self._frame = self._show.frame_rgb32()
         self._image = self._to_image(self._frame)
         self._frames_drawn += 1
         self.update()
 
     @staticmethod
-    def _to_image(frame: np.ndarray) -> QImage:
-        """A QImage over the frame's bytes (no copy; the caller keeps the array alive)."""
-        h, w = frame.shape[:2]
-        return QImage(frame.data, w, h, 4 * w, QImage.Format.Format_RGBX8888)
+    def _to_image(frame: NDArray[np.uint32]) -> QImage:
+        """A QImage over the frame's words (no copy; the caller keeps the array alive)."""
+        h, w = frame.shape
+        return QImage(frame.data, w, h, 4 * w, QImage.Format.Format_RGB32)
 
     def _hint_opacity(self) -> float:
         if self._hint_start is None:

@@ -42,7 +42,8 @@ class Palette:
     """A checked colour ramp. ``lut[i]`` is the 8-bit sRGB colour of field value i/(N-1).
 
     ``rgbx`` holds the same colours packed as R, G, B, 255 bytes in one uint32 each, so a
-    whole frame is coloured with one gather and handed to Qt without conversion.
+    whole frame is coloured with one gather; ``rgb32`` as 0xFFRRGGBB words, the pixel
+    format Qt's raster engine scales fastest.
     """
 
     name: str
@@ -51,6 +52,7 @@ class Palette:
     cap: float
     lut: NDArray[np.uint8]
     rgbx: NDArray[np.uint32]
+    rgb32: NDArray[np.uint32]
 
 
 def palette(name: str, migraine: bool = False) -> Palette:
@@ -72,7 +74,14 @@ def palette(name: str, migraine: bool = False) -> Palette:
     rgbx = np.full(LUT_SIZE, 0xFFFFFFFF, dtype=np.uint32)
     rgbx.view(np.uint8).reshape(LUT_SIZE, 4)[:, :3] = lut
     rgbx.flags.writeable = False
-    return Palette(name=name, label=label, migraine=migraine, cap=cap, lut=lut, rgbx=rgbx)
+    wide = lut.astype(np.uint32)
+    rgb32 = np.asarray(
+        0xFF000000 | (wide[:, 0] << 16) | (wide[:, 1] << 8) | wide[:, 2], dtype=np.uint32
+    )
+    rgb32.flags.writeable = False
+    return Palette(
+        name=name, label=label, migraine=migraine, cap=cap, lut=lut, rgbx=rgbx, rgb32=rgb32
+    )
 
 
 def _check(name: str, lut: NDArray[np.uint8], cap: float) -> None:

@@ -52,15 +52,21 @@ def internal_size(size: tuple[int, int], internal_width: int = INTERNAL_WIDTH) -
     return w, max(1, round(height * w / width))
 
 
-def colourise_rgbx(field: Field, palette: Palette, brightness: float) -> Frame:
-    """RGBX bytes (H, W, 4) of a field through the palette's checked ramp.
-
-    Brightness scales the field, so it dims the highlight towards the background colour.
-    """
+def _lut_index(field: Field, brightness: float) -> NDArray[np.intp]:
+    """Palette entries of a field; brightness scales it (dims towards the background)."""
     scale = np.float32((LUT_SIZE - 1) * clamp_brightness(brightness))
-    index = (np.clip(field, 0.0, 1.0) * scale).astype(np.intp)  # truncation: never brighter
-    packed = palette.rgbx[index]
+    return (np.clip(field, 0.0, 1.0) * scale).astype(np.intp)  # truncation: never brighter
+
+
+def colourise_rgbx(field: Field, palette: Palette, brightness: float) -> Frame:
+    """RGBX bytes (H, W, 4) of a field through the palette's checked ramp."""
+    packed = palette.rgbx[_lut_index(field, brightness)]
     return packed.view(np.uint8).reshape(*field.shape, 4)
+
+
+def colourise_rgb32(field: Field, palette: Palette, brightness: float) -> NDArray[np.uint32]:
+    """0xFFRRGGBB words (H, W) of a field: the same colours, in Qt's fastest format."""
+    return palette.rgb32[_lut_index(field, brightness)]
 
 
 def colourise(field: Field, palette: Palette, brightness: float) -> Frame:

@@ -174,7 +174,7 @@ class Waves:
     def __init__(self, seed: int = 0) -> None:
         rng = np.random.default_rng([seed, 3])
         self._layers = []
-        for i, (depth, level) in enumerate(((0.56, 0.24), (0.66, 0.17), (0.80, 0.11))):
+        for i, (depth, level) in enumerate(((0.56, 0.34), (0.66, 0.25), (0.80, 0.17))):
             parts = []
             for _ in range(2):
                 wavelength = rng.uniform(0.35, 0.8)
@@ -186,7 +186,7 @@ class Waves:
             self._layers.append((depth, level, parts))
 
     def field(self, tau_s: float, grid: Grid) -> Field:
-        out = _horizon_glow(grid, 0.2, 0.55, 0.1).copy() + np.float32(0.02)
+        out = _horizon_glow(grid, 0.3, 0.55, 0.1).copy() + np.float32(0.02)
         ys = grid.ys[:, None]
         for depth, level, parts in self._layers:
             top = np.full(len(grid.xs), depth * grid.aspect, dtype=np.float32)

@@ -6,7 +6,7 @@ time so that no quarter of the screen changes its mean luminance faster than a s
 the bound (the scene's own motion uses the rest), measured on the actual frames each
 step: a scene change is a crossfade, a brightness change a ramp, a speed change only
 changes how fast scene time runs (nothing jumps). The mode also starts with a fade in.
-No Qt: the app calls :meth:`Show.advance` from a timer and paints :meth:`Show.frame_rgbx`.
+No Qt: the app calls :meth:`Show.advance` from a timer and paints :meth:`Show.frame_rgb32`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from numpy.typing import NDArray
 
 from asmr_desktop import safety
 from asmr_desktop.visual.analysis import region_means
@@ -28,6 +29,7 @@ from asmr_desktop.visual.render import (
     Renderer,
     clamp_brightness,
     clamp_speed,
+    colourise_rgb32,
     colourise_rgbx,
 )
 from asmr_desktop.visual.scenes import (
@@ -202,6 +204,10 @@ class Show:
     def frame_rgbx(self) -> Frame:
         """The current frame at the internal size, RGBX bytes (H, W, 4) for Qt."""
         return colourise_rgbx(self._field, self.palette, 1.0)
+
+    def frame_rgb32(self) -> NDArray[np.uint32]:
+        """The current frame at the internal size as 0xFFRRGGBB words (H, W) for Qt."""
+        return colourise_rgb32(self._field, self.palette, 1.0)
 
     def frame(self) -> Frame:
         """The current frame at the internal size, RGB (H, W, 3)."""

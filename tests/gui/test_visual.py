@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 
 from asmr_desktop import safety
 from asmr_desktop.errors import VisualError
-from asmr_desktop.ui.visual import HINT_FADE_S, HINT_S, VisualView
+from asmr_desktop.ui.visual import HINT_FADE_S, HINT_S, MIN_FPS, VisualView
 from asmr_desktop.visual.analysis import analyse
 from asmr_desktop.visual.scenes import SCENE_NAMES
 
@@ -99,12 +99,26 @@ def test_plus_and_minus_change_brightness(qtbot, view):
 def test_timer_is_capped_and_runs_only_while_shown(qtbot, view):
     assert view.frame_interval_ms >= 1000 / safety.MAX_FPS
     assert view.running
+    full_speed = view.frame_interval_ms
+    view.set_speed(0.25)  # slow motion needs fewer frames
+    assert view.frame_interval_ms > full_speed
+    assert view.frame_interval_ms <= 1000 / MIN_FPS + 1
+    view.set_speed(1.0)
     drawn = view.frames_drawn
     qtbot.waitUntil(lambda: view.frames_drawn > drawn + 2, timeout=2000)
     view.hide()
     assert not view.running
     view.show()
     assert view.running
+
+
+def test_frame_rate_cap_can_be_lowered_never_raised(qtbot):
+    slow = VisualView(max_fps=15)
+    fast = VisualView(max_fps=120)
+    qtbot.addWidget(slow)
+    qtbot.addWidget(fast)
+    assert slow.frame_interval_ms >= 1000 / 15
+    assert fast.frame_interval_ms >= 1000 / safety.MAX_FPS
 
 
 def test_cursor_hides_when_still_and_returns_on_movement(qtbot, clock):

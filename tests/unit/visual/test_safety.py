@@ -27,6 +27,7 @@ from asmr_desktop.visual.render import (
     SPEED_MIN,
     Renderer,
     colourise,
+    upscale_field,
 )
 from asmr_desktop.visual.scenes import SCENE_NAMES, make_scene
 
@@ -41,13 +42,11 @@ def measure(scene_name, palettes, seconds, speed=SPEED_MAX, brightness=BRIGHTNES
     scene = make_scene(scene_name)
     analysers = [FrameAnalyser(FPS) for _ in palettes]
     for i in range(round(seconds * FPS)):
-        t = i / FPS
+        field = renderer.field(scene, i / FPS * speed)
+        if full:  # as Renderer.full_frame, with the field shared by all palettes
+            field = upscale_field(field, SIZE)
         for analyser, colours in zip(analysers, palettes, strict=True):
-            if full:
-                frame = renderer.full_frame(scene, t, colours, speed, brightness)
-            else:
-                frame = colourise(renderer.field(scene, t * speed), colours, brightness)
-            analyser.add(frame)
+            analyser.add(colourise(field, colours, brightness))
     return [analyser.report() for analyser in analysers]
 
 

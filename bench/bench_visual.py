@@ -1,0 +1,124 @@
+"""Visual-only mode cost: frame render times per scene, Qt's paint, and live CPU use.
+
+    .venv/bin/python bench/bench_visual.py [--frames 150] [--live-seconds 10]
+
+Prints, for 1920x1080 output:
+  render   - each scene's frame at the internal size (what the app draws; Qt scales it):
+             median and 99th percentile wall time, and frames per CPU-second
+  full     - the same frame scaled up in numpy to 1920x1080 (what ``frames`` writes)
+  paint    - VisualView's paint at 1920x1080 on the offscreen platform (smooth scaling)
+  live     - VisualView shown at 1920x1080 for a while with its own 30 fps timer:
+             frames drawn per second and the process's CPU use in percent of one core
+Also the estimate from the parts: (tick + paint) x 30 fps, in percent of one core.
+The figures are from a shared 2-core machine; run it a few times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANG", "C.UTF-8")
+
+from asmr_desktop import safety
+from asmr_desktop.visual.palette import palette
+from asmr_desktop.visual.render import Renderer
+from asmr_desktop.visual.scenes import SCENE_NAMES, make_scene
+
+SIZE = (1920, 1080)
+
+
+def timed(func: Callable[[int], object], count: int) -> tuple[list[float], float]:
+    """Wall times of ``func(i)`` in ms, and the CPU seconds all calls took."""
+    func(0)  # warm up
+    walls = []
+    cpu0 = time.process_time()
+    for i in range(count):
+        start = time.perf_counter()
+        func(i)
+        walls.append((time.perf_counter() - start) * 1000)
+    return walls, time.process_time() - cpu0
+
+
+def p99(values: list[float]) -> float:
+    return sorted(values)[min(len(values) - 1, round(0.99 * (len(values) - 1)))]
+
+
+def line(name: str, walls: list[float], cpu_s: float) -> str:
+    per_cpu_s = len(walls) / cpu_s if cpu_s > 0 else float("inf")
+    return (
+        f"{name:<22} median {statistics.median(walls):6.2f} ms   p99 {p99(walls):6.2f} ms   "
+        f"{per_cpu_s:7.0f} frames/CPU-s"
+    )
+
+
+def bench_render(count: int) -> None:
+    renderer = Renderer(SIZE)
+    colours = palette("warm")
+    w, h = renderer.internal
+    print(f"render: {SIZE[0]}x{SIZE[1]} output, drawn at {w}x{h}, {count} frames a scene")
+    for name in SCENE_NAMES:
+        scene = make_scene(name)
+        walls, cpu = timed(lambda i, s=scene: renderer.frame(s, i / 30, colours), count)  # type: ignore[misc]
+        print("  " + line(f"render {name}", walls, cpu))
+    scene = make_scene("orbs")
+    walls, cpu = timed(lambda i: renderer.full_frame(scene, i / 30, colours), max(10, count // 5))
+    print("  " + line("full 1920x1080 (numpy)", walls, cpu))
+
+
+def bench_widget(count: int, live_s: float) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from asmr_desktop.ui.visual import MIN_FPS, VisualView
+
+    app = QApplication.instance() or QApplication([])
+    view = VisualView("orbs", "warm", brightness=0.7, show_hint=False)
+    view.resize(*SIZE)
+    view.show()
+    app.processEvents()
+    view.hide()  # no timer while the parts are timed one by one
+    ticks, tick_cpu = timed(lambda i: view._tick(), count)  # advance + colour, no paint
+    target = QImage(SIZE[0], SIZE[1], QImage.Format.Format_RGB32)
+    paints, paint_cpu = timed(lambda i: view.render(target), count)  # runs paintEvent
+    print(f"widget: VisualView at {SIZE[0]}x{SIZE[1]}, offscreen platform")
+    print("  " + line("tick (advance+colour)", ticks, tick_cpu))
+    print("  " + line("paint (smooth scale)", paints, paint_cpu))
+    per_frame_cpu = tick_cpu / count + paint_cpu / count
+    estimate = per_frame_cpu * safety.MAX_FPS * 100
+    print(f"  estimate at {safety.MAX_FPS} fps: {estimate:.1f} % of one core")
+    print(
+        f"  estimate at 0.25x speed ({MIN_FPS:g} fps): {estimate * MIN_FPS / safety.MAX_FPS:.1f} %"
+    )
+
+    view.show()
+    drawn0 = view.frames_drawn
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    QTimer.singleShot(round(live_s * 1000), app.quit)
+    app.exec()
+    wall = time.perf_counter() - wall0
+    cpu = time.process_time() - cpu0
+    fps = (view.frames_drawn - drawn0) / wall
+    print(
+        f"  live for {wall:.1f} s: {fps:.1f} frames/s drawn, "
+        f"CPU {100 * cpu / wall:.1f} % of one core (whole process)"
+    )
+    view.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=150)
+    parser.add_argument("--live-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    bench_render(args.frames)
+    bench_widget(args.frames, args.live_seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,7 @@ from typing import Any
 from asmr_desktop.diary.model import Mode, Session
 from asmr_desktop.errors import AsmrError
 from asmr_desktop.insights.stats import Difference, welch
+from asmr_desktop.insights.timeline import maybe_within
 from asmr_desktop.store import Store
 
 TABLE = "experiments"
@@ -222,10 +223,9 @@ def evaluate(
     rest: list[float] = []
     for s in sessions:
         relief = s.relief
-        if (
-            relief is None
-            or not experiment.start <= s.started.astimezone(tz).date() <= experiment.end
-        ):
+        if relief is None or not maybe_within(s.started, experiment.start, experiment.end):
+            continue
+        if not experiment.start <= s.started.astimezone(tz).date() <= experiment.end:
             continue
         (rest if s.mode is Mode.REST else asmr).append(float(relief))
     comparison = welch(asmr, rest)

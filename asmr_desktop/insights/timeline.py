@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from asmr_desktop.diary.model import Session
@@ -57,6 +57,14 @@ class HeadacheDays:
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
     """The calendar date of an aware time in ``tz`` (None: the computer's zone)."""
     return moment.astimezone(tz).date()
+
+
+def maybe_within(moment: datetime, first: date, last: date) -> bool:
+    """A cheap pre-filter before the costly local conversion: False only when ``moment``
+    cannot fall on a local date in [first, last] in any zone (offsets stay within a day)."""
+    low = datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC)
+    high = datetime.combine(last + timedelta(days=2), time(), tzinfo=UTC)
+    return low <= moment < high
 
 
 def pain_points(sessions: Iterable[Session], tz: tzinfo | None = None) -> list[PainPoint]:

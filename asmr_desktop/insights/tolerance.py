@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from asmr_desktop.diary.model import Mode, Session
 from asmr_desktop.insights.stats import Trend, trend
+from asmr_desktop.insights.timeline import maybe_within
 
 WINDOW_DAYS = 28
 NEAR_NIGHTLY_DAYS = 20
@@ -61,7 +62,7 @@ def check_tolerance(
     x: list[float] = []
     y: list[float] = []
     for s in sessions:
-        if s.mode is Mode.REST:
+        if s.mode is Mode.REST or not maybe_within(s.started, first, today):
             continue
         day = s.started.astimezone(tz).date()
         if not first <= day <= today:

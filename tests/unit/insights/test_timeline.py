@@ -110,3 +110,19 @@ def test_dst_weeks_are_seven_local_days() -> None:
     assert (october[0].headache_days, october[0].recorded_days) == (7, 7)
     per_day = [m.n for m in rolling_mean(points, date(2026, 10, 19), date(2026, 10, 25), 1)]
     assert per_day == [1] * 7
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12", "Europe/Berlin", "UTC"])
+def test_quick_prefilter_never_drops_a_local_day(zone: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from asmr_desktop.insights.timeline import maybe_within
+
+    tz = ZoneInfo(zone)
+    first, last = date(2026, 3, 29), date(2026, 4, 2)
+    for text in ("2026-03-29 00:00", "2026-04-02 23:59"):
+        moment = at(text, tz).astimezone(UTC)
+        assert local_day(moment, tz) in (first, last)
+        assert maybe_within(moment, first, last)
+    assert not maybe_within(at("2026-03-27 00:00", ZoneInfo("UTC")), first, last)
+    assert not maybe_within(at("2026-04-04 00:00", ZoneInfo("UTC")), first, last)

@@ -473,10 +473,15 @@ class Engine:
         playing = self._state is PlayState.PLAYING
         sleep_left = self._sleep_remaining_frames()
         self._poll_loudness()
+        rising = any(v.ramp.rising for v in self._voices if not v.held)
         self._fill(mix, frames)
+        rising = rising or any(v.ramp.rising for v in self._voices if not v.held)
         mix = self._filter.process(mix)
         if self._sleep is not None:
             mix *= self._sleep_gains(frames, sleep_left, counting=playing)[:, None]
+        # One rise at a time: while a voice fades in (or the highs return after migraine
+        # mode), the limiter holds rather than recovering on top of it.
+        self._limiter.release_allowed = not (rising or self._filter.rising)
         out = self._limiter.process(mix)
         self._rendered_frames += frames
         if self._sleep is not None and playing and self._sleep_remaining_frames() <= 0:

@@ -71,6 +71,11 @@ class GainRamp:
     def settled(self) -> bool:
         return self.current_db == self.target_db
 
+    @property
+    def rising(self) -> bool:
+        """True while the gain is going up (or about to start from silence)."""
+        return self.target_db > self.current_db
+
     def render(self, frames: int) -> Gains:
         """The next ``frames`` linear gains."""
         cur, tgt = self.current_db, self.target_db

@@ -108,6 +108,9 @@ class TruePeakLimiter:
         self.latency = 2 * INTERP_HALF + self._look - 1
         rise_db = min(release_db_per_s, safety.MAX_GAIN_RISE_DB_PER_S) / rate_hz
         self._rise_ln = rise_db * math.log(10.0) / 20.0
+        #: Set False while anything before the limiter is raising its gain, so the two
+        #: rises never add up beyond the bound; the limiter then holds its gain.
+        self.release_allowed = True
         self._glide = 10.0 ** (-CEILING_GLIDE_DB_PER_S / 20.0 / rate_hz)
         self.ceiling_db = ceiling_db
         self._target = self._requested  # the first ceiling holds from the first sample
@@ -162,10 +165,9 @@ class TruePeakLimiter:
         worst = -sliding_min(-pk, self._window)
         need_ln = np.log(np.clip(target / np.maximum(worst, 1e-30), 10 ** (MIN_GAIN_DB / 20), 1.0))
         # 3. Recover no faster than the rise bound: out[i] = min(need[i], out[i-1] + rise).
-        ramp = self._rise_ln * np.arange(n)
-        held = (
-            np.minimum.accumulate(np.minimum(need_ln - ramp, self._held_ln + self._rise_ln)) + ramp
-        )
+        rise = self._rise_ln if self.release_allowed else 0.0
+        ramp = rise * np.arange(n)
+        held = np.minimum.accumulate(np.minimum(need_ln - ramp, self._held_ln + rise)) + ramp
         self._held_ln = float(held[-1])
         # 4. Moving average over the look-ahead: smooth, and below every need it covers.
         g_lin = np.exp(held)

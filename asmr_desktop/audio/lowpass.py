@@ -145,6 +145,11 @@ class MigraineFilter:
     def enabled(self, value: bool) -> None:
         self._enabled = value
 
+    @property
+    def rising(self) -> bool:
+        """True while switching off: the high frequencies are coming back up."""
+        return not self._enabled and self._dry < 1.0
+
     def process(self, x: Samples) -> Samples:
         if self._dry == 1.0 and not self._enabled:
             return x

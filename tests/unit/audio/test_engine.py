@@ -147,6 +147,21 @@ def test_stop_fades_out_in_1_5_s_then_goes_idle():
     assert engine.position_s() == 0.0
 
 
+def test_limiter_recovery_and_a_fade_in_together_still_rise_within_the_bound():
+    x = constant(10, RATE)
+    x[RATE // 2] = 8.0  # a click during the fade in: the limiter ducks, then recovers
+    engine, _ = make([array_item(x, RATE)])
+    engine.play()
+    out = render(engine, 8)
+    lat = first_sound(gain_of(out))
+    g = gain_of(out)[lat : lat + len(x)] * DC / x[: len(out) - lat, 0]
+    rises = np.diff(db(g))
+    rises[RATE // 2 - 2 : RATE // 2 + 2] = 0  # steps into and out of the click sample itself
+    assert g.min() < 0.1  # it did duck
+    assert rises.max() <= MAX_STEP_DB + 1e-5
+    assert g[-1] == pytest.approx(1.0, abs=1e-4)
+
+
 def test_volume_moves_are_smooth_and_rise_within_the_bound():
     engine, _ = make([array_item(constant(30, RATE), RATE)], volume=0.5)
     engine.play()
@@ -429,7 +444,7 @@ def test_migraine_mode_cuts_8k_strongly_and_keeps_500_hz():
 
 
 def test_migraine_mode_lowers_the_ceiling_by_12_db():
-    loud = np.sign(sine(300, 20, RATE, amp=1.0))
+    loud = np.sign(sine(300, 30, RATE, amp=1.0))
     engine, _ = make([array_item(loud, RATE, loudness_lufs=-40)], migraine=True)
     assert (
         engine.effective_ceiling_db == safety.CEILING_DEFAULT_DB - safety.MIGRAINE_CEILING_DROP_DB
@@ -440,7 +455,7 @@ def test_migraine_mode_lowers_the_ceiling_by_12_db():
     assert true_peak_db(out) <= ceiling
     assert true_peak_db(out[-RATE:]) > ceiling - 2.0  # limited to it, not muted
     engine.set_migraine(False)
-    render(engine, 6)
+    render(engine, 13)  # the highs return over ~10 s, then the limiter recovers 12 dB
     assert engine.effective_ceiling_db == safety.CEILING_DEFAULT_DB
     assert true_peak_db(render(engine, 1)) > ceiling + 6
 

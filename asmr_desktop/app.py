@@ -86,6 +86,7 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(context)
     server = InstanceServer(instance, window)
     server.raise_requested.connect(window.bring_to_front)
+    server.visual_only_requested.connect(window.enter_visual_only)
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, window.close)
     if os.environ.get("ASMR_DESKTOP_EXIT_AFTER_FIRST_PAINT") == "1":
@@ -96,6 +97,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
         window.first_painted.connect(painted)
     window.show()
+    if args.visual_only:
+        window.enter_visual_only()
     if context.store.recovered is not None:
         window.show_notice(context.store.recovered.message())
     if context.settings.reset_keys:

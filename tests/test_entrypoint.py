@@ -145,3 +145,11 @@ def test_second_start_hands_over_to_the_first(tmp_path: Path) -> None:
     finally:
         first.terminate()
         first.communicate(timeout=30)
+
+
+def test_visual_only_flag_starts_a_visual_session(tmp_path: Path) -> None:
+    result = run("--data-dir", str(tmp_path), "--visual-only", "--quit-after-ms", "1500")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "asmr-desktop.json").read_text())
+    modes = [s["mode"] for s in data["sessions"].values()]
+    assert modes == ["visual"]

@@ -29,10 +29,12 @@ from asmr_desktop.diary.service import Diary
 from asmr_desktop.errors import AsmrError
 from asmr_desktop.playlists import PlaylistStore
 from asmr_desktop.ui.about import AboutDialog
+from asmr_desktop.ui.charts import ChartsView
 from asmr_desktop.ui.history import HistoryView
 from asmr_desktop.ui.player import AnalysisBridge, EngineBridge, PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.sessions import SessionFlow
+from asmr_desktop.ui.visual import VisualView
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +156,16 @@ class MainWindow(QMainWindow):
         self.history = HistoryView(self.diary, context.store)
         self.sessions.diary_changed.connect(self.history.refresh)
         self.add_page(self.history, "History")
+        self.trends = ChartsView(self.diary, context.store)
+        self.sessions.diary_changed.connect(self.trends.refresh)
+        self.add_page(self.trends, "Trends")
+        self.visual: VisualView | None = None
+        self.visual_button = QPushButton("Visual only  (V)")
+        self.visual_button.setToolTip(
+            "No sound at all: a dim, slow, flash-free screen. Esc leaves."
+        )
+        self.visual_button.clicked.connect(self.enter_visual_only)
+        self.pages.setCornerWidget(self.visual_button, Qt.Corner.TopRightCorner)
         self._build_menus()
         self.statusBar().showMessage(f"Data kept locally in {context.paths.data_dir}")
         self._restore_geometry()
@@ -189,7 +201,14 @@ class MainWindow(QMainWindow):
         history_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.history))
         session_menu.addAction(history_action)
         self.view_menu = bar.addMenu("&View")
-        self.view_menu.menuAction().setVisible(False)  # shown once a feature adds to it
+        self.visual_action = QAction("&Visual only", self)
+        self.visual_action.setShortcut(QKeySequence(Qt.Key.Key_V))
+        self.visual_action.triggered.connect(self.enter_visual_only)
+        self.view_menu.addAction(self.visual_action)
+        trends_action = QAction("&Trends", self)
+        trends_action.setShortcut(QKeySequence("Ctrl+T"))
+        trends_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.trends))
+        self.view_menu.addAction(trends_action)
         help_menu = bar.addMenu("&Help")
         about = QAction("&About ASMR Desktop", self)
         about.triggered.connect(self.show_about)
@@ -214,6 +233,62 @@ class MainWindow(QMainWindow):
         self.rest_action.blockSignals(True)
         self.rest_action.setChecked(self.rest_page.resting)
         self.rest_action.blockSignals(False)
+
+    # -- visual-only mode ------------------------------------------------------------------
+    def enter_visual_only(self) -> VisualView | None:
+        """Sound off completely, a dim full-screen scene on; Esc or a click comes back."""
+        if self.visual is not None:
+            self.visual.raise_()
+            self.visual.activateWindow()
+            return self.visual
+        settings = self._context.settings.settings
+        try:
+            view = VisualView(
+                settings.visual_scene,
+                settings.visual_palette,
+                settings.visual_speed,
+                settings.visual_brightness,
+                migraine=settings.migraine_mode,
+                breaths_per_min=settings.breaths_per_min,
+            )
+        except AsmrError:
+            log.warning("saved scene or palette unknown; using the defaults")
+            view = VisualView(migraine=settings.migraine_mode)
+        if self.rest_page.resting:
+            self.rest_page.set_resting(False)
+            self._sync_rest_action()
+        self.sessions.held = True
+        # The visual session starts first, so the sound stopping below does not end it.
+        self.sessions.begin(Mode.VISUAL, migraine_mode=settings.migraine_mode, ask_before=False)
+        self.player_panel.silence()
+        view.exit_requested.connect(self.leave_visual_only)
+        view.setWindowTitle(f"{APP_NAME}: visual only")
+        self.visual = view
+        view.showFullScreen()
+        view.activateWindow()
+        return view
+
+    def leave_visual_only(self) -> None:
+        view = self.visual
+        if view is None:
+            return
+        self.visual = None
+        try:
+            self._context.settings.update(
+                visual_scene=view.scene,
+                visual_speed=view.speed,
+                visual_brightness=view.brightness,
+            )
+        except AsmrError as exc:
+            log.warning("visual settings not saved: %s", exc)
+        view.close()
+        view.deleteLater()
+        self.bring_to_front()
+        self.sessions.held = False
+        if self.sessions.current is not None and self.sessions.current.mode is Mode.VISUAL:
+            self.sessions.finish(EndReason.STOPPED)
+        else:
+            self.sessions.ask_unrated_later()
 
     # -- actions ---------------------------------------------------------------------------
     def show_about(self) -> AboutDialog:
@@ -275,10 +350,13 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
-            # After the first frame, not before: start-up stays quick.
-            QTimer.singleShot(0, self.sessions.ask_unrated)
+            # After the first frame, not before: start-up stays quick. Never over the visuals.
+            QTimer.singleShot(0, self.sessions.ask_unrated_later)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.visual is not None:
+            self.visual.close()
+            self.visual = None
         self.player_panel.flush_settings()
         self.player.close()
         self.analysis.close()

@@ -48,7 +48,10 @@ class SessionFlow(QObject):
         self._window = window
         self.current: Session | None = None
         self.dialog: QDialog | None = None  # the prompt on screen, for tests and focus
+        #: True while nothing may pop up (visual-only mode is on screen).
+        self.held = False
         self._queue: list[Session] = []
+        self._unrated_wanted = False
         self._heartbeat = QTimer(self)
         self._heartbeat.setInterval(HEARTBEAT_MS)
         self._heartbeat.timeout.connect(self._beat)
@@ -72,13 +75,27 @@ class SessionFlow(QObject):
         items: Iterable[str] = (),
         volume: float | None = None,
         migraine_mode: bool = False,
+        ask_before: bool = True,
     ) -> Session | None:
-        """Record a new session now; ask 'how is your head?' alongside if that is set."""
+        """Record a new session now; ask 'how is your head?' alongside if that is set.
+
+        A session already running ends first, unrated for now (it is asked about later);
+        its 'before' rating carries over, since it was given only moments ago.
+        """
+        carried: int | None = None
         if self.current is not None:
+            carried = self.current.pain_before
+            if self.current.id is not None:
+                carried = self.diary.get(self.current.id).pain_before
             self.finish(EndReason.STOPPED, ask=False)
         try:
             session = self.diary.start(
-                mode, playlist=playlist, items=items, volume=volume, migraine_mode=migraine_mode
+                mode,
+                playlist=playlist,
+                items=items,
+                volume=volume,
+                migraine_mode=migraine_mode,
+                pain_before=carried,
             )
         except AsmrError as exc:
             self._warn(exc)
@@ -88,7 +105,7 @@ class SessionFlow(QObject):
         assert session.id is not None
         self.session_started.emit(session.id)
         self.diary_changed.emit()
-        if self._settings.settings.ask_before_session:
+        if ask_before and carried is None and self._settings.settings.ask_before_session:
             self._ask_before(session)
         return session
 
@@ -200,8 +217,14 @@ class SessionFlow(QObject):
         self._show(box)
         return box
 
+    def ask_unrated_later(self) -> None:
+        """Ask about unrated sessions once the prompt on screen (if any) is answered."""
+        self._unrated_wanted = True
+        self._next_in_queue()
+
     def ask_unrated(self) -> QMessageBox | None:
         """After start: sessions waiting for a rating (e.g. ended by the sleep timer)."""
+        self._unrated_wanted = False
         try:
             waiting = self.diary.unrated()
         except AsmrError as exc:
@@ -294,6 +317,8 @@ class SessionFlow(QObject):
                 fresh = self.diary.get(session.id)
                 if fresh.state in (RatingState.PENDING, RatingState.DEFERRED):
                     self.ask_rating(fresh)
+        if self._unrated_wanted and self.dialog is None and self.held is False:
+            self.ask_unrated()
 
     def _show(self, dialog: QDialog) -> None:
         self.dialog = dialog

@@ -40,7 +40,7 @@ def _run(limiter: TruePeakLimiter, x: np.ndarray, block: int) -> np.ndarray:
     return np.concatenate(out)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     kind=st.sampled_from(["square", "nyquist", "impulses", "noise", "sine"]),
     amp_db=st.floats(-30.0, 24.0),

@@ -264,6 +264,8 @@ class MainWindow(QMainWindow):
         view.exit_requested.connect(self.leave_visual_only)
         view.setWindowTitle(f"{APP_NAME}: visual only")
         self.visual = view
+        # Cover the screen even where no window manager honours full-screen requests.
+        view.setGeometry(self.screen().geometry())
         view.showFullScreen()
         view.activateWindow()
         return view

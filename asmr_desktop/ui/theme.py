@@ -43,6 +43,13 @@ QCheckBox::indicator:checked, QRadioButton::indicator:checked {{
 }}
 QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border-color: {ACCENT}; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+QScrollBar:vertical {{ background: {BACKGROUND}; width: 12px; margin: 0; }}
+QScrollBar:horizontal {{ background: {BACKGROUND}; height: 12px; margin: 0; }}
+QScrollBar::handle {{ background: {SURFACE_RAISED}; border-radius: 5px; min-height: 24px;
+    min-width: 24px; }}
+QScrollBar::handle:hover {{ background: {ACCENT_DIM}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QToolTip {{ background-color: {SURFACE_RAISED}; color: {TEXT}; border: 1px solid {ACCENT_DIM}; }}
 QSlider::groove:horizontal {{ height: 6px; background: {SURFACE_RAISED}; border-radius: 3px; }}
 QSlider::handle:horizontal {{

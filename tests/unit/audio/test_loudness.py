@@ -18,7 +18,7 @@ def test_1khz_sine_at_minus_23_dbfs_measures_minus_23_lufs(rate):
 
 def test_gating_ignores_silence_and_quiet_parts():
     rate = 48000
-    loud = sine(1000, 10, rate, amp=10 ** (-23 / 20))
+    loud = sine(1000, 16, rate, amp=10 ** (-23 / 20))
     quiet = sine(1000, 4, rate, amp=10 ** (-43 / 20))  # 20 LU lower: relative gate drops it
     x = np.concatenate([np.zeros((rate * 4, 2), np.float32), quiet, loud, quiet])
     assert integrated_lufs(ArraySource(x, rate)) == pytest.approx(-23.0, abs=0.1)

@@ -20,8 +20,8 @@ pixel is perceptually black and its hue is rounding noise.
 Region change. The largest change of any region's mean luminance over one second (over the
 whole clip if shorter), per second.
 
-Motion. Luminance is block-averaged to about 160 px wide and cut into tiles about an
-eighth of the width square. For frame pairs a tenth of a second apart, a regularised
+Motion. Luminance is block-averaged to 320-640 px wide, lightly blurred, and cut into
+tiles an eighth of the width square. For frame pairs a tenth of a second apart, a regularised
 Lucas-Kanade fit gives each tile's displacement: exact for a translating soft shape, the
 normal speed for an edge (a growing disc), and unbiased by 8-bit rounding. Tiles with
 less than a tenth of the gradient energy of the frame's most structured tile are left

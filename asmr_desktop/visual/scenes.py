@@ -161,8 +161,8 @@ class Breathing:
         dx = grid.xs[None, :] - np.float32(0.5)
         dy = grid.ys[:, None] - np.float32(0.5 * grid.aspect)
         d = np.sqrt(dx * dx + dy * dy)
-        disc = 0.62 * _smooth_edge(d - np.float32(r), 0.012)
-        halo = 0.16 * np.exp(-0.5 * (np.maximum(d - np.float32(r), 0.0) / np.float32(0.07)) ** 2)
+        disc = 0.45 * _smooth_edge(d - np.float32(r), 0.012)
+        halo = 0.12 * np.exp(-0.5 * (np.maximum(d - np.float32(r), 0.0) / np.float32(0.07)) ** 2)
         return np.asarray(disc + halo + 0.03, dtype=np.float32)
 
 

@@ -32,19 +32,20 @@ from asmr_desktop.visual.render import (
 from asmr_desktop.visual.scenes import SCENE_NAMES, make_scene
 
 FPS = safety.MAX_FPS
-SIZE = (1024, 768)
+SIZE = (1920, 1080)  # the common screen; drawn at 320 x 180
+FULL_SIZE = (1024, 768)  # the issue's matrix
 FULL = os.environ.get("ASMR_VISUAL_FULL") == "1"
 
 
 def measure(scene_name, palettes, seconds, speed=SPEED_MAX, brightness=BRIGHTNESS_MAX, full=False):
     """One report per palette; each frame's field is drawn once and coloured per palette."""
-    renderer = Renderer(SIZE)
+    renderer = Renderer(FULL_SIZE if full else SIZE)
     scene = make_scene(scene_name)
     analysers = [FrameAnalyser(FPS) for _ in palettes]
     for i in range(round(seconds * FPS)):
         field = renderer.field(scene, i / FPS * speed)
         if full:  # as Renderer.full_frame, with the field shared by all palettes
-            field = upscale_field(field, SIZE)
+            field = upscale_field(field, FULL_SIZE)
         for analyser, colours in zip(analysers, palettes, strict=True):
             analyser.add(colourise(field, colours, brightness))
     return [analyser.report() for analyser in analysers]
@@ -57,8 +58,9 @@ def test_scene_stays_inside_every_bound(scene_name):
     colours = palette(PALETTE_NAMES[SCENE_NAMES.index(scene_name) % len(PALETTE_NAMES)])
     (report,) = measure(scene_name, [colours], 20.0)
     assert report.violations(colours.cap) == [], (scene_name, colours.name, report)
-    # with margins, so that small drawing changes do not creep up to a bound unnoticed
-    assert report.max_region_change_per_s < 0.6 * safety.MAX_REGION_LUMINANCE_CHANGE_PER_S
+    # With margins, so that small drawing changes do not creep up to a bound unnoticed.
+    # Half the region-change bound: crossfades and brightness ramps (show.py) use the rest.
+    assert report.max_region_change_per_s < 0.5 * safety.MAX_REGION_LUMINANCE_CHANGE_PER_S
     assert report.max_motion_widths_per_s < 0.9 * safety.MAX_MOTION_SCREEN_WIDTHS_PER_S
     assert report.max_motion_widths_per_s > 0.0  # it does move
     assert report.max_pixel_luminance > 0.2 * colours.cap  # and it is not just black

@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 #: kind (a soundscape module resolves its names). Tried before files and playlists.
 Resolver = Callable[[str], list[PlaylistItem] | None]
 #: Modules providing ``resolve_source(name: str) -> list[PlaylistItem] | None``; imported
-#: only when ``render`` runs.
-SOURCE_RESOLVER_MODULES: tuple[str, ...] = ()
+#: only when ``render`` runs. A module that is not installed is skipped.
+SOURCE_RESOLVER_MODULES: tuple[str, ...] = ("asmr_desktop.soundscapes",)
 
 PLAYLIST_SUFFIXES = frozenset({".m3u", ".m3u8"})
 
@@ -41,7 +41,11 @@ def register(subparsers: _SubParsers) -> None:
         description="Runs the very chain that feeds the speakers (normalisation, migraine "
         "filter, fades, true-peak limiter) and writes 16-bit WAV instead of playing.",
     )
-    parser.add_argument("source", metavar="SOURCE", help="an audio file or an M3U playlist")
+    parser.add_argument(
+        "source",
+        metavar="SOURCE",
+        help="an audio file, an M3U playlist, or a built-in soundscape's name",
+    )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav")
     parser.add_argument(
         "--seconds", type=float, required=True, metavar="N", help="length to render"
@@ -104,7 +108,14 @@ def measure_all(items: Sequence[PlaylistItem]) -> LoudnessLookup:
 def default_resolvers() -> list[Resolver]:
     resolvers: list[Resolver] = []
     for name in SOURCE_RESOLVER_MODULES:
-        resolvers.append(importlib.import_module(name).resolve_source)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise  # the module is there but broken: say so
+            log.debug("source resolver %s is not installed", name)
+            continue
+        resolvers.append(module.resolve_source)
     return resolvers
 
 
@@ -121,7 +132,12 @@ def resolve_source(source: str, resolvers: Sequence[Resolver] = ()) -> list[Play
             raise AudioError(f"{path}: the playlist has no entries")
         return items
     if not path.exists():
-        raise DecodeError(f"{source}: no such file (SOURCE is an audio file or M3U playlist)")
+        kinds = (
+            "an audio file, an M3U playlist or a soundscape"
+            if resolvers
+            else "an audio file or an M3U playlist"
+        )
+        raise DecodeError(f"{source}: not found (SOURCE is {kinds})")
     return [PlaylistItem.from_path(path)]
 
 

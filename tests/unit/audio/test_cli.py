@@ -88,3 +88,10 @@ def test_a_resolver_hook_can_supply_sources(tmp_path):
     args = parse(["render", "rain", "-o", str(tmp_path / "r.wav"), "--seconds", "4"])
     assert audio_cli.run(args, resolvers=[soundscapes]) == 0
     assert sf.info(str(tmp_path / "r.wav")).duration == pytest.approx(4.0)
+
+
+def test_resolver_modules_that_are_not_installed_are_skipped(monkeypatch):
+    monkeypatch.setattr(audio_cli, "SOURCE_RESOLVER_MODULES", ("asmr_desktop.no_such_thing",))
+    assert audio_cli.default_resolvers() == []
+    with pytest.raises(Exception, match="not found"):
+        audio_cli.resolve_source("rain-that-is-not-a-file", [])

@@ -53,7 +53,14 @@ MIN_FPS = 10.0
 
 
 class VisualView(QWidget):
-    """A scene filling the widget; Esc or any click asks to leave, arrows and +/- adjust."""
+    """A scene filling the widget; Esc or any click asks to leave, arrows and +/- adjust.
+
+    Signals: ``exit_requested()``, ``scene_changed(str)``, ``speed_changed(float)``,
+    ``brightness_changed(float)`` (the new target; the picture ramps to it safely).
+    Slots: ``next_scene``, ``previous_scene``, ``set_scene(str)``, ``faster``, ``slower``,
+    ``set_speed(float)``, ``brighter``, ``dimmer``, ``set_brightness(float)``.
+    Show it with ``showFullScreen()``; its timer runs only while it is shown.
+    """
 
     exit_requested = Signal()
     scene_changed = Signal(str)
@@ -81,10 +88,7 @@ class VisualView(QWidget):
         ``max_fps`` may lower the frame-rate cap (to save battery), never raise it above
         safety.MAX_FPS.
         """
-        super().__init__(parent)
-        self._max_fps = max(MIN_FPS, min(float(safety.MAX_FPS), max_fps))
-        self._clock = clock
-        self._show = Show(
+        show = Show(  # first: a bad name fails before any Qt object exists
             scene,
             palette,
             speed,
@@ -92,8 +96,13 @@ class VisualView(QWidget):
             migraine=migraine,
             breaths_per_min=breaths_per_min,
             seed=seed,
-            size=(max(1, self.width()), max(1, self.height())),
+            size=(640, 480),  # until the first resize
         )
+        super().__init__(parent)
+        self._show = show
+        self._show.resize((max(1, self.width()), max(1, self.height())))
+        self._max_fps = max(MIN_FPS, min(float(safety.MAX_FPS), max_fps))
+        self._clock = clock
         self._frame = self._show.frame_rgb32()
         self._image = self._to_image(self._frame)
         self._last_tick: float | None = None

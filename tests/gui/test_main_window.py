@@ -22,7 +22,7 @@ def test_title_menus_and_status(qtbot: QtBot, context: AppContext) -> None:
         window.show()
     assert window.windowTitle() == "ASMR Desktop"
     titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
-    assert titles == ["&File", "&Session", "&Help"]
+    assert titles == ["&File", "&Session", "&View", "&Help"]
     assert str(context.paths.data_dir) in window.statusBar().currentMessage()
 
 

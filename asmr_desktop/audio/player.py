@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from asmr_desktop.audio.engine import Engine
 from asmr_desktop.audio.output import Output, to_int16
@@ -56,8 +57,20 @@ class Player:
         self._thread = threading.Thread(target=self._run, name="audio-render", daemon=True)
         self._thread.start()
 
-    def close(self) -> None:
-        """Stop the worker and release the output (at once: fade out first if it matters)."""
+    def close(self, *, fade: bool = False, timeout_s: float = 5.0) -> None:
+        """Stop the worker and release the output.
+
+        With ``fade`` (quitting the app while sound plays), playback first fades out over
+        1.5 s and the device plays what it holds, so closing is never a sudden cut.
+        """
+        if fade and self.running and self.engine.is_active():
+            deadline = time.monotonic() + timeout_s
+            self.engine.stop()
+            while self.engine.is_active() and self.running and time.monotonic() < deadline:
+                time.sleep(0.02)
+            drain = getattr(self.output, "drain", None)
+            if drain is not None and self.running:
+                drain(max(0.0, deadline - time.monotonic()))
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5.0)

@@ -229,3 +229,20 @@ def test_a_stalled_device_is_reported_not_waited_on_forever():
     output.stall_s = 0.05
     with pytest.raises(AudioDeviceError, match="stopped playing"):
         output.write(np.zeros((10, 2), np.int16))
+
+
+def test_closing_with_fade_fades_out_instead_of_cutting():
+    engine = _engine(30.0)
+    output = _Recording()
+    player = Player(engine, output)
+    player.start()
+    engine.play()
+    started = threading.Event()
+    engine.callbacks.position = lambda pos, dur: started.set() if pos > 4 else None
+    assert started.wait(10)
+    player.close(fade=True)
+    tail = np.concatenate(output.blocks)[:, 0].astype(float)
+    assert tail[-1] == 0 and engine.state is PlayState.STOPPED
+    last_loud = np.flatnonzero(tail > 0.9 * tail.max())[-1]
+    silent = np.flatnonzero(tail[last_loud:] == 0)[0]
+    assert silent / RATE == pytest.approx(safety.FADE_OUT_S, abs=0.25)  # a fade, not a cut

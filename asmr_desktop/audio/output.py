@@ -167,6 +167,13 @@ class PygameOutput:
                 f"No sound output could be opened ({exc}). Check that speakers or headphones "
                 "are connected and not in use by another program, then try playing again."
             ) from exc
+        opened = pygame.mixer.get_init()
+        if opened != (self._rate_hz, -16, self._channels):
+            # mixer.init is a no-op when something else opened the mixer first.
+            raise AudioDeviceError(
+                f"The sound output is already open in another format ({opened}); "
+                "restart the app to play sound."
+            )
         self._pygame = pygame
         self._channel = channel
         self.closing = False

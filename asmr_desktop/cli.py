@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "asmr_desktop.analysis.cli",
     "asmr_desktop.diary.cli",
     "asmr_desktop.visual.cli",
+    "asmr_desktop.soundscapes.cli",
 )
 
 

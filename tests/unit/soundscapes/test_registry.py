@@ -1,0 +1,143 @@
+"""Names, settings and bounds, the ready playlists, the resolver and the two commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from asmr_desktop import safety
+from asmr_desktop.audio import cli as audio_cli
+from asmr_desktop.cli import parse, run_command
+from asmr_desktop.soundscapes import (
+    NOMINAL_LUFS,
+    SOUNDSCAPES,
+    SoundscapeError,
+    builtin_playlists,
+    create,
+    parse_spec,
+    playlist_items,
+    resolve_soundscape,
+    resolve_source,
+)
+from asmr_desktop.soundscapes.base import SettingSpec
+from asmr_desktop.soundscapes.cli import as_dict
+
+
+@pytest.mark.parametrize("name", list(SOUNDSCAPES))
+def test_each_has_a_description_and_one_or_two_bounded_settings(name):
+    info = SOUNDSCAPES[name]
+    assert info.title and 10 < len(info.description) < 120
+    assert 1 <= len(info.settings) <= 2
+    for spec in info.settings:
+        assert spec.minimum < spec.maximum
+        assert spec.minimum <= spec.default <= spec.maximum
+        assert spec.unit and spec.label
+
+
+def test_out_of_range_settings_are_clamped_and_logged(caplog):
+    with caplog.at_level(logging.WARNING):
+        rain = create("rain", {"density": 1e9, "tone_hz": -5})
+    spec = {s.name: s for s in SOUNDSCAPES["rain"].settings}
+    expected = {"density": spec["density"].maximum, "tone_hz": spec["tone_hz"].minimum}
+    assert rain.settings == expected
+    assert "outside" in caplog.text
+
+
+def test_not_a_number_takes_the_default_and_infinity_the_nearest_bound():
+    spec = SettingSpec("pace", "Pace", 6.0, 3.0, 12.0, "breaths/min")
+    assert spec.clamp(math.nan) == 6.0
+    assert spec.clamp(math.inf) == 12.0
+    assert spec.clamp(-math.inf) == 3.0
+
+
+def test_unknown_names_settings_and_values_are_refused():
+    with pytest.raises(SoundscapeError, match="no built-in soundscape called 'thunder'"):
+        create("thunder")
+    with pytest.raises(SoundscapeError, match="rain has no setting 'volume'"):
+        create("rain", {"volume": 1.0})
+    with pytest.raises(SoundscapeError, match="must be a number"):
+        create("rain", {"density": "lots"})
+    with pytest.raises(SoundscapeError, match="positive"):
+        create("rain", duration_s=0)
+
+
+def test_specs_parse_settings_and_seed():
+    assert parse_spec("Rain?density=80&seed=7") == ("rain", {"density": 80.0}, 7)
+    assert parse_spec("song.flac") is None
+    assert parse_spec("rain") == ("rain", {}, 0)
+    with pytest.raises(SoundscapeError):
+        parse_spec("rain?density=lots")
+    source = resolve_soundscape("ocean?pace=3", duration_s=2.0)
+    assert source is not None and source.duration_s == 2.0
+    assert resolve_soundscape("/music/ocean.wav") is None
+
+
+def test_resolver_gives_items_with_known_loudness():
+    items = resolve_source("brown?tone_hz=300")
+    assert items is not None and len(items) == 1
+    assert items[0].loudness_lufs == NOMINAL_LUFS and items[0].duration_s is None
+    block = items[0].open().read(1024)
+    assert block.shape == (1024, 2) and block.dtype == np.float32
+    assert resolve_source("notes.m3u") is None
+
+
+def test_builtin_playlists_are_plain_data_and_follow_the_brief():
+    playlists = builtin_playlists()
+    assert json.loads(json.dumps(playlists)) == playlists
+    by_id = {p["id"]: p for p in playlists}
+    sleep = [(i["soundscape"], i["duration_s"]) for i in by_id["before-sleep"]["items"]]
+    assert sleep == [("breathing", 300.0), ("rain", 1200.0), ("brown", None)]
+    migraine = by_id["during-migraine"]
+    assert migraine["migraine"] is True and migraine["volume_db"] < 0
+    used = {i["soundscape"] for i in migraine["items"]}
+    assert not used & {"tapping", "crinkle", "whisper", "brushing", "fireplace", "rain"}
+    for playlist in playlists:
+        items = playlist_items(playlist)  # every name and setting is valid
+        assert len(items) == len(playlist["items"])
+    playlists[0]["items"].clear()
+    assert builtin_playlists()[0]["items"], "each call returns fresh copies"
+
+
+def test_migraine_playlist_is_dark_and_slow():
+    migraine = next(p for p in builtin_playlists() if p["id"] == "during-migraine")
+    for entry in migraine["items"]:
+        info = SOUNDSCAPES[entry["soundscape"]]
+        settings = {**info.defaults(), **entry["settings"]}
+        if "tone_hz" in settings:
+            assert settings["tone_hz"] <= 1000.0
+        if "pace" in settings:
+            assert settings["pace"] <= info.defaults()["pace"]
+
+
+def test_soundscapes_command_lists_names_descriptions_and_settings(capsys):
+    assert run_command(parse(["soundscapes"])) == 0
+    out = capsys.readouterr().out
+    for info in SOUNDSCAPES.values():
+        assert info.name in out and info.description in out
+        for spec in info.settings:
+            assert f"{spec.name}={spec.default:g}" in out
+    assert "before-sleep" in out
+
+
+def test_soundscapes_command_json(capsys):
+    assert run_command(parse(["soundscapes", "--json"])) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["name"] for s in data["soundscapes"]] == list(SOUNDSCAPES)
+    assert data["soundscapes"][0] == as_dict(SOUNDSCAPES["rain"])
+    assert {p["id"] for p in data["playlists"]} == {"before-sleep", "during-migraine"}
+
+
+def test_render_a_soundscape_through_the_engine(tmp_path):
+    """``render rain -o rain.wav --seconds 6`` through the render command's resolver hook."""
+    out = tmp_path / "rain.wav"
+    args = parse(["render", "rain", "-o", str(out), "--seconds", "6"])
+    assert audio_cli.run(args, resolvers=[resolve_source]) == 0
+    audio, rate = sf.read(out)
+    assert audio.shape == (6 * rate, 2)
+    peak_db = 20 * np.log10(np.abs(audio).max())
+    assert -30 < peak_db <= safety.CEILING_DEFAULT_DB

@@ -5,7 +5,8 @@
 # Steps: --version; --self-test (Qt, fonts that really draw letters, data store, audio
 # output); the self-test must FAIL when no fonts exist (text would be boxes); the window
 # paints its first frame; `render` a generated 48 kHz WAV through the speaker chain
-# (libsndfile, soxr and numpy in the bundle) and the result is within the ceiling.
+# (libsndfile, soxr and numpy in the bundle) and the result is within the ceiling; `render`
+# a built-in soundscape.
 # Usage: packaging/bundle-smoke.sh [BUNDLE_DIR]   (default dist/asmr-desktop-<version>)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +49,14 @@ check() {  # check NAME STATUS EXPECTED_STATUS: report and verify stderr
   echo "ok   $name"
 }
 
+# Files loaded by name at run time, which a host library could stand in for unnoticed
+# (soundfile falls back to a system libsndfile; Qt needs the platform plugins).
+for f in _soundfile_data/libsndfile_x86_64.so PySide6/Qt/plugins/platforms/libqxcb.so \
+    PySide6/Qt/plugins/platforms/libqoffscreen.so; do
+  if [ -f "$bundle/_internal/$f" ]; then echo "ok   has $f"
+  else echo "FAIL missing $f"; failures=$((failures + 1)); fi
+done
+
 status=0; run version -- --version || status=$?
 check version $status 0 && grep -qx "asmr-desktop $version" "$tmp/version.out" \
   || { echo "FAIL version: expected 'asmr-desktop $version'"; failures=$((failures + 1)); }
@@ -71,20 +80,20 @@ if check first-paint $status 0 && ! grep -qx "first-paint" "$tmp/first-paint.out
   echo "FAIL first-paint: the window did not paint"; failures=$((failures + 1))
 fi
 
-# 3 s of a quiet 440 Hz tone at 48 kHz: decoding (libsndfile), resampling to 44.1 kHz (soxr),
-# loudness, limiter (numpy).
+# 8 s of a 440 Hz tone at 48 kHz: decoding (libsndfile), resampling to 44.1 kHz (soxr),
+# loudness, fades and limiter (numpy). Long enough to be past the fade-in.
 "$py" - "$tmp/in.wav" <<'EOF'
 import math, struct, sys, wave
 rate = 48000
 with wave.open(sys.argv[1], "wb") as w:
     w.setnchannels(2); w.setsampwidth(2); w.setframerate(rate)
     frames = bytearray()
-    for i in range(3 * rate):
+    for i in range(8 * rate):
         v = int(8000 * math.sin(2 * math.pi * 440 * i / rate))
         frames += struct.pack("<hh", v, v)
     w.writeframes(bytes(frames))
 EOF
-status=0; run render -- render "$tmp/in.wav" -o "$tmp/out.wav" --seconds 3 || status=$?
+status=0; run render -- render "$tmp/in.wav" -o "$tmp/out.wav" --seconds 8 || status=$?
 if check render $status 0; then
   if "$py" - "$tmp/out.wav" <<'EOF'
 import array, sys, wave
@@ -93,11 +102,18 @@ with wave.open(sys.argv[1]) as w:
     samples = array.array("h", w.readframes(frames))
 peak = max(abs(s) for s in samples) / 32768
 # Default ceiling -12 dBTP = 0.251; the tone must be heard, and never above it.
-ok = rate == 44100 and frames == 3 * 44100 and 0.001 < peak <= 10 ** (-12 / 20)
+ok = rate == 44100 and frames == 8 * 44100 and 0.003 < peak <= 10 ** (-12 / 20)
 print(f"  rendered {frames / rate:.1f} s at {rate} Hz, sample peak {peak:.3f}")
 sys.exit(0 if ok else 1)
 EOF
   then :; else echo "FAIL render: output WAV is wrong"; failures=$((failures + 1)); fi
+fi
+
+# A built-in soundscape: its module is found by name (importlib), which only the spec's
+# hidden imports put in the bundle.
+status=0; run render-soundscape -- render rain -o "$tmp/rain.wav" --seconds 2 || status=$?
+if check render-soundscape $status 0 && [ ! -s "$tmp/rain.wav" ]; then
+  echo "FAIL render-soundscape: no output"; failures=$((failures + 1))
 fi
 
 if [ "$failures" -ne 0 ]; then

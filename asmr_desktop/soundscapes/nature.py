@@ -14,6 +14,7 @@ from asmr_desktop.soundscapes.base import (
     Generator,
     SettingSpec,
     SmoothPath,
+    scatter_clicks,
 )
 from asmr_desktop.soundscapes.filters import FilterChain, Signal
 
@@ -178,14 +179,10 @@ class Fireplace(Generator):
         self._crackle_level = 0.6 * math.sqrt(5.0 / self._density)
 
     def render(self, frames: int) -> Signal:
-        rng = self._sparks
-        # A crackle is a small cluster of clicks a few milliseconds apart; the filters
-        # round each click off, and the level cap keeps every one of them soft.
-        p = self._density * 3.0 / RATE_HZ
-        hits = rng.random((CHANNELS, frames)) < p
-        amps = np.minimum(rng.lognormal(0.0, 0.5, (CHANNELS, frames)), 2.5)
-        signs = np.where(rng.random((CHANNELS, frames)) < 0.5, -1.0, 1.0)
-        impulses: Signal = np.where(hits, amps * signs * self._crackle_level, 0.0)
+        # Scattered clicks, rounded off by the filters; the size cap keeps every one soft
+        # (a real fire's pops are what this leaves out).
+        clicks = scatter_clicks(self._sparks, frames, self._density * 3.0)
+        impulses: Signal = clicks * self._crackle_level
         bed = self._bed.process(self._noise.standard_normal((CHANNELS, frames)))
         flicker = self._flicker.render(frames)
         result: Signal = flicker * bed + self._crackle.process(impulses)

@@ -19,6 +19,7 @@ from asmr_desktop.soundscapes.base import (
     GrainBus,
     SettingSpec,
     SmoothPath,
+    scatter_clicks,
 )
 from asmr_desktop.soundscapes.filters import FilterChain, Signal
 from asmr_desktop.soundscapes.nature import pan_gains
@@ -219,10 +220,8 @@ class Crinkle(Generator):
         rng = self._crackles
         level = self._gesture.render(frames)
         # Each crackle is one click; how many come depends on the handful's strength.
-        hits = rng.random((CHANNELS, frames)) < level * (self._PEAK_RATE / RATE_HZ)
-        amps = np.minimum(rng.lognormal(0.0, 0.5, (CHANNELS, frames)), 2.5)
-        signs = np.where(rng.random((CHANNELS, frames)) < 0.5, -1.0, 1.0)
-        impulses: Signal = np.where(hits, amps * signs * self._amp, 0.0)
+        clicks = scatter_clicks(rng, frames, self._PEAK_RATE, density=level)
+        impulses: Signal = clicks * self._amp
         crackles = self._shape.process(impulses)
         bed = self._bed.process(self._noise.standard_normal((CHANNELS, frames)))
         result: Signal = bed + crackles

@@ -50,9 +50,11 @@ check() {  # check NAME STATUS EXPECTED_STATUS: report and verify stderr
 }
 
 # Files loaded by name at run time, which a host library could stand in for unnoticed
-# (soundfile falls back to a system libsndfile; Qt needs the platform plugins).
+# (soundfile falls back to a system libsndfile; Qt needs the platform plugins; the tray
+# and window icon is the SVG, drawn by the svg icon engine).
 for f in _soundfile_data/libsndfile_x86_64.so PySide6/Qt/plugins/platforms/libqxcb.so \
-    PySide6/Qt/plugins/platforms/libqoffscreen.so; do
+    PySide6/Qt/plugins/platforms/libqoffscreen.so PySide6/Qt/plugins/iconengines/libqsvgicon.so \
+    assets/icons/hicolor/scalable/apps/asmr-desktop.svg; do
   if [ -f "$bundle/_internal/$f" ]; then echo "ok   has $f"
   else echo "FAIL missing $f"; failures=$((failures + 1)); fi
 done

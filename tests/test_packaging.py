@@ -144,6 +144,16 @@ def test_spec_names_the_bundle_from_the_package(spec_calls: dict[str, Any]) -> N
     assert asmr_desktop.__version__ not in source, "the version is imported, never written"
 
 
+def test_spec_ships_the_icon_where_the_tray_looks(spec_calls: dict[str, Any]) -> None:
+    from asmr_desktop.ui.tray import ICON_FILE
+
+    datas = spec_calls["Analysis"].kwargs["datas"]
+    # In the bundle the package's parent folder is _internal: same relative place.
+    relative = ICON_FILE.relative_to(ROOT)
+    assert [(Path(src), Path(dest)) for src, dest in datas] == [(ICON_FILE, relative.parent)]
+    assert ICON_FILE.is_file()
+
+
 def test_spec_never_strips_globally(spec_calls: dict[str, Any]) -> None:
     # strip=True breaks numpy's OpenBLAS; build-bundle.sh strips selectively instead.
     assert spec_calls["EXE"].kwargs["strip"] is False

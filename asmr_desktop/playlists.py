@@ -24,8 +24,8 @@ TABLE = "playlists"
 WORKING = "__working__"
 NAME_MAX_CHARS = 80
 
-#: (name, settings, duration_s) -> a playable item, or None when the name is unknown.
-SoundscapeResolver = Callable[[str, Mapping[str, float], float | None], PlaylistItem | None]
+#: (spec, duration_s) -> a playable item, or None when the spec names no soundscape.
+SoundscapeResolver = Callable[[str, float | None], PlaylistItem | None]
 
 
 def probe(item: PlaylistItem) -> PlaylistItem:
@@ -53,10 +53,8 @@ def item_to_record(item: PlaylistItem) -> dict[str, Any]:
     record: dict[str, Any] = {"title": item.title, "duration_s": item.duration_s}
     if item.path is not None:
         record["path"] = str(item.path)
-    soundscape = getattr(item, "soundscape", None)
-    if soundscape is not None:
-        record["soundscape"] = soundscape
-        record["settings"] = dict(getattr(item, "soundscape_settings", {}) or {})
+    if item.spec is not None:
+        record["soundscape"] = item.spec
     return record
 
 
@@ -125,10 +123,10 @@ class PlaylistStore:
         duration_s = float(duration) if isinstance(duration, int | float) else None
         soundscape = record.get("soundscape")
         if isinstance(soundscape, str):
-            settings = record.get("settings") or {}
-            item = None
-            if self._resolve is not None and isinstance(settings, dict):
-                item = self._resolve(soundscape, settings, duration_s)
+            try:
+                item = self._resolve(soundscape, duration_s) if self._resolve else None
+            except AsmrError as exc:
+                return PlaylistItem(title=title, failed=str(exc))
             if item is None:
                 return PlaylistItem(title=title, failed=f"unknown soundscape {soundscape!r}")
             return item

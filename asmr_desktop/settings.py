@@ -77,6 +77,7 @@ class Settings:
     breaths_per_min: float = 6.0
     window_geometry: str = ""
     last_playlist: str = ""
+    ready_playlists_added: bool = False
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes``; SettingsError names the first value out of bounds."""
@@ -127,6 +128,7 @@ RULES: dict[str, Callable[[Any], bool]] = {
     "breaths_per_min": _in_range(3.0, 12.0),
     "window_geometry": _is_geometry,
     "last_playlist": _is_str,
+    "ready_playlists_added": _is_bool,
 }
 assert set(RULES) == {f.name for f in fields(Settings)}, "every setting needs a rule"
 

@@ -18,7 +18,12 @@ def main(names: list[str]) -> int:
         return 2
     for name in chosen:
         print(f"== {name} ==", flush=True)
-        runpy.run_path(str(HERE / f"bench_{name}.py"), run_name="__main__")
+        script = HERE / f"bench_{name}.py"
+        saved, sys.argv = sys.argv, [str(script)]  # each benchmark parses its own options
+        try:
+            runpy.run_path(str(script), run_name="__main__")
+        finally:
+            sys.argv = saved
     return 0
 
 

@@ -122,11 +122,19 @@ class PygameOutput:
 
     pygame's volume stays at 1.0 (its 1/128 steps are too coarse for fades); all gain is
     in the samples. ``open`` raises :class:`AudioDeviceError` when no device can be opened.
+    A second output on another ``channel_index`` (a short preview) shares the mixer and
+    leaves it open when it closes; only the output on channel 0 shuts the mixer down.
     """
 
     def __init__(
-        self, rate_hz: int = 44100, channels: int = 2, *, buffer_frames: int = 1024
+        self,
+        rate_hz: int = 44100,
+        channels: int = 2,
+        *,
+        buffer_frames: int = 1024,
+        channel_index: int = 0,
     ) -> None:
+        self.channel_index = channel_index
         self._rate_hz = rate_hz
         self._channels = channels
         self.buffer_frames = buffer_frames
@@ -159,8 +167,9 @@ class PygameOutput:
                 buffer=self.buffer_frames,
                 allowedchanges=0,
             )
-            pygame.mixer.set_num_channels(max(1, pygame.mixer.get_num_channels()))
-            channel = pygame.mixer.Channel(0)
+            wanted = self.channel_index + 1
+            pygame.mixer.set_num_channels(max(wanted, pygame.mixer.get_num_channels()))
+            channel = pygame.mixer.Channel(self.channel_index)
             channel.set_volume(1.0)
         except pygame.error as exc:
             raise AudioDeviceError(
@@ -214,7 +223,8 @@ class PygameOutput:
         try:
             if self._channel is not None:
                 self._channel.stop()
-            pygame.mixer.quit()
+            if self.channel_index == 0:
+                pygame.mixer.quit()
         except pygame.error:
             log.exception("closing the pygame mixer")
         self._pygame = None

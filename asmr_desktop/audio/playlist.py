@@ -32,6 +32,8 @@ class PlaylistItem:
     duration_s: float | None = None
     loudness_lufs: float | None = None
     failed: str | None = None
+    #: For a built-in soundscape: its spec ("rain?density=80&seed=3"), so it can be saved.
+    spec: str | None = None
 
     @classmethod
     def from_path(cls, path: Path, title: str | None = None) -> PlaylistItem:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPaintEvent
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop import APP_NAME
+from asmr_desktop import APP_NAME, builtin
 from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.audio.engine import Engine
 from asmr_desktop.audio.output import Output, PygameOutput
@@ -34,12 +35,18 @@ from asmr_desktop.ui.history import HistoryView
 from asmr_desktop.ui.player import AnalysisBridge, EngineBridge, PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.sessions import SessionFlow
+from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
 from asmr_desktop.ui.visual import VisualView
 
 log = logging.getLogger(__name__)
 
 #: The rate the engine renders at and the mixer is opened with.
 OUTPUT_RATE_HZ = 48000
+
+
+def _second_mixer_channel() -> Output:
+    """Where soundscape previews play: the same mixer, another channel."""
+    return PygameOutput(OUTPUT_RATE_HZ, 2, channel_index=1)
 
 
 class RestPage(QWidget):
@@ -114,8 +121,14 @@ class MainWindow(QMainWindow):
 
     first_painted = Signal()
 
-    def __init__(self, context: AppContext, output: Output | None = None) -> None:
-        """``output`` is where sound goes: pygame's mixer unless a test passes another."""
+    def __init__(
+        self,
+        context: AppContext,
+        output: Output | None = None,
+        preview_output: Callable[[], Output] | None = None,
+    ) -> None:
+        """``output`` is where sound goes: pygame's mixer unless a test passes another;
+        previews of soundscapes go to ``preview_output()`` (a second mixer channel)."""
         super().__init__()
         self._context = context
         self._painted = False
@@ -139,14 +152,24 @@ class MainWindow(QMainWindow):
             callbacks=self.bridge.callbacks(),
         )
         self.player = Player(self.engine, output or PygameOutput(OUTPUT_RATE_HZ, 2))
+        preview = preview_output or _second_mixer_channel
+        playlists = PlaylistStore(context.store, builtin.resolve)
+        if not context.settings.settings.ready_playlists_added:
+            self._add_ready_playlists(playlists)
         self.player_panel = PlayerPanel(
             self.player,
             self.bridge,
-            PlaylistStore(context.store),
+            playlists,
             context.settings,
             self.sessions,
             self.analysis,
             self.analysis_bridge,
+            soundscape_dialog=lambda parent: SoundscapeDialog(
+                preview,
+                lambda: self.engine.settings,
+                self.player_panel.pause_if_playing,
+                parent,
+            ),
         )
         self.add_page(self.player_panel, "Play")
         self.rest_page = RestPage()
@@ -213,6 +236,17 @@ class MainWindow(QMainWindow):
         about = QAction("&About ASMR Desktop", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def _add_ready_playlists(self, playlists: PlaylistStore) -> None:
+        """First start: 'Before sleep' and 'During a migraine', so there is something to play."""
+        try:
+            added = builtin.add_ready_playlists(playlists)
+            changes: dict[str, object] = {"ready_playlists_added": True}
+            if added and not self._context.settings.settings.last_playlist:
+                changes["last_playlist"] = added[0]
+            self._context.settings.update(**changes)
+        except AsmrError as exc:
+            log.warning("ready playlists not added: %s", exc)
 
     # -- sessions --------------------------------------------------------------------------
     def start_rest(self) -> None:

@@ -46,6 +46,7 @@ from asmr_desktop.errors import AsmrError
 from asmr_desktop.playlists import PlaylistStore, probe
 from asmr_desktop.settings import SettingsStore
 from asmr_desktop.ui.sessions import SessionFlow
+from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
 from asmr_desktop.ui.theme import TEXT_DIM, WARNING
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,7 @@ class PlayerPanel(QWidget):
         analysis: AnalysisQueue,
         analysis_bridge: AnalysisBridge,
         *,
-        soundscape_menu: Callable[[QMenu, Callable[[PlaylistItem], None]], None] | None = None,
+        soundscape_dialog: Callable[[QWidget], SoundscapeDialog] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -201,7 +202,9 @@ class PlayerPanel(QWidget):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.flush_settings)
-        self._build(soundscape_menu)
+        self._make_soundscape_dialog = soundscape_dialog
+        self.soundscape_dialog: SoundscapeDialog | None = None
+        self._build()
         bridge.state_changed.connect(self._state_changed)
         bridge.track_changed.connect(self._track_changed)
         bridge.position_changed.connect(self._position_changed)
@@ -214,9 +217,7 @@ class PlayerPanel(QWidget):
         self._load_initial_playlist()
 
     # -- building --------------------------------------------------------------------------
-    def _build(
-        self, soundscape_menu: Callable[[QMenu, Callable[[PlaylistItem], None]], None] | None
-    ) -> None:
+    def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(10)
@@ -268,11 +269,10 @@ class PlayerPanel(QWidget):
         add_folder.clicked.connect(self._add_folder)
         edit_row.addWidget(add_files)
         edit_row.addWidget(add_folder)
-        if soundscape_menu is not None:
-            self.soundscape_button = QPushButton("Add soundscape")
-            menu = QMenu(self.soundscape_button)
-            soundscape_menu(menu, lambda item: self.add_items([item]))
-            self.soundscape_button.setMenu(menu)
+        if self._make_soundscape_dialog is not None:
+            self.soundscape_button = QPushButton("Add soundscape…")
+            self.soundscape_button.setToolTip("Rain, brown noise, ocean, breathing and more")
+            self.soundscape_button.clicked.connect(self.open_soundscapes)
             edit_row.addWidget(self.soundscape_button)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -426,6 +426,21 @@ class PlayerPanel(QWidget):
         """Measure files in the background; cached ones come back at once."""
         paths = [i.path for i in items if i.path is not None and not i.failed]
         self._analysis.add([p for p in paths if p not in self.analyses])
+
+    def open_soundscapes(self) -> SoundscapeDialog | None:
+        if self._make_soundscape_dialog is None:
+            return None
+        if self.soundscape_dialog is None:
+            dialog = self._make_soundscape_dialog(self)
+            dialog.chosen.connect(lambda item: self.add_items([item]))
+            dialog.finished.connect(lambda _result: setattr(self, "soundscape_dialog", None))
+            self.soundscape_dialog = dialog
+        self.soundscape_dialog.open()
+        return self.soundscape_dialog
+
+    def pause_if_playing(self) -> None:
+        if self.engine.state is PlayState.PLAYING:
+            self.engine.pause()
 
     def remove_selected(self) -> None:
         rows = sorted((self.list.row(i) for i in self.list.selectedItems()), reverse=True)

@@ -30,8 +30,12 @@ def tone(path: Path, seconds: float, rate: int = 44100) -> Path:
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    context.settings.update(ask_before_session=False)
-    win = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True))
+    context.settings.update(ask_before_session=False, ready_playlists_added=True)
+    win = MainWindow(
+        context,
+        output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
+        preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
+    )
     qtbot.addWidget(win)
     win.show()
     yield win
@@ -184,3 +188,54 @@ def test_added_files_are_analysed_and_badged(
     assert "2 sudden sounds" in panel.list.item(1).toolTip()
     assert panel.analyses[tmp_path / "calm.wav"].integrated_lufs is not None
     assert window.engine is panel.engine
+
+
+def test_first_start_offers_ready_playlists(qtbot: QtBot, context: AppContext) -> None:
+    win = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
+    qtbot.addWidget(win)
+    panel = win.player_panel
+    names = [panel.playlist_box.itemText(i) for i in range(panel.playlist_box.count())]
+    assert "Before sleep" in names and "During a migraine" in names
+    assert panel.playlist_box.currentText() == "Before sleep"
+    assert [i.title for i in panel.items()] == ["Breathing pacer", "Soft rain", "Brown noise"]
+    assert all(i.spec for i in panel.items())
+    panel.load_playlist("During a migraine")
+    assert len(panel.items()) == 3
+    win.close()
+    # Deleted ready playlists do not come back on the next start.
+    SettingsStore(context.store)  # reloads what the window saved
+    win2 = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
+    qtbot.addWidget(win2)
+    win2.player_panel.load_playlist("Before sleep")
+    win2.player_panel._delete_playlist()
+    win2.close()
+    win3 = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
+    qtbot.addWidget(win3)
+    names = [
+        win3.player_panel.playlist_box.itemText(i)
+        for i in range(win3.player_panel.playlist_box.count())
+    ]
+    assert "Before sleep" not in names
+    win3.close()
+
+
+def test_add_a_soundscape_with_preview(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.player_panel
+    dialog = panel.open_soundscapes()
+    assert dialog is not None
+    dialog.choice.setCurrentIndex(dialog.choice.findData("rain"))
+    assert "rain" in dialog.description.text().lower()
+    with qtbot.waitSignal(dialog.preview_finished, timeout=15000):
+        dialog.preview()
+        assert dialog.previewing
+    dialog.duration.setCurrentIndex(2)  # 10 minutes
+    dialog.add_button.click()
+    (item,) = panel.items()
+    assert item.title == "Soft rain"
+    assert item.duration_s == 600.0
+    assert item.spec is not None and item.spec.startswith("rain?")
+    # Saved and loaded again: the same soundscape with the same settings.
+    panel.save_playlist("Rain")
+    panel.load_playlist("Rain")
+    (again,) = panel.items()
+    assert again.spec == item.spec and again.duration_s == 600.0

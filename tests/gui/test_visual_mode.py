@@ -22,8 +22,12 @@ from asmr_desktop.ui.rating import RatingDialog
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    context.settings.update(ask_before_session=False)
-    win = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True))
+    context.settings.update(ask_before_session=False, ready_playlists_added=True)
+    win = MainWindow(
+        context,
+        output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
+        preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
+    )
     qtbot.addWidget(win)
     win.show()
     yield win

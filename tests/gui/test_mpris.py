@@ -41,18 +41,15 @@ pytestmark = pytest.mark.skipif(
 def bus_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private session bus for this module; nothing touches the person's own bus."""
     folder = tmp_path_factory.mktemp("bus")
-    config = folder / "session.conf"
-    config.write_text(
-        "<!DOCTYPE busconfig PUBLIC '-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN'"
-        " 'http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd'>"
-        "<busconfig><type>session</type>"
-        f"<listen>unix:dir={folder}</listen>"
-        "<policy context='default'><allow send_destination='*'/><allow own='*'/></policy>"
-        "</busconfig>"
-    )
     # A child of this process (not --fork): it is stopped and reaped at the end.
     daemon = subprocess.Popen(
-        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
+        [
+            "dbus-daemon",
+            "--session",
+            "--nofork",
+            "--print-address=1",
+            f"--address=unix:dir={folder}",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from asmr_desktop import safety
+from asmr_desktop.audio.matrix import matmul
 
 Samples = NDArray[np.float64]
 
@@ -76,7 +77,7 @@ def _interpolated_peaks(xp: Samples) -> Samples:
     peak: Samples | None = None
     for c in range(xp.shape[1]):
         windows = np.lib.stride_tricks.sliding_window_view(xp[:, c], 2 * INTERP_HALF)
-        values = np.abs(windows @ _FILTERS).max(axis=1)
+        values = np.abs(matmul(windows, _FILTERS)).max(axis=1)
         peak = values if peak is None else np.maximum(peak, values)
     assert peak is not None
     return peak

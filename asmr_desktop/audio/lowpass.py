@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from asmr_desktop import safety
+from asmr_desktop.audio.matrix import matmul
 
 Samples = NDArray[np.float64]
 
@@ -73,9 +74,9 @@ class Biquad:
         wp = np.zeros((nsub * _SUB, self.channels))
         wp[:n] = w
         ch = self.channels
-        # One matrix product for all sub-blocks: (SUB, SUB) @ (SUB, nsub * channels).
-        grid = wp.reshape(nsub, _SUB, ch).transpose(1, 0, 2).reshape(_SUB, nsub * ch)
-        zero_state = (self._toeplitz @ grid).reshape(_SUB, nsub, ch).transpose(1, 0, 2)
+        # One product for all sub-blocks: (nsub * channels, SUB) @ (SUB, SUB).
+        grid = wp.reshape(nsub, _SUB, ch).transpose(0, 2, 1).reshape(nsub * ch, _SUB)
+        zero_state = matmul(grid, self._toeplitz.T).reshape(nsub, ch, _SUB).transpose(0, 2, 1)
         # Carry (y[-1], y[-2]) across sub-blocks: a short scalar loop, plain floats are fastest.
         (m00, m01), (m10, m11) = self._init[[-1, -2]].tolist()
         last = zero_state[:, -1, :].T.tolist()
@@ -88,8 +89,9 @@ class Biquad:
                 col1[k], col2[k] = y1, y2
                 y1, y2 = z1 + m00 * y1 + m01 * y2, z2 + m10 * y1 + m11 * y2
             states[0, :, c], states[1, :, c] = col1, col2
-        free = (self._init @ states.reshape(2, nsub * ch)).reshape(_SUB, nsub, ch)
-        y = (zero_state + free.transpose(1, 0, 2)).reshape(-1, ch)
+        free = matmul(states.reshape(2, nsub * ch).T, self._init.T)  # (nsub * ch, SUB)
+        free = free.reshape(nsub, ch, _SUB).transpose(0, 2, 1)
+        y = (zero_state + free).reshape(-1, ch)
         y = np.asarray(y[:n])
         self._y_state = np.stack([y[-1], y[-2] if n >= 2 else self._y_state[0]])
         return y

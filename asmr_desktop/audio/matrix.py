@@ -1,0 +1,30 @@
+"""Matrix products kept small enough that BLAS stays on the calling thread.
+
+OpenBLAS splits a product over threads once M*N*K passes about 262 000 multiply-adds, and
+its helper threads spin while they wait. For the engine's thin products that made
+migraine mode cost 8x the CPU on a busy two-core machine (measured), for no speed-up.
+Splitting the rows keeps every call under the threshold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: Multiply-adds per BLAS call (OpenBLAS threads above 65536 * 4).
+MAX_WORK = 200_000
+
+
+def matmul(a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.float64]:
+    """``a @ b`` for 2-D arrays, in row slices of ``a`` small enough to stay single-threaded."""
+    rows, inner = a.shape
+    cols = b.shape[1]
+    step = max(1, MAX_WORK // max(1, inner * cols))
+    if rows <= step:
+        return np.asarray(a @ b, dtype=np.float64)
+    out = np.empty((rows, cols))
+    for start in range(0, rows, step):
+        np.matmul(a[start : start + step], b, out=out[start : start + step])
+    return out

@@ -22,14 +22,37 @@ from asmr_desktop.paths import AppPaths
 
 log = logging.getLogger(__name__)
 
-#: Modules that add sub-commands. Imported only when the parser is built.
-COMMAND_MODULES: tuple[str, ...] = (
-    "asmr_desktop.audio.cli",
-    "asmr_desktop.analysis.cli",
-    "asmr_desktop.diary.cli",
-    "asmr_desktop.visual.cli",
-    "asmr_desktop.soundscapes.cli",
-)
+#: Sub-command name -> the module that adds it. A module is imported only when its command
+#: is asked for (or for --help and mistakes), so starting the window loads none of them.
+COMMANDS: dict[str, str] = {
+    "render": "asmr_desktop.audio.cli",
+    "analyze": "asmr_desktop.analysis.cli",
+    "export": "asmr_desktop.diary.cli",
+    "frames": "asmr_desktop.visual.cli",
+    "soundscapes": "asmr_desktop.soundscapes.cli",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
+
+
+#: Options of the main parser that take a value (so that value is not a command name).
+_VALUE_OPTIONS = frozenset({"--data-dir", "--quit-after-ms"})
+
+
+def _modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The command modules this command line needs: its command's, or all of them."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    skip_next = False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+        elif arg in _VALUE_OPTIONS:
+            skip_next = True
+        elif arg in {"-h", "--help"}:
+            return COMMAND_MODULES
+        elif not arg.startswith("-"):
+            # The first word is the command; an unknown one gets argparse's full message.
+            return (COMMANDS[arg],) if arg in COMMANDS else COMMAND_MODULES
+    return ()
 
 
 class _SubParsers(Protocol):
@@ -39,7 +62,7 @@ class _SubParsers(Protocol):
 CommandFunc = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_ID,
         description="A gentle ASMR player and symptom diary. "
@@ -68,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-error-dialogs", action="store_true", help=argparse.SUPPRESS
     )  # test-only: log unexpected errors instead of showing a dialog
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         module = importlib.import_module(name)
         module.register(subparsers)
     return parser
@@ -93,4 +116,4 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    return build_parser().parse_args(argv)
+    return build_parser(_modules_for(argv)).parse_args(argv)

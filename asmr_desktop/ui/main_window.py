@@ -5,9 +5,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,18 +38,42 @@ from asmr_desktop.diary.service import Diary
 from asmr_desktop.errors import AsmrError
 from asmr_desktop.playlists import PlaylistStore
 from asmr_desktop.ui.about import AboutDialog
-from asmr_desktop.ui.charts import ChartsView
 from asmr_desktop.ui.history import HistoryView
 from asmr_desktop.ui.player import AnalysisBridge, EngineBridge, PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.sessions import SessionFlow
 from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
-from asmr_desktop.ui.visual import VisualView
+
+if TYPE_CHECKING:  # imported when first used: QtCharts and the scenes cost start-up time
+    from asmr_desktop.ui.charts import ChartsView
+    from asmr_desktop.ui.visual import VisualView
 
 log = logging.getLogger(__name__)
 
 #: The rate the engine renders at and the mixer is opened with.
 OUTPUT_RATE_HZ = 48000
+
+
+class LazyPage(QWidget):
+    """A page whose content is built the first time it is shown (or asked for)."""
+
+    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build = build
+        self._content: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def widget(self) -> QWidget:
+        if self._content is None:
+            self._content = self._build()
+            self._layout.addWidget(self._content)
+            self._content.show()  # a child added after its parent was shown stays hidden
+        return self._content
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self.widget()
+        super().showEvent(event)
 
 
 def _second_mixer_channel() -> Output:
@@ -179,9 +211,9 @@ class MainWindow(QMainWindow):
         self.history = HistoryView(self.diary, context.store)
         self.sessions.diary_changed.connect(self.history.refresh)
         self.add_page(self.history, "History")
-        self.trends = ChartsView(self.diary, context.store)
-        self.sessions.diary_changed.connect(self.trends.refresh)
-        self.add_page(self.trends, "Trends")
+        self._trends: ChartsView | None = None
+        self.trends_page = LazyPage(self._make_trends)
+        self.add_page(self.trends_page, "Trends")
         self.visual: VisualView | None = None
         self.visual_button = QPushButton("Visual only  (V)")
         self.visual_button.setToolTip(
@@ -230,7 +262,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.visual_action)
         trends_action = QAction("&Trends", self)
         trends_action.setShortcut(QKeySequence("Ctrl+T"))
-        trends_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.trends))
+        trends_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.trends_page))
         self.view_menu.addAction(trends_action)
         help_menu = bar.addMenu("&Help")
         about = QAction("&About ASMR Desktop", self)
@@ -269,8 +301,25 @@ class MainWindow(QMainWindow):
         self.rest_action.blockSignals(False)
 
     # -- visual-only mode ------------------------------------------------------------------
+    @property
+    def trends(self) -> ChartsView:
+        """The Trends page (built on first use)."""
+        self.trends_page.widget()
+        assert self._trends is not None
+        return self._trends
+
+    def _make_trends(self) -> QWidget:
+        from asmr_desktop.ui.charts import ChartsView
+
+        view = ChartsView(self.diary, self._context.store)
+        self.sessions.diary_changed.connect(view.refresh)
+        self._trends = view
+        return view
+
     def enter_visual_only(self) -> VisualView | None:
         """Sound off completely, a dim full-screen scene on; Esc or a click comes back."""
+        from asmr_desktop.ui.visual import VisualView
+
         if self.visual is not None:
             self.visual.raise_()
             self.visual.activateWindow()

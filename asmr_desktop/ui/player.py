@@ -468,7 +468,10 @@ class PlayerPanel(QWidget):
         current = self.engine.current_index
         playing = self.engine.state is not PlayState.STOPPED
         for index, item in enumerate(self.items()):
-            length = clock_text(item.duration_s) if item.duration_s else ""
+            if item.duration_s:
+                length = clock_text(item.duration_s)
+            else:
+                length = "until the sleep timer" if item.factory is not None else ""
             mark = f"  ·  cannot play: {item.failed}" if item.failed else ""
             analysis = self.analyses.get(item.path) if item.path is not None else None
             tip = str(item.path) if item.path else item.title

@@ -75,3 +75,12 @@ def test_preferences_change_and_apply(qtbot: QtBot, context: AppContext) -> None
     dialog.loudness.setValue(-10.0)  # the box itself keeps within the allowed range
     assert dialog.loudness.value() == -20.0
     dialog.reject()
+
+
+def test_trends_page_is_built_when_first_shown(qtbot: QtBot, context: AppContext) -> None:
+    window = make_window(qtbot, context)
+    window.show()
+    assert window._trends is None, "QtCharts is not loaded at start-up"
+    window.pages.setCurrentWidget(window.trends_page)
+    qtbot.waitUntil(lambda: window._trends is not None)
+    assert window.trends.isVisible()

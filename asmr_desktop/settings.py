@@ -78,6 +78,8 @@ class Settings:
     window_geometry: str = ""
     last_playlist: str = ""
     ready_playlists_added: bool = False
+    keep_playing_in_tray: bool = True
+    tray_notice_shown: bool = False
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes``; SettingsError names the first value out of bounds."""
@@ -129,6 +131,8 @@ RULES: dict[str, Callable[[Any], bool]] = {
     "window_geometry": _is_geometry,
     "last_playlist": _is_str,
     "ready_playlists_added": _is_bool,
+    "keep_playing_in_tray": _is_bool,
+    "tray_notice_shown": _is_bool,
 }
 assert set(RULES) == {f.name for f in fields(Settings)}, "every setting needs a rule"
 

@@ -10,6 +10,8 @@ os.environ["SDL_AUDIODRIVER"] = os.environ.get("ASMR_TEST_AUDIODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 os.environ.setdefault("LANG", "C.UTF-8")
 os.environ["ASMR_DESKTOP_TESTING"] = "1"
+# Never register on a developer's real session bus (MPRIS tests start their own).
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent"
 
 from hypothesis import HealthCheck, settings
 

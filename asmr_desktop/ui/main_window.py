@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from asmr_desktop import APP_NAME, builtin
 from asmr_desktop.analysis.cache import AnalysisCache
-from asmr_desktop.audio.engine import Engine
+from asmr_desktop.audio.engine import Engine, PlayState
 from asmr_desktop.audio.output import Output, PygameOutput
 from asmr_desktop.audio.player import Player
 from asmr_desktop.context import AppContext
@@ -39,10 +40,12 @@ from asmr_desktop.errors import AsmrError
 from asmr_desktop.playlists import PlaylistStore
 from asmr_desktop.ui.about import AboutDialog
 from asmr_desktop.ui.history import HistoryView
+from asmr_desktop.ui.mpris import MprisService
 from asmr_desktop.ui.player import AnalysisBridge, EngineBridge, PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.sessions import SessionFlow
 from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
+from asmr_desktop.ui.tray import TrayIcon
 
 if TYPE_CHECKING:  # imported when first used: QtCharts and the scenes cost start-up time
     from asmr_desktop.ui.charts import ChartsView
@@ -222,6 +225,32 @@ class MainWindow(QMainWindow):
         self.visual_button.clicked.connect(self.enter_visual_only)
         self.pages.setCornerWidget(self.visual_button, Qt.Corner.TopRightCorner)
         self._build_menus()
+        self._quitting = False
+        settings = context.settings.settings
+        self.tray = TrayIcon(
+            toggle=self.player_panel.toggle,
+            visual_only=self._visual_only_from_outside,
+            set_sleep_timer=self.player_panel.set_sleep_timer,
+            show_window=self.bring_to_front,
+            quit_app=self.quit_app,
+            keep_playing_in_tray=settings.keep_playing_in_tray,
+            notice_shown=settings.tray_notice_shown,
+            notice_saved=self._tray_notice_saved,
+            bridge=self.bridge,
+            parent=self,
+        )
+        self.mpris = MprisService(
+            self.engine,
+            self.bridge,
+            self.bring_to_front,
+            self.quit_app,
+            toggle=self.player_panel.toggle,
+            stop=self.player_panel.stop,
+            set_volume=self.player_panel.set_volume_position,
+            volume_changed=self.player_panel.volume_slider.valueChanged,
+            open_path=lambda path: self.player_panel.add_paths([path]),
+            parent=self,
+        )
         self.statusBar().showMessage(f"Data kept locally in {context.paths.data_dir}")
         self._restore_geometry()
 
@@ -243,7 +272,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit_app)
         file_menu.addAction(quit_action)
         self.file_menu = file_menu
         session_menu = bar.addMenu("&Session")
@@ -381,6 +410,21 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def _visual_only_from_outside(self) -> None:
+        self.enter_visual_only()
+
+    def _tray_notice_saved(self) -> None:
+        try:
+            self._context.settings.update(tray_notice_shown=True)
+        except AsmrError as exc:
+            log.warning("could not remember the tray notice: %s", exc)
+
+    def quit_app(self) -> None:
+        """Really quit (File > Quit, the tray, MPRIS); closing a hidden window alone would not."""
+        self._quitting = True
+        self.close()
+        QApplication.quit()
+
     def bring_to_front(self) -> None:
         """Another start of the app asked for this window."""
         log.info("raise requested by another start")
@@ -394,7 +438,9 @@ class MainWindow(QMainWindow):
         dialog = PreferencesDialog(self._context.settings, self)
 
         def applied() -> None:
-            self.engine.set_loudness_target(self._context.settings.settings.loudness_target_lufs)
+            settings = self._context.settings.settings
+            self.engine.set_loudness_target(settings.loudness_target_lufs)
+            self.tray.keep_playing_in_tray = settings.keep_playing_in_tray
 
         dialog.accepted.connect(applied)
         dialog.open()
@@ -439,6 +485,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.sessions.ask_unrated_later)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        playing = self.engine.state is PlayState.PLAYING
+        if not self._quitting and self.tray.should_hide_on_close(playing):
+            event.ignore()
+            self.hide()
+            return
+        self.tray.close()
+        self.mpris.close()
         if self.visual is not None:
             self.visual.close()
             self.visual = None

@@ -640,6 +640,10 @@ class PlayerPanel(QWidget):
             self.engine.seek(duration * self.seek_slider.value() / SLIDER_STEPS)
 
     # -- levels ----------------------------------------------------------------------------
+    def set_volume_position(self, position: float) -> None:
+        """Volume from outside the window (media keys, desktop widgets), 0..1."""
+        self.volume_slider.setValue(round(max(0.0, min(1.0, position)) * SLIDER_STEPS))
+
     def _volume_moved(self, value: int) -> None:
         position = value / SLIDER_STEPS
         self.engine.set_volume(position)

@@ -33,6 +33,9 @@ class PreferencesDialog(QDialog):
         self.ask_before = QCheckBox("Ask how my head is before each session")
         self.ask_before.setChecked(current.ask_before_session)
         form.addRow(self.ask_before)
+        self.keep_in_tray = QCheckBox("Keep playing in the tray when the window is closed")
+        self.keep_in_tray.setChecked(current.keep_playing_in_tray)
+        form.addRow(self.keep_in_tray)
         self.loudness = QDoubleSpinBox()
         self.loudness.setRange(safety.LOUDNESS_TARGET_MIN_LUFS, safety.LOUDNESS_TARGET_MAX_LUFS)
         self.loudness.setDecimals(0)
@@ -61,6 +64,7 @@ class PreferencesDialog(QDialog):
         try:
             self._settings.update(
                 ask_before_session=self.ask_before.isChecked(),
+                keep_playing_in_tray=self.keep_in_tray.isChecked(),
                 loudness_target_lufs=float(self.loudness.value()),
             )
         except AsmrError as exc:

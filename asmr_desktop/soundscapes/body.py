@@ -138,7 +138,7 @@ class Purr(Generator):
     TITLE = "Purring"
     DESCRIPTION = "A contented cat purring close by: a low, fluttering rumble."
     SPECS = (SettingSpec("rate_hz", "Purr speed", 25.0, 20.0, 30.0, "Hz"),)
-    LEVEL_DB = -7.3
+    LEVEL_DB = -10.9
 
     def __init__(self, settings: Mapping[str, float], seed: int, duration_s: float | None) -> None:
         super().__init__(settings, seed, duration_s)
@@ -148,7 +148,7 @@ class Purr(Generator):
         self._rumble = FilterChain(
             [
                 filters.make(filters.highpass(50.0, RATE_HZ), 1),
-                filters.make(filters.lowpass(600.0, RATE_HZ), 1),
+                filters.make(filters.lowpass(800.0, RATE_HZ), 1),
             ]
         )
         self._room = FilterChain(
@@ -176,8 +176,8 @@ class Purr(Generator):
         step = 2 * np.pi * self._rate * (0.92 + 0.08 * breath) / RATE_HZ
         phase = self._phase + np.cumsum(step)
         self._phase = float(phase[-1] % (2 * np.pi))
-        pulses = (0.5 + 0.5 * np.cos(phase)) ** 3
+        pulses = 0.25 + 0.75 * (0.5 + 0.5 * np.cos(phase)) ** 2
         purr = self._rumble.process(white[CHANNELS:])[0] * pulses * breath
         room = self._room.process(white[:CHANNELS])
-        result: Signal = np.stack([purr, 0.9 * purr]) + 0.05 * room
+        result: Signal = np.stack([purr, 0.9 * purr]) + 0.12 * room
         return result

@@ -35,7 +35,7 @@ class Rain(Generator):
         SettingSpec("density", "Drops", 150.0, 30.0, 400.0, "drops/s"),
         SettingSpec("tone_hz", "Brightness", 2500.0, 1200.0, 4000.0, "Hz"),
     )
-    LEVEL_DB = -6.9
+    LEVEL_DB = -8.4
     _RING_RATIOS = (0.55, 0.75, 1.0)
 
     def __init__(self, settings: Mapping[str, float], seed: int, duration_s: float | None) -> None:
@@ -65,7 +65,7 @@ class Rain(Generator):
             lambda: (round(drift.uniform(5.0, 20.0) * RATE_HZ), drift.uniform(0.75, 1.0)),
         )
         # More drops each get quieter, so the total stays near the same loudness.
-        self._drop_level = 6.0 * math.sqrt(150.0 / self._density)
+        self._drop_level = 12.0 * math.sqrt(150.0 / self._density)
 
     def render(self, frames: int) -> Signal:
         rng = self._drops

@@ -30,6 +30,7 @@ class Levels:
     bright_share: float
     sudden: tuple[SuddenSound, ...]
     max_rise_db: float  # the largest rise of any 100 ms level over its 3 s context median
+    peak_db: float  # sample peak, dBFS
 
 
 def measure(samples: np.ndarray) -> Levels:
@@ -46,7 +47,8 @@ def measure(samples: np.ndarray) -> Levels:
     detector.feed(subs)
     high = signal.sosfilt(_BRIGHT_SOS, x, axis=1)
     bright = float((high * high).sum() / (x * x).sum())
-    return Levels(loudness, bright, detector.finish(), max_rise_db(subs))
+    peak = float(np.abs(x).max())
+    return Levels(loudness, bright, detector.finish(), max_rise_db(subs), 20 * np.log10(peak))
 
 
 def max_rise_db(subs: np.ndarray) -> float:

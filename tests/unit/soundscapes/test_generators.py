@@ -73,6 +73,13 @@ def test_loudness_after_normalisation_is_within_1_lu_of_target(name, levels):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_the_limiter_has_nothing_to_do_at_the_target(name, levels):
+    """Peaks stay under the default ceiling (0.5 dB kept for peaks between samples), so at
+    -30 LUFS the limiter never squashes a soundscape: what was measured is what is heard."""
+    assert levels[name].peak_db < safety.CEILING_DEFAULT_DB - 0.5
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_no_sudden_sounds(name, levels):
     assert levels[name].sudden == ()
     assert levels[name].max_rise_db < RISE_MARGIN_DB

@@ -79,6 +79,7 @@ class Settings:
     last_playlist: str = ""
     ready_playlists_added: bool = False
     keep_playing_in_tray: bool = True
+    migraine_skip_ungentle: bool = False
     tray_notice_shown: bool = False
 
     def replace(self, **changes: Any) -> Settings:
@@ -132,6 +133,7 @@ RULES: dict[str, Callable[[Any], bool]] = {
     "last_playlist": _is_str,
     "ready_playlists_added": _is_bool,
     "keep_playing_in_tray": _is_bool,
+    "migraine_skip_ungentle": _is_bool,
     "tray_notice_shown": _is_bool,
 }
 assert set(RULES) == {f.name for f in fields(Settings)}, "every setting needs a rule"

@@ -55,6 +55,14 @@ class PlayState(enum.Enum):
     PAUSED = "paused"
 
 
+class StopReason(enum.Enum):
+    """Why playback stopped: the diary records it (a sleep-timer stop is not rated at 3 a.m.)."""
+
+    ASKED = "asked"  # stop, next past the end, the playlist replaced or its item removed
+    ENDED = "ended"  # the playlist came to its end
+    SLEEP_TIMER = "sleep_timer"  # the sleep timer faded it out
+
+
 class Repeat(enum.Enum):
     OFF = "off"
     ONE = "one"
@@ -86,6 +94,10 @@ class EngineCallbacks:
     item_failed: Callable[[int, str], None] | None = None
     #: Seconds left on the sleep timer, or None when it is off (also when it ran out).
     sleep_timer: Callable[[float | None], None] | None = None
+    #: An item passed over by the skip rule (see :meth:`Engine.set_skip`).
+    item_skipped: Callable[[int], None] | None = None
+    #: Playback stopped, and why (sent right after ``state_changed(STOPPED)``).
+    stopped: Callable[[StopReason], None] | None = None
     #: The output failed (device lost); playback is paused and can be retried.
     error: Callable[[AudioError], None] | None = None
 
@@ -200,6 +212,7 @@ class Engine:
         self._filter = MigraineFilter(rate_hz, channels, enabled=self._settings.migraine)
         self._limiter = TruePeakLimiter(rate_hz, channels, self._effective_ceiling_db())
         self._sleep: _Sleep | None = None
+        self._skip: Callable[[PlaylistItem], bool] | None = None
         self._events = _Events()
         self._next_position_frame = 0
         self._rendered_frames = 0
@@ -423,6 +436,12 @@ class Engine:
             self._filter.enabled = on
             self._apply_levels()
 
+    def set_skip(self, rule: Callable[[PlaylistItem], bool] | None) -> None:
+        """Items for which ``rule`` is true are passed over when playback moves on by itself
+        (migraine mode skipping tracks that are not gentle); choosing one still plays it."""
+        with self._lock:
+            self._skip = rule
+
     def set_sleep_timer(self, seconds: float | None) -> None:
         """Stop after ``seconds`` of playback, fading out over the last 60 s; None cancels."""
         with self._lock:
@@ -487,7 +506,7 @@ class Engine:
         if self._sleep is not None and playing and self._sleep_remaining_frames() <= 0:
             self._finish_sleep()
         if self._state is PlayState.PLAYING and not self._voices:
-            self._set_state(PlayState.STOPPED)
+            self._set_state(PlayState.STOPPED, StopReason.ENDED)
         self._report_position()
         self._update_active()
         return out.astype(np.float32)
@@ -575,8 +594,14 @@ class Engine:
         tried = 0
         target = self._following(index, manual=False, step=1)
         while target is not None and tried < len(self._items):
-            voice = self._open_voice(target, onset_fade_s=onset_fade_s)
             tried += 1
+            if self._skip is not None and self._skip(self._items[target]):
+                self._events.add(self.callbacks.item_skipped, target)
+                if self._settings.repeat is Repeat.ONE:
+                    break
+                target = self._following(target, manual=True, step=1)
+                continue
+            voice = self._open_voice(target, onset_fade_s=onset_fade_s)
             if voice is not None:
                 self._voices.append(voice)
                 self._set_current(target)
@@ -586,7 +611,7 @@ class Engine:
             target = self._following(target, manual=True, step=1)
         self._set_current(0 if self._items else None)
         if not any(not v.ended for v in self._voices):
-            self._set_state(PlayState.STOPPED)
+            self._set_state(PlayState.STOPPED, StopReason.ENDED)
         return None
 
     def _following(self, index: int | None, *, manual: bool, step: int) -> int | None:
@@ -828,14 +853,16 @@ class Engine:
             voice.close()
         self._voices = []
         self._sleep = None
-        self._set_state(PlayState.STOPPED)
+        self._set_state(PlayState.STOPPED, StopReason.SLEEP_TIMER)
         self._events.add(self.callbacks.sleep_timer, None)
 
     # --- reporting -------------------------------------------------------------------------
-    def _set_state(self, state: PlayState) -> None:
+    def _set_state(self, state: PlayState, reason: StopReason = StopReason.ASKED) -> None:
         if state is not self._state:
             self._state = state
             self._events.add(self.callbacks.state_changed, state)
+            if state is PlayState.STOPPED:
+                self._events.add(self.callbacks.stopped, reason)
 
     def _set_current(self, index: int | None) -> None:
         if index != self._current:

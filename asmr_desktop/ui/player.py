@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -37,7 +38,7 @@ from asmr_desktop.analysis.queue import AnalysisQueue
 from asmr_desktop.analysis.queue import Progress as AnalysisProgress
 from asmr_desktop.analysis.track import TrackAnalysis
 from asmr_desktop.analysis.verdict import Verdict
-from asmr_desktop.audio.engine import Engine, EngineCallbacks, PlayState, Repeat
+from asmr_desktop.audio.engine import Engine, EngineCallbacks, PlayState, Repeat, StopReason
 from asmr_desktop.audio.gain import volume_to_db
 from asmr_desktop.audio.player import Player
 from asmr_desktop.audio.playlist import PlaylistItem, read_m3u, write_m3u
@@ -62,6 +63,12 @@ SLEEP_CHOICES: tuple[tuple[str, float | None], ...] = (
     ("Custom…", -1.0),
     ("End of this track", -2.0),
 )
+#: How the diary records each way playback can stop.
+STOP_REASONS = {
+    StopReason.ASKED: EndReason.STOPPED,
+    StopReason.ENDED: EndReason.FINISHED,
+    StopReason.SLEEP_TIMER: EndReason.SLEEP_TIMER,
+}
 REPEAT_WORDS = {Repeat.OFF: "Repeat: off", Repeat.ONE: "Repeat: this", Repeat.ALL: "Repeat: all"}
 SLIDER_STEPS = 1000
 
@@ -99,6 +106,8 @@ class EngineBridge(QObject):
     position_changed = Signal(float, object)
     item_failed = Signal(int, str)
     sleep_timer_changed = Signal(object)
+    stopped = Signal(object)  # StopReason
+    item_skipped = Signal(int)
     failed = Signal(object)
 
     def callbacks(self) -> EngineCallbacks:
@@ -108,6 +117,8 @@ class EngineBridge(QObject):
             position=self.position_changed.emit,
             item_failed=self.item_failed.emit,
             sleep_timer=self.sleep_timer_changed.emit,
+            stopped=self.stopped.emit,
+            item_skipped=self.item_skipped.emit,
             error=self.failed.emit,
         )
 
@@ -194,8 +205,7 @@ class PlayerPanel(QWidget):
         self._sessions = sessions
         self._analysis = analysis
         self.analyses: dict[Path, TrackAnalysis] = {}
-        self._stop_requested = False
-        self._sleep_ran = False
+        self.migraine_prompt: QMessageBox | None = None
         self._playlist_name = settings.settings.last_playlist
         self._pending: dict[str, object] = {}
         self._save_timer = QTimer(self)
@@ -211,8 +221,12 @@ class PlayerPanel(QWidget):
         bridge.item_failed.connect(self._item_failed)
         bridge.sleep_timer_changed.connect(self._sleep_changed)
         bridge.failed.connect(self._device_failed)
+        bridge.stopped.connect(self._stopped)
+        bridge.item_skipped.connect(self._item_skipped)
         analysis_bridge.finished.connect(self._analysed)
         analysis_bridge.progressed.connect(self._analysis_progress)
+        self._skip_ungentle = settings.settings.migraine_skip_ungentle
+        self.engine.set_skip(self._skip_rule)
         self._apply_settings()
         self._load_initial_playlist()
 
@@ -608,17 +622,84 @@ class PlayerPanel(QWidget):
     def toggle(self) -> None:
         if self.engine.state is PlayState.PLAYING:
             self.engine.pause()
-        elif self._ensure_output():
-            self._stop_requested = False
-            self.engine.play()
+        elif self.engine.state is PlayState.PAUSED:
+            if self._ensure_output():
+                self.engine.play()
+        else:
+            self.play_row(self.engine.current_index or 0)
 
     def play_row(self, row: int) -> None:
-        if row >= 0 and self._ensure_output():
-            self._stop_requested = False
+        """Play a row; in migraine mode a track that is not gentle is announced first."""
+        items = self.items()
+        if not 0 <= row < len(items):
+            return
+        analysis = self._analysis_of(items[row])
+        gentle = analysis is None or analysis.verdict is Verdict.GENTLE
+        if self.engine.settings.migraine and not gentle and analysis is not None:
+            if self._settings.settings.migraine_skip_ungentle:
+                row = self._next_gentle(row)
+                if row < 0:
+                    self.notify("No track here is gentle enough for migraine mode.", problem=True)
+                    return
+            else:
+                self._ask_about(row, analysis)
+                return
+        if self._ensure_output():
             self.engine.play(row)
 
+    def _ask_about(self, row: int, analysis: TrackAnalysis) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Migraine mode",
+            f"“{self.items()[row].title}” may not be gentle: {analysis.explanation}\n\n"
+            "Play it anyway, or skip tracks like this while migraine mode is on?",
+            parent=self,
+        )
+        play = box.addButton("Play anyway", QMessageBox.ButtonRole.AcceptRole)
+        skip = box.addButton("Skip them", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(skip)
+
+        def done() -> None:
+            self.migraine_prompt = None
+            clicked = box.clickedButton()
+            if clicked is play and self._ensure_output():
+                self.engine.play(row)
+            elif clicked is skip:
+                self._remember("migraine_skip_ungentle", True)
+                self.play_row(row)
+            box.deleteLater()
+
+        box.finished.connect(done)
+        self.migraine_prompt = box
+        box.open()
+
+    def _next_gentle(self, row: int) -> int:
+        items = self.items()
+        for index in list(range(row, len(items))) + list(range(row)):
+            found = self._analysis_of(items[index])
+            if found is None or found.verdict is Verdict.GENTLE:
+                return index
+        return -1
+
+    def _analysis_of(self, item: PlaylistItem) -> TrackAnalysis | None:
+        return self.analyses.get(item.path) if item.path is not None else None
+
+    def _skip_rule(self, item: PlaylistItem) -> bool:
+        """Runs on the render thread: skip tracks that are not gentle, if asked to."""
+        if not (self._skip_ungentle and self.engine.settings.migraine):
+            return False
+        found = self._analysis_of(item)
+        return found is not None and found.verdict is not Verdict.GENTLE
+
+    def _remember(self, key: str, value: object) -> None:
+        try:
+            self._settings.update(**{key: value})
+        except AsmrError as exc:
+            log.warning("setting not saved: %s", exc)
+        self._skip_ungentle = self._settings.settings.migraine_skip_ungentle
+
     def stop(self) -> None:
-        self._stop_requested = True
         self.engine.stop()
 
     def silence(self) -> None:
@@ -693,7 +774,6 @@ class PlayerPanel(QWidget):
 
     def set_sleep_timer(self, seconds: float | None) -> None:
         """None turns it off; -2 means at the end of this track; else seconds from now."""
-        self._sleep_ran = False
         if seconds == -2.0:
             self.engine.set_sleep_at_track_end()
         else:
@@ -712,18 +792,19 @@ class PlayerPanel(QWidget):
                 volume=settings.volume,
                 migraine_mode=settings.migraine,
             )
-        elif state is PlayState.STOPPED and self._sessions.current is not None:
-            if self._sessions.current.mode is Mode.AUDIO:
-                if self._stop_requested:
-                    reason = EndReason.STOPPED
-                elif self._sleep_ran:
-                    reason = EndReason.SLEEP_TIMER
-                else:
-                    reason = EndReason.FINISHED
-                self._sessions.finish(reason)
-            self._stop_requested = False
+        elif state is PlayState.STOPPED:
             self.seek_slider.setValue(0)
             self.position_label.setText("0:00")
+
+    def _stopped(self, reason: StopReason) -> None:
+        current = self._sessions.current
+        if current is not None and current.mode is Mode.AUDIO:
+            self._sessions.finish(STOP_REASONS[reason])
+
+    def _item_skipped(self, index: int) -> None:
+        items = self.items()
+        if 0 <= index < len(items):
+            self.notify(f"Skipped “{items[index].title}”: not gentle enough for migraine mode.")
 
     def _track_changed(self, _index: int | None) -> None:
         self._refresh_rows()
@@ -742,14 +823,10 @@ class PlayerPanel(QWidget):
 
     def _sleep_changed(self, remaining: float | None) -> None:
         if remaining is None:
-            if self.sleep_box.currentIndex() != 0 and self.engine.state is not PlayState.PLAYING:
-                self._sleep_ran = True
             self.sleep_label.setText("")
             self.sleep_box.setCurrentIndex(0)
             return
         self.sleep_label.setText(f"{clock_text(remaining)} left")
-        if remaining <= 0.5:
-            self._sleep_ran = True
 
     def _device_failed(self, error: AsmrError) -> None:
         self.notify(f"{error} Press Play to try again.", problem=True)

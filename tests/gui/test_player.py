@@ -239,3 +239,30 @@ def test_add_a_soundscape_with_preview(qtbot: QtBot, window: MainWindow) -> None
     panel.load_playlist("Rain")
     (again,) = panel.items()
     assert again.spec == item.spec and again.duration_s == 600.0
+
+
+def test_migraine_mode_warns_then_skips_tracks_that_are_not_gentle(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    rate = 44100
+    rng = np.random.default_rng(9)
+    brown = np.cumsum(rng.standard_normal((rate * 6, 2)), axis=0)
+    brown -= brown.mean(axis=0)
+    calm = 0.02 * brown / np.abs(brown).max()
+    knocks = calm.copy()
+    knocks[int(2.5 * rate) : int(2.55 * rate)] = 0.9
+    sf.write(tmp_path / "knocks.wav", knocks, rate)
+    sf.write(tmp_path / "calm.wav", calm, rate)
+    panel = window.player_panel
+    panel.add_paths([tmp_path / "knocks.wav", tmp_path / "calm.wav"])
+    qtbot.waitUntil(lambda: len(panel.analyses) == 2, timeout=30000)
+    panel.migraine_button.setChecked(True)
+    panel.play_row(0)
+    box = panel.migraine_prompt
+    assert box is not None, "a track that is not gentle is announced first"
+    assert "sudden sound" in box.text()
+    assert panel.engine.state is PlayState.STOPPED
+    next(b for b in box.buttons() if b.text() == "Skip them").click()
+    qtbot.waitUntil(lambda: panel.engine.state is PlayState.PLAYING)
+    assert panel.engine.current_index == 1, "the gentle track plays instead"
+    assert window._context.settings.settings.migraine_skip_ungentle is True

@@ -105,7 +105,7 @@ class Generator(ABC):
         self.seed = int(seed)
         self._duration_s = duration_s
         self._total = None if duration_s is None else round(duration_s * RATE_HZ)
-        self._streams = np.random.SeedSequence(abs(self.seed)).spawn(16)
+        self._streams = np.random.SeedSequence(self.seed % 2**64).spawn(16)
         self._next_stream = 0
         self._gain = 10.0 ** (self.LEVEL_DB / 20.0)
         self._pending = np.zeros((0, CHANNELS), dtype=np.float32)
@@ -137,9 +137,13 @@ class Generator(ABC):
             return np.zeros((0, CHANNELS), dtype=np.float32)
         if self._total is not None:
             frames = min(frames, self._total - self._out)
-        while len(self._pending) < frames:
-            chunk = self._chunk()
-            self._pending = np.concatenate([self._pending, chunk]) if len(self._pending) else chunk
+        if len(self._pending) < frames:
+            parts = [self._pending]
+            have = len(self._pending)
+            while have < frames:
+                parts.append(self._chunk())
+                have += CHUNK_FRAMES
+            self._pending = np.concatenate(parts)
         out, self._pending = self._pending[:frames], self._pending[frames:]
         self._out += len(out)
         return out

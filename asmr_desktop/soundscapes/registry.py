@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from asmr_desktop.audio.source import Source
 from asmr_desktop.soundscapes.base import Generator, SettingSpec, SoundscapeError, resolve_settings
 from asmr_desktop.soundscapes.body import Breathing, Heartbeat, Purr
 from asmr_desktop.soundscapes.nature import Fireplace, Ocean, Rain
 from asmr_desktop.soundscapes.noise import BrownNoise, PinkNoise
 from asmr_desktop.soundscapes.textures import Brushing, Crinkle, Tapping, Whisper
 
-#: factory(settings, seed, duration_s or None for endless) -> Source
-Factory = Callable[[Mapping[str, float] | None, int, float | None], Source]
+#: factory(settings, seed, duration_s or None for endless) -> a Source (a Generator)
+Factory = Callable[[Mapping[str, float] | None, int, float | None], Generator]
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def _info(cls: type[Generator]) -> SoundscapeInfo:
 
     def factory(
         settings: Mapping[str, float] | None, seed: int = 0, duration_s: float | None = None
-    ) -> Source:
+    ) -> Generator:
         return cls(resolve_settings(specs, settings, name), seed, duration_s)
 
     return SoundscapeInfo(
@@ -90,7 +89,7 @@ def create(
     settings: Mapping[str, float] | None = None,
     seed: int = 0,
     duration_s: float | None = None,
-) -> Source:
+) -> Generator:
     """A fresh source playing soundscape ``name``; endless when ``duration_s`` is None.
 
     Settings missing take their defaults; values outside the bounds are clamped (and

@@ -141,3 +141,17 @@ def test_render_a_soundscape_through_the_engine(tmp_path):
     assert audio.shape == (6 * rate, 2)
     peak_db = 20 * np.log10(np.abs(audio).max())
     assert -30 < peak_db <= safety.CEILING_DEFAULT_DB
+
+
+def test_any_integer_is_a_seed_and_one_big_read_equals_many_small():
+    a = create("pink", seed=-3).read(3 * 48000)
+    b = create("pink", seed=-3).read(3 * 48000)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, create("pink", seed=3).read(3 * 48000))
+    small = create("rain", seed=4)
+    pieces = np.concatenate([small.read(100) for _ in range(1440)])
+    np.testing.assert_array_equal(pieces, create("rain", seed=4).read(144000))
+
+
+def test_generators_declare_their_loudness():
+    assert create("ocean").loudness_lufs == NOMINAL_LUFS

@@ -215,6 +215,7 @@ class PlayerPanel(QWidget):
         self._make_soundscape_dialog = soundscape_dialog
         self.soundscape_dialog: SoundscapeDialog | None = None
         self._build()
+        self.setAcceptDrops(True)
         bridge.state_changed.connect(self._state_changed)
         bridge.track_changed.connect(self._track_changed)
         bridge.position_changed.connect(self._position_changed)
@@ -417,6 +418,18 @@ class PlayerPanel(QWidget):
         self._analyse(items)
         self._refresh_playlist_names()
         self._refresh_rows()
+
+    # -- dropping files anywhere on the panel (the list is hidden while empty) -------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        urls = event.mimeData().urls()
+        paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
 
     # -- playlist --------------------------------------------------------------------------
     def items(self) -> list[PlaylistItem]:

@@ -266,3 +266,29 @@ def test_migraine_mode_warns_then_skips_tracks_that_are_not_gentle(
     qtbot.waitUntil(lambda: panel.engine.state is PlayState.PLAYING)
     assert panel.engine.current_index == 1, "the gentle track plays instead"
     assert window._context.settings.settings.migraine_skip_ungentle is True
+
+
+def test_drop_files_and_reorder(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    folder = tmp_path / "sounds"
+    folder.mkdir()
+    for name in ("b", "a"):
+        tone(folder / f"{name}.wav", 1.0)
+    panel = window.player_panel
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    assert not panel.list.isVisible(), "an empty playlist shows a hint instead of the list"
+    panel.dropEvent(event)
+    assert [i.title for i in panel.items()] == ["a", "b"], "a dropped folder adds its files"
+    panel.list.moved.emit(0, 1)
+    assert [i.title for i in panel.items()] == ["b", "a"]
+    assert [i.title for i in panel._playlists.load_working()] == ["b", "a"], "saved at once"

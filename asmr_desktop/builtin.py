@@ -51,6 +51,6 @@ def add_ready_playlists(playlists: PlaylistStore) -> list[str]:
             )
             for position, entry in enumerate(playlist["items"])
         ]
-        playlists.save(playlist["name"], items)
+        playlists.save(playlist["name"], items, migraine=bool(playlist.get("migraine")))
         added.append(playlist["name"])
     return added

@@ -72,9 +72,15 @@ class PlaylistStore:
     def exists(self, name: str) -> bool:
         return self._find(name) is not None
 
-    def save(self, name: str, items: list[PlaylistItem]) -> None:
+    def save(self, name: str, items: list[PlaylistItem], *, migraine: bool | None = None) -> None:
+        """Save ``items`` under ``name``; ``migraine`` marks a playlist made for migraine
+        mode (None keeps what the playlist had)."""
         name = self._check_name(name)
-        self._put(name, items)
+        self._put(name, items, migraine)
+
+    def wants_migraine_mode(self, name: str) -> bool:
+        doc = self._find(name)
+        return doc is not None and doc.get("migraine") is True
 
     def save_working(self, items: list[PlaylistItem]) -> None:
         self._put(WORKING, items)
@@ -94,8 +100,10 @@ class PlaylistStore:
             self._store.remove(TABLE, doc.doc_id)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _put(self, name: str, items: list[PlaylistItem]) -> None:
-        record = {"name": name, "items": [item_to_record(i) for i in items]}
+    def _put(self, name: str, items: list[PlaylistItem], migraine: bool | None = None) -> None:
+        record: dict[str, Any] = {"name": name, "items": [item_to_record(i) for i in items]}
+        if migraine is not None:
+            record["migraine"] = migraine
         doc = self._find(name)
         if doc is None:
             self._store.insert(TABLE, record)

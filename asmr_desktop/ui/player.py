@@ -539,6 +539,13 @@ class PlayerPanel(QWidget):
             return
         self._playlist_name = name
         self._remember_playlist()
+        if (
+            name
+            and self._playlists.wants_migraine_mode(name)
+            and not self.migraine_button.isChecked()
+        ):
+            self.migraine_button.setChecked(True)
+            self.notify("Migraine mode is on for this playlist: quieter at most, and softer.")
         self.engine.set_items([probe(item) for item in items])
         self._analyse(items)
         self._refresh_rows()

@@ -199,8 +199,11 @@ def test_first_start_offers_ready_playlists(qtbot: QtBot, context: AppContext) -
     assert panel.playlist_box.currentText() == "Before sleep"
     assert [i.title for i in panel.items()] == ["Breathing pacer", "Soft rain", "Brown noise"]
     assert all(i.spec for i in panel.items())
+    assert not panel.migraine_button.isChecked()
     panel.load_playlist("During a migraine")
     assert len(panel.items()) == 3
+    assert panel.migraine_button.isChecked(), "the migraine playlist turns migraine mode on"
+    assert panel.engine.effective_ceiling_db <= -24.0
     win.close()
     # Deleted ready playlists do not come back on the next start.
     SettingsStore(context.store)  # reloads what the window saved

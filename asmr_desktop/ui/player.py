@@ -392,11 +392,18 @@ class PlayerPanel(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
 
     def _apply_settings(self) -> None:
+        """Show the saved settings and give them to the engine (without saving them again)."""
         s = self._settings.settings
+        controls = (self.volume_slider, self.ceiling_box, self.crossfade_box, self.migraine_button)
+        for control in controls:
+            control.blockSignals(True)
         self.volume_slider.setValue(round(s.volume * SLIDER_STEPS))
         self.ceiling_box.setValue(s.ceiling_db)
         self.crossfade_box.setValue(s.crossfade_s)
         self.migraine_button.setChecked(s.migraine_mode)
+        self._show_migraine(s.migraine_mode)
+        for control in controls:
+            control.blockSignals(False)
         self.engine.set_volume(s.volume)
         self.engine.set_ceiling_db(s.ceiling_db)
         self.engine.set_loudness_target(s.loudness_target_lufs)
@@ -765,8 +772,11 @@ class PlayerPanel(QWidget):
 
     def _migraine_toggled(self, on: bool) -> None:
         self.engine.set_migraine(on)
-        self.migraine_button.setText("Migraine mode: on" if on else "Migraine mode")
+        self._show_migraine(on)
         self._save_later("migraine_mode", on)
+
+    def _show_migraine(self, on: bool) -> None:
+        self.migraine_button.setText("Migraine mode: on" if on else "Migraine mode")
 
     def _save_later(self, key: str, value: object) -> None:
         """Slider drags change many values a second; save the last one shortly after."""

@@ -2,7 +2,8 @@
 
 Headless (no Qt). How a front end uses it::
 
-    engine = Engine(44100, 2, EngineSettings(...), loudness_lookup=LoudnessCache(),
+    cache = AnalysisCache(cache_dir)   # asmr_desktop.analysis: measures tracks, on disk
+    engine = Engine(44100, 2, EngineSettings(...), loudness_lookup=cache.measured_loudness,
                     callbacks=EngineCallbacks(state_changed=..., track_changed=...,
                                               position=..., item_failed=...,
                                               sleep_timer=..., error=...))

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asmr_desktop import safety
+from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.audio.engine import (
     SEEK_FADE_OUT_S,
     UNKNOWN_LOUDNESS_LUFS,
@@ -23,7 +24,7 @@ from asmr_desktop.audio.engine import (
     PlayState,
     Repeat,
 )
-from asmr_desktop.audio.loudness import LoudnessCache, integrated_lufs
+from asmr_desktop.audio.loudness import integrated_lufs
 from asmr_desktop.audio.lowpass import Biquad, lowpass_sections
 from asmr_desktop.audio.playlist import PlaylistItem
 from asmr_desktop.errors import DecodeError
@@ -200,12 +201,18 @@ def test_two_files_20_lu_apart_play_within_1_lu_of_the_target(tmp_path):
     noise = rng.standard_normal((RATE * 12, 2)) * 0.05
     loud = write(tmp_path / "loud.flac", noise * 4, RATE)
     quiet = write(tmp_path / "quiet.flac", noise * 0.4, RATE)
-    cache = LoudnessCache()
-    assert cache(loud) is None and cache(quiet) is None  # measured in the background
-    cache.wait()
-    gap = cache(loud) - cache(quiet)  # type: ignore[operator]
+    cache = AnalysisCache(tmp_path / "analysis")  # what the app normalises with
+    assert cache.measured_loudness(loud) is None  # not analysed yet
+    for path in (loud, quiet):
+        cache.analyze(path)
+    gap = cache.measured_loudness(loud) - cache.measured_loudness(quiet)  # type: ignore[operator]
     assert gap == pytest.approx(20.0, abs=0.1)
-    engine = Engine(RATE, 2, EngineSettings(volume=1.0, crossfade_s=0), loudness_lookup=cache)
+    engine = Engine(
+        RATE,
+        2,
+        EngineSettings(volume=1.0, crossfade_s=0),
+        loudness_lookup=cache.measured_loudness,
+    )
     engine.set_items([PlaylistItem.from_path(loud), PlaylistItem.from_path(quiet)])
     engine.play()
     out = render_until_idle(engine).astype(np.float64)

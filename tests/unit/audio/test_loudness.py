@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from asmr_desktop.audio.loudness import LoudnessCache, integrated_lufs, measure_file
+from asmr_desktop.audio.loudness import integrated_lufs, measure_file
 from asmr_desktop.errors import DecodeError
 from tests.unit.audio.helpers import ArraySource, sine, write
 
@@ -25,14 +25,8 @@ def test_gating_ignores_silence_and_quiet_parts():
     assert integrated_lufs(ArraySource(np.zeros((rate * 3, 2)), rate)) is None
 
 
-def test_files_and_the_background_cache(tmp_path):
+def test_files_measure_and_unreadable_files_are_named(tmp_path):
     path = write(tmp_path / "t.flac", sine(1000, 5, 48000, amp=10 ** (-23 / 20)), 48000)
     assert measure_file(path) == pytest.approx(-23.0, abs=0.2)
     with pytest.raises(DecodeError):
         measure_file(tmp_path / "nope.wav")
-    cache = LoudnessCache()
-    assert cache(path) is None
-    assert cache(tmp_path / "nope.wav") is None
-    assert cache.wait(timeout_s=30)
-    assert cache(path) == pytest.approx(-23.0, abs=0.2)
-    assert cache.measured()[tmp_path / "nope.wav"] is None

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from asmr_desktop.audio.output import NullOutput
 from asmr_desktop.context import AppContext
 from asmr_desktop.paths import AppPaths
+from asmr_desktop.ui.main_window import OUTPUT_RATE_HZ, MainWindow
 from asmr_desktop.ui.theme import apply_theme
 
 
@@ -18,6 +21,21 @@ def context(tmp_path: Path) -> Iterator[AppContext]:
     ctx = AppContext.open(AppPaths.under(tmp_path / "data"))
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
+    """The main window playing into silent real-time outputs, no questions before sessions."""
+    context.settings.update(ask_before_session=False, ready_playlists_added=True)
+    win = MainWindow(
+        context,
+        output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
+        preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
+    )
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,20 +25,6 @@ def tone(path: Path, seconds: float, rate: int = 44100) -> Path:
     x = 0.3 * np.sin(2 * np.pi * 440 * t)
     sf.write(path, np.stack([x, x], axis=1), rate)
     return path
-
-
-@pytest.fixture
-def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    context.settings.update(ask_before_session=False, ready_playlists_added=True)
-    win = MainWindow(
-        context,
-        output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
-        preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
-    )
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 def test_add_files_shows_title_length_and_marks_bad_ones(

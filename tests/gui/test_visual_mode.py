@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from asmr_desktop.audio.engine import PlayState
-from asmr_desktop.audio.output import NullOutput
 from asmr_desktop.context import AppContext
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
 from asmr_desktop.settings import SettingsStore
-from asmr_desktop.ui.main_window import OUTPUT_RATE_HZ, MainWindow
+from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.rating import RatingDialog
-
-
-@pytest.fixture
-def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    context.settings.update(ask_before_session=False, ready_playlists_added=True)
-    win = MainWindow(
-        context,
-        output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
-        preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
-    )
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 def test_v_switches_to_visual_only_and_silences_audio(

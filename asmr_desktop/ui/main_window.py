@@ -371,16 +371,27 @@ class MainWindow(QMainWindow):
             self._sync_rest_action()
         self.sessions.held = True
         # The visual session starts first, so the sound stopping below does not end it.
-        self.sessions.begin(Mode.VISUAL, migraine_mode=settings.migraine_mode, ask_before=False)
-        self.player_panel.silence()
+        session = self.sessions.begin(
+            Mode.VISUAL, migraine_mode=settings.migraine_mode, ask_before=False
+        )
+        self.player_panel.silence()  # at once: sound may be what hurts
         view.exit_requested.connect(self.leave_visual_only)
         view.setWindowTitle(f"{APP_NAME}: visual only")
         self.visual = view
+        if session is not None and session.pain_before is None and settings.ask_before_session:
+            # One key before the screen goes dark, so visual-only relief can be measured.
+            self.sessions.ask_before(session, then=lambda: self._show_visual(view))
+        else:
+            self._show_visual(view)
+        return view
+
+    def _show_visual(self, view: VisualView) -> None:
+        if self.visual is not view:
+            return  # left again before the question was answered
         # Cover the screen even where no window manager honours full-screen requests.
         view.setGeometry(self.screen().geometry())
         view.showFullScreen()
         view.activateWindow()
-        return view
 
     def leave_visual_only(self) -> None:
         view = self.visual

@@ -7,7 +7,7 @@ Every prompt is opened non-modally (``open()``), so playback and the event loop 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -106,7 +106,7 @@ class SessionFlow(QObject):
         self.session_started.emit(session.id)
         self.diary_changed.emit()
         if ask_before and carried is None and self._settings.settings.ask_before_session:
-            self._ask_before(session)
+            self.ask_before(session)
         return session
 
     def finish(self, reason: EndReason, *, ask: bool = True) -> None:
@@ -147,7 +147,8 @@ class SessionFlow(QObject):
                 log.warning("heartbeat not saved: %s", exc)
 
     # -- prompts ---------------------------------------------------------------------------
-    def _ask_before(self, session: Session) -> None:
+    def ask_before(self, session: Session, then: Callable[[], None] | None = None) -> None:
+        """'How is your head now?' for a session just started; ``then`` runs after."""
         dialog = PainBeforeDialog(self._window)
 
         def done(result: int) -> None:
@@ -160,6 +161,8 @@ class SessionFlow(QObject):
                     self._warn(exc)
                 self._schedule_two_hour()
             dialog.deleteLater()
+            if then is not None:
+                then()
             self._next_in_queue()
 
         dialog.finished.connect(done)

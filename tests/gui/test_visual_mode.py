@@ -57,3 +57,23 @@ def test_unknown_saved_scene_falls_back(
     assert view is not None
     assert view.scene != "no-such-scene"
     window.leave_visual_only()
+
+
+def test_visual_only_asks_before_the_screen_goes_dark(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    from asmr_desktop.ui.rating import PainBeforeDialog
+
+    context.settings.update(ask_before_session=True)
+    view = window.enter_visual_only()
+    assert view is not None
+    dialog = window.sessions.dialog
+    assert isinstance(dialog, PainBeforeDialog)
+    assert not view.isVisible(), "the question comes first"
+    qtbot.keyClick(dialog, Qt.Key.Key_7)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(view.isVisible)
+    (session,) = window.diary.sessions()
+    assert session.mode is Mode.VISUAL
+    assert session.pain_before == 7
+    window.leave_visual_only()

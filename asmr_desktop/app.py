@@ -10,8 +10,8 @@ import sys
 from collections.abc import Sequence
 
 from asmr_desktop import APP_ID, APP_NAME, __version__
-from asmr_desktop.cli import app_paths, parse, run_command
-from asmr_desktop.errors import AsmrError
+from asmr_desktop.cli.parser import app_paths, parse, run_command
+from asmr_desktop.core.errors import AsmrError
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 _CORE_FOR_WINDOW = (
     "asmr_desktop.audio.engine",
     "asmr_desktop.audio.output",
-    "asmr_desktop.audio.player",
+    "asmr_desktop.audio.worker",
     "asmr_desktop.analysis.queue",
-    "asmr_desktop.builtin",
-    "asmr_desktop.context",
+    "asmr_desktop.library.builtin",
+    "asmr_desktop.core.context",
     "asmr_desktop.diary.backup",
     "asmr_desktop.diary.service",
-    "asmr_desktop.playlists",
+    "asmr_desktop.library.playlists",
 )
 
 
@@ -64,8 +64,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from asmr_desktop.context import AppContext
-    from asmr_desktop.logsetup import setup_logging
+    from asmr_desktop.core.context import AppContext
+    from asmr_desktop.core.logsetup import setup_logging
     from asmr_desktop.ui.main_window import MainWindow
     from asmr_desktop.ui.qtlog import make_excepthook, route_qt_messages
     from asmr_desktop.ui.single import (

@@ -31,9 +31,9 @@ import soundfile as sf
 
 from asmr_desktop.audio.decoder import FileSource
 from asmr_desktop.audio.engine import Engine, EngineSettings
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import NullOutput, PygameOutput
-from asmr_desktop.audio.player import CHUNK_S, Player, pump
-from asmr_desktop.audio.playlist import PlaylistItem
+from asmr_desktop.audio.worker import CHUNK_S, Player, pump
 
 RATE = 44100
 FORMATS = {

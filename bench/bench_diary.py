@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.backup import export_csv
 from asmr_desktop.diary.model import EndReason, Mode, RatingState, Session
 from asmr_desktop.diary.service import TABLE, Diary
-from asmr_desktop.store import Store
 
 SESSIONS = 7_300
 

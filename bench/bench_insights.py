@@ -14,12 +14,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import EndReason, Mode, RatingState, Session
 from asmr_desktop.diary.service import TABLE, Diary
 from asmr_desktop.insights.experiment import Experiments
 from asmr_desktop.insights.report import write_report
 from asmr_desktop.insights.summary import RANGES, load, period, summarize
-from asmr_desktop.store import Store
 
 SESSIONS = 7_300
 NOW = datetime(2026, 11, 27, 22, 0, tzinfo=UTC)

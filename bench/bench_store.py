@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from asmr_desktop.store import Store
+from asmr_desktop.core.store import Store
 
 SIZES = (100, 1_000, 10_000)
 RECORD = {

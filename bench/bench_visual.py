@@ -24,7 +24,7 @@ from collections.abc import Callable
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
 
-from asmr_desktop import safety
+from asmr_desktop.core import safety
 from asmr_desktop.visual.palette import palette
 from asmr_desktop.visual.render import Renderer
 from asmr_desktop.visual.scenes import SCENE_NAMES, make_scene

@@ -163,7 +163,7 @@ def test_spec_never_strips_globally(spec_calls: dict[str, Any]) -> None:
 def test_spec_takes_the_whole_package_and_planned_qt_modules(spec_calls: dict[str, Any]) -> None:
     hidden = set(spec_calls["Analysis"].kwargs["hiddenimports"])
     # Sub-commands are imported by name: PyInstaller's scan cannot see them.
-    from asmr_desktop.cli import COMMAND_MODULES
+    from asmr_desktop.cli.parser import COMMAND_MODULES
 
     assert set(COMMAND_MODULES) <= hidden
     assert "asmr_desktop.ui.main_window" in hidden

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
 from asmr_desktop.analysis.filters import BlockFilter, butterworth_highpass, k_weighting
 from asmr_desktop.analysis.sudden import SUB_BLOCK_S, SuddenDetector, SuddenSound
 from asmr_desktop.analysis.truepeak import TruePeakMeter
+from asmr_desktop.core import safety
 
 #: BS.1770-4 gating: 400 ms blocks every 100 ms, absolute gate, relative gate.
 ABSOLUTE_GATE_LUFS = -70.0

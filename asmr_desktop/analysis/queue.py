@@ -10,7 +10,7 @@ from pathlib import Path
 
 from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.analysis.track import AnalysisCancelledError, TrackAnalysis
-from asmr_desktop.errors import AsmrError
+from asmr_desktop.core.errors import AsmrError
 
 log = logging.getLogger(__name__)
 

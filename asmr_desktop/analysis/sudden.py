@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
+from asmr_desktop.core import safety
 
 #: Levels are computed on a grid of sub-blocks of this length (seconds).
 SUB_BLOCK_S = 0.01

@@ -16,7 +16,7 @@ from asmr_desktop.analysis.sudden import SuddenSound
 from asmr_desktop.analysis.verdict import Verdict, judge
 from asmr_desktop.audio.decoder import FileSource
 from asmr_desktop.audio.source import Block, Source
-from asmr_desktop.errors import AsmrError, DecodeError
+from asmr_desktop.core.errors import AsmrError, DecodeError
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from asmr_desktop import safety
 from asmr_desktop.analysis.meter import Measurement
+from asmr_desktop.core import safety
 
 LOUD_LUFS = -18.0
 HOT_PEAK_DBTP = -1.0

@@ -9,7 +9,7 @@ import numpy as np
 import soundfile as sf
 
 from asmr_desktop.audio.source import Block
-from asmr_desktop.errors import DecodeError
+from asmr_desktop.core.errors import DecodeError
 
 log = logging.getLogger(__name__)
 

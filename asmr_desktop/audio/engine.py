@@ -1,7 +1,7 @@
 """The playlist engine: transport, crossfades, sleep timer and the whole processing chain.
 
 Headless and synchronous: :meth:`Engine.render` produces the next block of finished,
-limited audio. A worker thread (:class:`~asmr_desktop.audio.player.Player`) calls it;
+limited audio. A worker thread (:class:`~asmr_desktop.audio.worker.Player`) calls it;
 every other method is a command that may be called from any thread. Callbacks report
 changes and run on the rendering thread, outside the engine's lock, so a UI must hand
 them to its own thread (a queued Qt signal does exactly that).
@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
 from asmr_desktop.audio.gain import SILENT_DB, Fade, GainRamp, fade_shape, volume_to_db
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.limiter import TruePeakLimiter
 from asmr_desktop.audio.lowpass import MigraineFilter
-from asmr_desktop.audio.playlist import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
-from asmr_desktop.errors import AudioError
+from asmr_desktop.core import safety
+from asmr_desktop.core.defaults import CROSSFADE_DEFAULT_S, VOLUME_DEFAULT
+from asmr_desktop.core.errors import AudioError
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,11 @@ LoudnessLookup = Callable[[Path], float | None]
 UNKNOWN_LOUDNESS_LUFS = -6.0
 #: Normalisation never boosts a quiet track by more than this (its noise would come up too).
 MAX_NORMALISATION_BOOST_DB = 24.0
-#: Default crossfade between tracks (0 = gapless).
-CROSSFADE_DEFAULT_S = 4.0
 #: A seek fades the old position out this quickly, then fades in at the new one.
 SEEK_FADE_OUT_S = 0.25
 #: How often loudness is looked up again for a track still unmeasured, and position reported.
 LOOKUP_EVERY_S = 0.5
 POSITION_EVERY_S = 0.2
-#: Default volume slider position.
-VOLUME_DEFAULT = 0.8
 
 
 class PlayState(enum.Enum):

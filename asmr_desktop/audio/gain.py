@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
+from asmr_desktop.core import safety
 
 Gains = NDArray[np.float64]
 

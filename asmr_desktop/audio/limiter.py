@@ -7,8 +7,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
-from asmr_desktop.audio.matrix import matmul
+from asmr_desktop.core import safety
+from asmr_desktop.dsp.matrix import matmul
 
 Samples = NDArray[np.float64]
 

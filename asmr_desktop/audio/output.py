@@ -12,7 +12,7 @@ import numpy as np
 import soundfile as sf
 from numpy.typing import NDArray
 
-from asmr_desktop.errors import AudioDeviceError, AudioError
+from asmr_desktop.core.errors import AudioDeviceError, AudioError
 
 log = logging.getLogger(__name__)
 

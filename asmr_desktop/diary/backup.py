@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from asmr_desktop.core.store import Store, atomic_write_bytes
 from asmr_desktop.diary.model import DiaryError, Session, pain_category
 from asmr_desktop.diary.service import TABLE, Diary
-from asmr_desktop.store import Store, atomic_write_bytes
 
 BACKUP_FORMAT = "asmr-desktop-backup"
 BACKUP_VERSION = 1

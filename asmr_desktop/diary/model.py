@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from asmr_desktop.errors import AsmrError
+from asmr_desktop.core.errors import AsmrError
 
 
 class DiaryError(AsmrError):

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import (
     CARE,
     SYMPTOMS,
@@ -20,7 +21,6 @@ from asmr_desktop.diary.model import (
     check_note,
     check_pain,
 )
-from asmr_desktop.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import Mode, Session
-from asmr_desktop.errors import AsmrError
 from asmr_desktop.insights.stats import Difference, welch
 from asmr_desktop.insights.timeline import maybe_within
-from asmr_desktop.store import Store
 
 TABLE = "experiments"
 MIN_DAYS = 14

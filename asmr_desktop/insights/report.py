@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from asmr_desktop.errors import AsmrError
+from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.insights.experiment import ExperimentResult
 from asmr_desktop.insights.pdf import A4_HEIGHT, A4_WIDTH, Document, Page, text_width, wrap
 from asmr_desktop.insights.relief import MIN_RATED, TOO_FEW, ReliefGroup

@@ -14,15 +14,8 @@ from asmr_desktop.soundscapes.base import (
     SettingSpec,
     SoundscapeError,
 )
-from asmr_desktop.soundscapes.playlists import builtin_playlists
 from asmr_desktop.soundscapes.registry import SOUNDSCAPES, SoundscapeInfo, create, info, names
-from asmr_desktop.soundscapes.resolve import (
-    item,
-    parse_spec,
-    playlist_items,
-    resolve_soundscape,
-    resolve_source,
-)
+from asmr_desktop.soundscapes.resolve import parse_spec, resolve_soundscape
 
 __all__ = [
     "CHANNELS",
@@ -33,13 +26,9 @@ __all__ = [
     "SettingSpec",
     "SoundscapeError",
     "SoundscapeInfo",
-    "builtin_playlists",
     "create",
     "info",
-    "item",
     "names",
     "parse_spec",
-    "playlist_items",
     "resolve_soundscape",
-    "resolve_source",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.errors import AudioError
+from asmr_desktop.core.errors import AudioError
 from asmr_desktop.soundscapes.filters import Signal
 
 log = logging.getLogger(__name__)

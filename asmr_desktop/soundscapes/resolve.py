@@ -1,20 +1,16 @@
-"""Soundscape names as playable things: for ``render``, M3U-free playlists and the UI.
+"""Soundscape specs: a name with settings and a seed, parsed and turned into a source.
 
 A spec is a name with optional settings and seed: ``rain``, ``rain?density=80&tone_hz=2000``,
-``ocean?pace=3&seed=7``. A built-in playlist's id (``before-sleep``) stands for its items.
+``ocean?pace=3&seed=7``. Playlist items are made from specs in :mod:`asmr_desktop.library`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any
 from urllib.parse import parse_qsl
 
-from asmr_desktop.audio.playlist import PlaylistItem
 from asmr_desktop.audio.source import Source
-from asmr_desktop.soundscapes.base import NOMINAL_LUFS, SoundscapeError
-from asmr_desktop.soundscapes.playlists import builtin_playlists
+from asmr_desktop.soundscapes.base import SoundscapeError
 from asmr_desktop.soundscapes.registry import SOUNDSCAPES, create, info
 
 
@@ -48,41 +44,3 @@ def resolve_soundscape(spec: str, duration_s: float | None = None) -> Source | N
         return None
     name, settings, seed = parsed
     return create(name, settings, seed, duration_s)
-
-
-def item(
-    name: str,
-    settings: Mapping[str, float] | None = None,
-    seed: int = 0,
-    duration_s: float | None = None,
-) -> PlaylistItem:
-    """A playlist item that starts a fresh generator each time it is played."""
-    found = info(name)
-    create(name, settings, seed, duration_s).close()  # bad settings fail now, not mid-play
-    given = dict(settings or {})
-    return PlaylistItem(
-        title=found.title,
-        factory=lambda: create(name, given, seed, duration_s),
-        duration_s=duration_s,
-        loudness_lufs=NOMINAL_LUFS,
-    )
-
-
-def playlist_items(playlist: Mapping[str, Any], seed: int = 0) -> list[PlaylistItem]:
-    """The items of a built-in playlist (as returned by ``builtin_playlists``)."""
-    return [
-        item(entry["soundscape"], entry.get("settings") or {}, seed + index, entry["duration_s"])
-        for index, entry in enumerate(playlist["items"])
-    ]
-
-
-def resolve_source(source: str) -> list[PlaylistItem] | None:
-    """The ``render`` command's hook: a soundscape spec or a built-in playlist id, else None."""
-    parsed = parse_spec(source)
-    if parsed is not None:
-        name, settings, seed = parsed
-        return [item(name, settings, seed)]
-    for playlist in builtin_playlists():
-        if source.strip().lower() == playlist["id"]:
-            return playlist_items(playlist)
-    return None

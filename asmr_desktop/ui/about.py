@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from asmr_desktop import APP_NAME, __version__
-from asmr_desktop.paths import AppPaths
+from asmr_desktop.core.paths import AppPaths
 
 DISCLAIMER = (
     "ASMR Desktop helps you relax with gentle sound and slow visuals, and keep a record of "

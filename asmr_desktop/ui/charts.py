@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.service import Diary
-from asmr_desktop.errors import AsmrError
 from asmr_desktop.insights.experiment import (
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -52,7 +53,6 @@ from asmr_desktop.insights.relief import MIN_RATED, TOO_FEW, ReliefGroup
 from asmr_desktop.insights.report import write_report
 from asmr_desktop.insights.summary import RANGES, Insights, load
 from asmr_desktop.insights.timeline import HeadacheDays, Moment
-from asmr_desktop.store import Store
 from asmr_desktop.ui.theme import (
     ACCENT,
     ACCENT_DIM,

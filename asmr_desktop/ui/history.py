@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.backup import export_csv, export_json, import_json
 from asmr_desktop.diary.model import Mode, Session, pain_category
 from asmr_desktop.diary.service import Diary
-from asmr_desktop.errors import AsmrError
-from asmr_desktop.store import Store
 from asmr_desktop.ui.rating import RatingDialog
 from asmr_desktop.ui.theme import TEXT_DIM, WARNING
 

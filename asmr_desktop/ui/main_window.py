@@ -28,16 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop import APP_NAME, builtin
+from asmr_desktop import APP_NAME
 from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.audio.engine import Engine, PlayState
 from asmr_desktop.audio.output import Output, PygameOutput
-from asmr_desktop.audio.player import Player
-from asmr_desktop.context import AppContext
+from asmr_desktop.audio.worker import Player
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.diary.service import Diary
-from asmr_desktop.errors import AsmrError
-from asmr_desktop.playlists import PlaylistStore
+from asmr_desktop.library import builtin
+from asmr_desktop.library.playlists import PlaylistStore
 from asmr_desktop.ui.about import AboutDialog
 from asmr_desktop.ui.history import HistoryView
 from asmr_desktop.ui.mpris import MprisService

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop import safety
 from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.analysis.queue import AnalysisQueue
 from asmr_desktop.analysis.queue import Progress as AnalysisProgress
@@ -40,12 +39,15 @@ from asmr_desktop.analysis.track import TrackAnalysis
 from asmr_desktop.analysis.verdict import Verdict
 from asmr_desktop.audio.engine import Engine, EngineCallbacks, PlayState, Repeat, StopReason
 from asmr_desktop.audio.gain import volume_to_db
-from asmr_desktop.audio.player import Player
-from asmr_desktop.audio.playlist import PlaylistItem, read_m3u, write_m3u
+from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.worker import Player
+from asmr_desktop.core import safety
+from asmr_desktop.core.defaults import CROSSFADE_MAX_S
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode
-from asmr_desktop.errors import AsmrError
-from asmr_desktop.playlists import PlaylistStore, probe
-from asmr_desktop.settings import SettingsStore
+from asmr_desktop.library.m3u import read_m3u, write_m3u
+from asmr_desktop.library.playlists import PlaylistStore, probe
 from asmr_desktop.ui.sessions import SessionFlow
 from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
 from asmr_desktop.ui.theme import TEXT_DIM, WARNING
@@ -368,7 +370,7 @@ class PlayerPanel(QWidget):
         grid.addWidget(self.sleep_label, 1, 2)
         grid.addWidget(QLabel("Crossfade"), 1, 3)
         self.crossfade_box = QDoubleSpinBox()
-        self.crossfade_box.setRange(0.0, 12.0)
+        self.crossfade_box.setRange(0.0, CROSSFADE_MAX_S)
         self.crossfade_box.setSingleStep(1.0)
         self.crossfade_box.setDecimals(0)
         self.crossfade_box.setSuffix(" s")

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop import safety
-from asmr_desktop.errors import AsmrError
-from asmr_desktop.settings import Settings, SettingsStore
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.settings import Settings, SettingsStore
 
 
 class PreferencesDialog(QDialog):

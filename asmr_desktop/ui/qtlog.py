@@ -12,7 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from asmr_desktop.errors import AsmrError
+from asmr_desktop.core.errors import AsmrError
 
 log = logging.getLogger("qt")
 app_log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from asmr_desktop.errors import AsmrError
-from asmr_desktop.paths import AppPaths, ensure_writable_dir
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.paths import AppPaths, ensure_writable_dir
 
 Check = Callable[[], str]
 
@@ -52,7 +52,7 @@ def _check_fonts() -> str:
 
 def _check_store(paths: AppPaths) -> Callable[[], str]:
     def check() -> str:
-        from asmr_desktop.store import Store
+        from asmr_desktop.core.store import Store
 
         ensure_writable_dir(paths.data_dir)
         with tempfile.TemporaryDirectory(prefix=".self-test-", dir=paths.data_dir) as tmp:

@@ -13,10 +13,10 @@ from datetime import timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState, Session
 from asmr_desktop.diary.service import Diary
-from asmr_desktop.errors import AsmrError
-from asmr_desktop.settings import SettingsStore
 from asmr_desktop.ui.rating import PainBeforeDialog, RatingDialog
 
 log = logging.getLogger(__name__)

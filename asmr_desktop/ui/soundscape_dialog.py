@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from asmr_desktop.audio.engine import Engine, EngineSettings, PlayState
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import Output
-from asmr_desktop.audio.player import Player
-from asmr_desktop.audio.playlist import PlaylistItem
-from asmr_desktop.builtin import soundscape_item
-from asmr_desktop.errors import AsmrError
+from asmr_desktop.audio.worker import Player
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.library.builtin import soundscape_item
 from asmr_desktop.soundscapes import SOUNDSCAPES, SoundscapeInfo
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from asmr_desktop import safety
+from asmr_desktop.core import safety
 from asmr_desktop.visual.scenes import BREATHS_PER_MIN_DEFAULT, SCENE_NAMES
 from asmr_desktop.visual.show import Show
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
-from asmr_desktop.errors import VisualError
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.colour import (
     encode_floor,
     luminance_of_linear,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.errors import VisualError
+from asmr_desktop.core.errors import VisualError
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.errors import VisualError
+from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.palette import LUT_SIZE, Palette
 from asmr_desktop.visual.scenes import Field, Grid, Scene
 

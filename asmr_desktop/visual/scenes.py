@@ -16,8 +16,8 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
-from asmr_desktop.errors import VisualError
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import VisualError
 
 Field = NDArray[np.float32]
 

@@ -16,8 +16,8 @@ import logging
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop import safety
-from asmr_desktop.visual.analysis import region_means
+from asmr_desktop.core import safety
+from asmr_desktop.visual.audit import region_means
 from asmr_desktop.visual.colour import relative_luminance
 from asmr_desktop.visual.palette import Palette, palette
 from asmr_desktop.visual.render import (

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from asmr_desktop.audio.output import NullOutput
-from asmr_desktop.context import AppContext
-from asmr_desktop.paths import AppPaths
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.core.paths import AppPaths
 from asmr_desktop.ui.main_window import OUTPUT_RATE_HZ, MainWindow
 from asmr_desktop.ui.theme import apply_theme
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from asmr_desktop.context import AppContext
+from asmr_desktop.core.context import AppContext
 from asmr_desktop.diary.service import TABLE, Diary
 from asmr_desktop.insights.timeline import Moment
 from asmr_desktop.ui.charts import MAX_MONTH_BARS, MAX_SOURCE_BARS, MAX_WEEK_BARS, ChartsView

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from asmr_desktop.context import AppContext
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
 from asmr_desktop.diary.service import ADVICE_UNUSUAL, Diary
-from asmr_desktop.settings import SettingsStore
 from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.rating import PainBeforeDialog, RatingDialog
 from asmr_desktop.ui.sessions import SessionFlow

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from pytestqt.qtbot import QtBot
 
-from asmr_desktop.context import AppContext
-from asmr_desktop.settings import SettingsStore
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.ui.main_window import MainWindow
 
 

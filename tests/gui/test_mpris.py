@@ -16,9 +16,9 @@ from PySide6.QtDBus import QDBusConnection, QDBusMessage
 from pytestqt.qtbot import QtBot
 
 from asmr_desktop.audio.engine import Engine, PlayState
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import NullOutput
-from asmr_desktop.audio.player import Player
-from asmr_desktop.audio.playlist import PlaylistItem
+from asmr_desktop.audio.worker import Player
 from asmr_desktop.ui.mpris import (
     BUS_NAME,
     OBJECT_PATH,

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from asmr_desktop.audio.engine import PlayState
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import NullOutput
-from asmr_desktop.audio.playlist import PlaylistItem
-from asmr_desktop.context import AppContext
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
-from asmr_desktop.settings import SettingsStore
 from asmr_desktop.ui.main_window import OUTPUT_RATE_HZ, MainWindow
 from asmr_desktop.ui.rating import RatingDialog
 
@@ -135,7 +135,7 @@ def test_no_audio_device_is_a_clear_message(
 
     class Broken(PygameOutput):
         def open(self) -> None:
-            from asmr_desktop.errors import AudioDeviceError
+            from asmr_desktop.core.errors import AudioDeviceError
 
             raise AudioDeviceError("No sound output could be opened (no device).")
 

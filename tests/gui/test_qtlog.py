@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import qInstallMessageHandler, qWarning
 
-from asmr_desktop.errors import StoreError
+from asmr_desktop.core.errors import StoreError
 from asmr_desktop.ui.qtlog import make_excepthook, route_qt_messages
 
 

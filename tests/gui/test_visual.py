@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 
-from asmr_desktop import safety
-from asmr_desktop.errors import VisualError
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import VisualError
 from asmr_desktop.ui.visual import HINT_FADE_S, HINT_S, MIN_FPS, VisualView
-from asmr_desktop.visual.analysis import analyse
+from asmr_desktop.visual.audit import analyse
 from asmr_desktop.visual.scenes import SCENE_NAMES
 
 

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from asmr_desktop.audio.engine import PlayState
-from asmr_desktop.context import AppContext
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
-from asmr_desktop.settings import SettingsStore
 from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.rating import RatingDialog
 

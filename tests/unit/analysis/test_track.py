@@ -10,7 +10,7 @@ import soundfile as sf
 
 from asmr_desktop.analysis.track import AnalysisCancelledError, TrackAnalysis, analyze_file
 from asmr_desktop.analysis.verdict import Verdict
-from asmr_desktop.errors import DecodeError
+from asmr_desktop.core.errors import DecodeError
 
 from .signals import brown, knock
 

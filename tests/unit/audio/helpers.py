@@ -9,7 +9,7 @@ import soundfile as sf
 from scipy import signal
 
 from asmr_desktop.audio.engine import Engine
-from asmr_desktop.audio.playlist import PlaylistItem
+from asmr_desktop.audio.item import PlaylistItem
 
 
 def true_peak_db(x: np.ndarray) -> float:

@@ -10,9 +10,9 @@ import soundfile as sf
 
 from asmr_desktop.audio.decoder import FileSource, downmix
 from asmr_desktop.audio.engine import Engine, EngineSettings
-from asmr_desktop.audio.playlist import PlaylistItem
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
-from asmr_desktop.errors import DecodeError
+from asmr_desktop.core.errors import DecodeError
 from tests.unit.audio.helpers import ArraySource, sine, write
 
 FORMATS = [

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asmr_desktop import safety
 from asmr_desktop.analysis.cache import AnalysisCache
+from asmr_desktop.analysis.loudness import integrated_lufs
 from asmr_desktop.audio.engine import (
     SEEK_FADE_OUT_S,
     UNKNOWN_LOUDNESS_LUFS,
@@ -24,10 +24,10 @@ from asmr_desktop.audio.engine import (
     PlayState,
     Repeat,
 )
-from asmr_desktop.audio.loudness import integrated_lufs
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.lowpass import Biquad, lowpass_sections
-from asmr_desktop.audio.playlist import PlaylistItem
-from asmr_desktop.errors import DecodeError
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import DecodeError
 from tests.unit.audio.helpers import (
     ArraySource,
     array_item,

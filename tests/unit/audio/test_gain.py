@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asmr_desktop import safety
 from asmr_desktop.audio.gain import (
     SILENT_DB,
     VOLUME_RANGE_DB,
@@ -18,6 +17,7 @@ from asmr_desktop.audio.gain import (
     db_to_volume,
     volume_to_db,
 )
+from asmr_desktop.core import safety
 from tests.unit.audio.helpers import db
 
 RATE = 8000

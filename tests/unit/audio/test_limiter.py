@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asmr_desktop import safety
 from asmr_desktop.audio import limiter as limiter_module
 from asmr_desktop.audio.limiter import TruePeakLimiter, sliding_min, true_peak
+from asmr_desktop.core import safety
 from tests.unit.audio.helpers import db, true_peak_db
 
 RATE = 8000

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from asmr_desktop import safety
 from asmr_desktop.audio.engine import Engine, EngineCallbacks, EngineSettings, PlayState
 from asmr_desktop.audio.output import NullOutput, PygameOutput, WavOutput, to_int16
-from asmr_desktop.audio.player import Player
-from asmr_desktop.errors import AudioDeviceError, AudioError
+from asmr_desktop.audio.worker import Player
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import AudioDeviceError, AudioError
 from tests.unit.audio.helpers import array_item, constant, sine, true_peak_db
 
 RATE = 8000
@@ -137,8 +137,8 @@ def test_no_audio_device_gives_a_clear_error():
         """
         from asmr_desktop.audio.engine import Engine
         from asmr_desktop.audio.output import PygameOutput
-        from asmr_desktop.audio.player import Player
-        from asmr_desktop.errors import AudioDeviceError
+        from asmr_desktop.audio.worker import Player
+        from asmr_desktop.core.errors import AudioDeviceError
         player = Player(Engine(), PygameOutput())
         for attempt in range(2):  # retrying is allowed and fails the same way
             try:
@@ -168,10 +168,10 @@ def test_what_reaches_the_speakers_stays_under_the_ceiling_fades_in_and_crossfad
         import threading
         from pathlib import Path
         from asmr_desktop.audio.engine import Engine, EngineCallbacks, EngineSettings, PlayState
-        from asmr_desktop.audio.loudness import measure_file
+        from asmr_desktop.analysis.loudness import measure_file
         from asmr_desktop.audio.output import PygameOutput
-        from asmr_desktop.audio.player import Player
-        from asmr_desktop.audio.playlist import PlaylistItem
+        from asmr_desktop.audio.worker import Player
+        from asmr_desktop.audio.item import PlaylistItem
         folder = Path({str(tmp_path)!r})
         quiet, loud = folder / "quiet.wav", folder / "loud.wav"
         loudness = {{quiet: measure_file(quiet), loud: -60.0}}

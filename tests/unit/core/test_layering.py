@@ -24,7 +24,7 @@ def core_modules() -> list[str]:
 
 def test_core_modules_do_not_import_qt() -> None:
     modules = core_modules()
-    assert "asmr_desktop.store" in modules
+    assert "asmr_desktop.core.store" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

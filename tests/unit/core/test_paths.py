@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from asmr_desktop.errors import DataDirError
-from asmr_desktop.paths import AppPaths
+from asmr_desktop.core.errors import DataDirError
+from asmr_desktop.core.paths import AppPaths
 
 
 def test_everything_under_data_dir(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asmr_desktop import safety
-from asmr_desktop.settings import RULES, Settings, SettingsError, SettingsStore
-from asmr_desktop.store import Store
+from asmr_desktop.core import safety
+from asmr_desktop.core.settings import RULES, Settings, SettingsError, SettingsStore
+from asmr_desktop.core.store import Store
 
 
 def test_defaults_are_the_gentle_ones() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from asmr_desktop import store as store_module
-from asmr_desktop.errors import StoreError
-from asmr_desktop.store import SCHEMA_KEY, SCHEMA_VERSION, Store, file_schema_version, read_raw
+from asmr_desktop.core import store as store_module
+from asmr_desktop.core.errors import StoreError
+from asmr_desktop.core.store import SCHEMA_KEY, SCHEMA_VERSION, Store, file_schema_version, read_raw
 from tests.helpers.clock import FakeClock
 
 

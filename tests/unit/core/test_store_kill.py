@@ -10,12 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-from asmr_desktop.store import Store, read_raw
+from asmr_desktop.core.store import Store, read_raw
 
 WRITER = """
 import sys
 from pathlib import Path
-from asmr_desktop.store import Store
+from asmr_desktop.core.store import Store
 store = Store(Path(sys.argv[1]))
 print("ready", flush=True)
 i = len(store.all("sessions"))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.backup import CSV_COLUMNS, export_csv, export_json, import_json
 from asmr_desktop.diary.model import DiaryError, EndReason, Mode, RatingState
 from asmr_desktop.diary.service import Diary
-from asmr_desktop.store import Store
 from tests.helpers.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -151,7 +151,7 @@ from pathlib import Path
 from datetime import UTC, datetime
 from asmr_desktop.diary.model import Mode
 from asmr_desktop.diary.service import Diary
-from asmr_desktop.store import Store
+from asmr_desktop.core.store import Store
 diary = Diary(Store(Path(sys.argv[1])), lambda: datetime.now(UTC))
 s = diary.start(Mode.AUDIO, playlist="night", pain_before=4)
 print(s.id, flush=True)

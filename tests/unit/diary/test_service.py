@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import DiaryError, EndReason, Mode, RatingState, pain_category
 from asmr_desktop.diary.service import ADVICE_FREQUENT_SEVERE, ADVICE_UNUSUAL, Diary
-from asmr_desktop.store import Store
 from tests.helpers.clock import FakeClock
 
 

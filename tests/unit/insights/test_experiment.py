@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from scipy import stats
 
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import Mode
 from asmr_desktop.insights.experiment import (
     CAVEATS,
@@ -21,7 +22,6 @@ from asmr_desktop.insights.experiment import (
     judge,
 )
 from asmr_desktop.insights.stats import Difference, MeanCI
-from asmr_desktop.store import Store
 from tests.helpers.clock import FakeClock
 from tests.unit.insights.factory import BERLIN, at, make
 

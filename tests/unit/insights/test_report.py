@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from asmr_desktop.cli import parse, run_command
+from asmr_desktop.cli.parser import parse, run_command
+from asmr_desktop.core.paths import AppPaths
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import Mode
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.insights.experiment import Experiment
 from asmr_desktop.insights.report import DISCLAIMER, build_report
 from asmr_desktop.insights.summary import summarize
-from asmr_desktop.paths import AppPaths
-from asmr_desktop.store import Store
 from tests.helpers.clock import FakeClock
 from tests.unit.insights.factory import BERLIN, at, generated
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import Mode
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.insights.experiment import Experiments, Verdict
 from asmr_desktop.insights.summary import load, period, summarize
-from asmr_desktop.store import Store
 from tests.helpers.clock import FakeClock
 from tests.unit.insights.factory import BERLIN, at, make
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
-from asmr_desktop import safety
 from asmr_desktop.analysis.filters import k_weighting
 from asmr_desktop.analysis.meter import gated_loudness
 from asmr_desktop.analysis.sudden import SuddenDetector, SuddenSound
+from asmr_desktop.core import safety
 
 RATE_HZ = 48000
 SUB = RATE_HZ // 100  # 10 ms sub-blocks

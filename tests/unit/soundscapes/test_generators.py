@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from asmr_desktop import safety
 from asmr_desktop.audio.source import Source
+from asmr_desktop.core import safety
 from asmr_desktop.soundscapes import NOMINAL_LUFS, SOUNDSCAPES, create
 from asmr_desktop.soundscapes.base import CHUNK_FRAMES
 from tests.unit.soundscapes.measure import Levels, measure

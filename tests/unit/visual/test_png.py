@@ -8,7 +8,7 @@ import zlib
 import numpy as np
 import pytest
 
-from asmr_desktop.errors import VisualError
+from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.png import encode_png, write_png
 
 

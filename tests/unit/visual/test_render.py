@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from asmr_desktop import safety
-from asmr_desktop.errors import VisualError
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.colour import relative_luminance, saturated_red_mask
 from asmr_desktop.visual.palette import LUT_SIZE, PALETTE_NAMES, palette
 from asmr_desktop.visual.render import (

@@ -17,8 +17,8 @@ import os
 
 import pytest
 
-from asmr_desktop import safety
-from asmr_desktop.visual.analysis import FrameAnalyser
+from asmr_desktop.core import safety
+from asmr_desktop.visual.audit import FrameAnalyser
 from asmr_desktop.visual.palette import PALETTE_NAMES, palette
 from asmr_desktop.visual.render import (
     BRIGHTNESS_MAX,

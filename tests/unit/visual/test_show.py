@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from asmr_desktop import safety
-from asmr_desktop.errors import VisualError
-from asmr_desktop.visual.analysis import FrameAnalyser
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import VisualError
+from asmr_desktop.visual.audit import FrameAnalyser
 from asmr_desktop.visual.render import BRIGHTNESS_MAX, BRIGHTNESS_MIN, SPEED_MAX, SPEED_MIN
 from asmr_desktop.visual.scenes import SCENE_NAMES
 from asmr_desktop.visual.show import BRIGHTNESS_STEP, SPEED_STEPS, Show

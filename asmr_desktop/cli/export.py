@@ -1,0 +1,54 @@
+"""``asmr-desktop export --csv FILE | --json FILE | --pdf FILE``: the diary, out of the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from asmr_desktop.cli.parser import app_paths
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.diary.backup import export_csv, export_json
+from asmr_desktop.diary.service import Diary
+from asmr_desktop.insights.experiment import Experiments
+from asmr_desktop.insights.report import write_report
+from asmr_desktop.insights.summary import load
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "export",
+        help="export the diary to CSV (one row per session), a JSON backup or a PDF report",
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--csv", type=Path, metavar="FILE", help="one row per session")
+    target.add_argument("--json", type=Path, metavar="FILE", help="a backup the app can import")
+    target.add_argument(
+        "--pdf", type=Path, metavar="FILE", help="a report for a doctor, covering all sessions"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    context = AppContext.open(app_paths(args))
+    try:
+        diary = Diary(context.store, context.clock)
+        if args.csv is not None:
+            count = export_csv(diary, args.csv)
+            where = args.csv
+        elif args.pdf is not None:
+            insights = load(diary, Experiments(context.store, context.clock), None)
+            pages = write_report(args.pdf, insights, context.clock())
+            print(  # noqa: T201
+                f"wrote a {pages}-page report of {insights.sessions} sessions to {args.pdf}",
+                file=sys.stderr,
+            )
+            return 0
+        else:
+            count = export_json(diary, args.json, context.clock())
+            where = args.json
+    finally:
+        context.close()
+    print(f"exported {count} sessions to {where}", file=sys.stderr)  # noqa: T201
+    return 0

@@ -1,0 +1,127 @@
+"""``asmr-desktop frames SCENE -o DIR --seconds N --fps F``: a scene's frames as PNG files.
+
+The frames come from the same drawing code as the app (drawn small, scaled up smoothly),
+for checking and for previews; ``--check`` also measures them against the safety bounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from asmr_desktop.core.errors import VisualError
+from asmr_desktop.visual.audit import FrameAnalyser
+from asmr_desktop.visual.palette import PALETTE_NAMES, palette
+from asmr_desktop.visual.png import write_png
+from asmr_desktop.visual.render import (
+    BRIGHTNESS_MAX,
+    BRIGHTNESS_MIN,
+    SPEED_MAX,
+    SPEED_MIN,
+    Renderer,
+)
+from asmr_desktop.visual.scenes import BREATHS_PER_MIN_DEFAULT, SCENE_NAMES, make_scene
+
+log = logging.getLogger(__name__)
+
+#: Largest frame the command writes (8K UHD) and most frames in one run.
+MAX_SIZE = (7680, 4320)
+MAX_FRAMES = 100_000
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "frames",
+        help="render a visual scene to PNG frames",
+        description="Render frames of a visual-only scene to PNG files, with the app's own "
+        f"drawing code. Scenes: {', '.join(SCENE_NAMES)}. "
+        f"Palettes: {', '.join(PALETTE_NAMES)}.",
+    )
+    parser.add_argument("scene", metavar="SCENE", help=f"one of: {', '.join(SCENE_NAMES)}")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR", help="folder for the PNGs"
+    )
+    parser.add_argument("--seconds", type=float, required=True, metavar="N")
+    parser.add_argument("--fps", type=float, required=True, metavar="F", help="frames a second")
+    parser.add_argument("--size", default="1024x768", metavar="WxH", help="default 1024x768")
+    parser.add_argument(
+        "--palette", default="warm", metavar="P", help=f"one of: {', '.join(PALETTE_NAMES)}"
+    )
+    parser.add_argument(
+        "--migraine", action="store_true", help="the migraine variant: a lower luminance cap"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=SPEED_MAX, help=f"slow-motion factor {SPEED_MIN}..1"
+    )
+    parser.add_argument(
+        "--brightness",
+        type=float,
+        default=BRIGHTNESS_MAX,
+        help=f"{BRIGHTNESS_MIN}..{BRIGHTNESS_MAX}",
+    )
+    parser.add_argument(
+        "--breaths-per-min", type=float, default=BREATHS_PER_MIN_DEFAULT, metavar="B"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="measure the frames against the safety bounds; exit 1 if any is broken",
+    )
+    parser.set_defaults(func=run)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1024x768"`` -> (1024, 768); VisualError says what is wrong otherwise."""
+    match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
+    if match is None:
+        raise VisualError(f"Give the size as WIDTHxHEIGHT, e.g. 1024x768, not {text!r}.")
+    width, height = int(match[1]), int(match[2])
+    if not (1 <= width <= MAX_SIZE[0] and 1 <= height <= MAX_SIZE[1]):
+        raise VisualError(
+            f"The size must be from 1x1 to {MAX_SIZE[0]}x{MAX_SIZE[1]}, not {width}x{height}."
+        )
+    return width, height
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the frames; print where they went (and the measurements with --check)."""
+    scene = make_scene(args.scene, args.seed, args.breaths_per_min)
+    colours = palette(args.palette, args.migraine)
+    size = parse_size(args.size)
+    if not (args.fps > 0 and args.seconds > 0):
+        raise VisualError("--seconds and --fps must both be more than 0.")
+    count = round(args.seconds * args.fps)
+    if not 1 <= count <= MAX_FRAMES:
+        raise VisualError(f"That is {count} frames; ask for 1 to {MAX_FRAMES}.")
+    out: Path = args.output
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VisualError(f"Cannot create the folder {out}: {exc.strerror or exc}.") from exc
+    renderer = Renderer(size)
+    analyser = FrameAnalyser(args.fps) if args.check else None
+    digits = len(str(count - 1))
+    for i in range(count):
+        frame = renderer.full_frame(scene, i / args.fps, colours, args.speed, args.brightness)
+        write_png(out / f"{args.scene}_{i:0{digits}d}.png", frame)
+        if analyser is not None:
+            analyser.add(frame)
+    print(f"wrote {count} frames of {args.scene} ({size[0]}x{size[1]}) to {out}")  # noqa: T201
+    if analyser is None:
+        return 0
+    report = analyser.report()
+    print(  # noqa: T201 - the command's output
+        f"flashes/s {report.general_flashes_per_s}, red flashes/s {report.red_flashes_per_s}, "
+        f"max pixel luminance {report.max_pixel_luminance:.3f} (cap {colours.cap}), "
+        f"region change {report.max_region_change_per_s:.4f}/s, "
+        f"saturated red pixels {report.saturated_red_pixels}, "
+        f"motion {report.max_motion_widths_per_s:.4f} widths/s"
+    )
+    problems = report.violations(colours.cap, args.speed)
+    for problem in problems:
+        print(f"UNSAFE: {problem}")  # noqa: T201
+    return 1 if problems else 0

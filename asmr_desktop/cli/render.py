@@ -1,0 +1,192 @@
+"""``asmr-desktop render``: the speaker chain, into a WAV file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from asmr_desktop.analysis.loudness import measure_file
+from asmr_desktop.audio.engine import Engine, EngineCallbacks, EngineSettings, LoudnessLookup
+from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.output import WavOutput
+from asmr_desktop.audio.worker import CHUNK_S, pump
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import AudioError, DecodeError
+from asmr_desktop.library.builtin import find_ready, soundscape_item
+from asmr_desktop.library.m3u import read_m3u
+from asmr_desktop.soundscapes import parse_spec
+
+log = logging.getLogger(__name__)
+
+#: A resolver turns a SOURCE argument into playlist items, or returns None if it is not its
+#: kind. Tried before files and playlists.
+Resolver = Callable[[str], list[PlaylistItem] | None]
+
+PLAYLIST_SUFFIXES = frozenset({".m3u", ".m3u8"})
+
+
+class _SubParsers(Protocol):
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser: ...
+
+
+def register(subparsers: _SubParsers) -> None:
+    parser = subparsers.add_parser(
+        "render",
+        help="play an audio file or M3U playlist through the safety chain into a WAV file",
+        description="Runs the very chain that feeds the speakers (normalisation, migraine "
+        "filter, fades, true-peak limiter) and writes 16-bit WAV instead of playing.",
+    )
+    parser.add_argument(
+        "source",
+        metavar="SOURCE",
+        help="an audio file, an M3U playlist, or a built-in soundscape's name",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav")
+    parser.add_argument(
+        "--seconds", type=float, required=True, metavar="N", help="length to render"
+    )
+    parser.add_argument(
+        "--volume", type=float, default=1.0, metavar="V", help="volume slider 0..1 (default 1)"
+    )
+    parser.add_argument(
+        "--ceiling-db",
+        type=float,
+        default=safety.CEILING_DEFAULT_DB,
+        metavar="D",
+        help=f"true-peak ceiling in dBTP (default {safety.CEILING_DEFAULT_DB:g}, "
+        f"never above {safety.CEILING_MAX_DB:g})",
+    )
+    parser.add_argument("--migraine", action="store_true", help="migraine mode")
+    parser.add_argument("--rate", type=int, default=44100, metavar="HZ", help=argparse.SUPPRESS)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, resolvers: Sequence[Resolver] | None = None) -> int:
+    if not args.seconds > 0:
+        raise AudioError("--seconds must be more than 0")
+    if not 0.0 <= args.volume <= 1.0:
+        raise AudioError("--volume must be between 0 and 1")
+    if args.ceiling_db > safety.CEILING_MAX_DB:
+        log.warning(
+            "ceiling %.1f dBTP is above the safe maximum; using %.1f",
+            args.ceiling_db,
+            safety.CEILING_MAX_DB,
+        )
+    items = resolve_source(args.source, default_resolvers() if resolvers is None else resolvers)
+    ready = find_ready(args.source) if resolvers is None else None
+    # A ready playlist made for migraines plays in migraine mode, as it does in the window.
+    migraine = args.migraine or (ready is not None and ready.migraine)
+    settings = EngineSettings(volume=args.volume, ceiling_db=args.ceiling_db, migraine=migraine)
+    report = render_to_wav(
+        items,
+        args.output,
+        args.seconds,
+        settings,
+        rate_hz=args.rate,
+        loudness_lookup=measure_all(items),
+    )
+    log.info("rendered %.1f s to %s", report.seconds, args.output)
+    return 0
+
+
+def measure_all(items: Sequence[PlaylistItem]) -> LoudnessLookup:
+    """Measure every file up front (as the app does in the background) for normalisation."""
+    known: dict[Path, float | None] = {}
+    for item in items:
+        if item.path is not None and item.loudness_lufs is None and item.path not in known:
+            try:
+                known[item.path] = measure_file(item.path)
+            except AudioError:
+                known[item.path] = None  # the engine reports it when it comes to play it
+    return known.get
+
+
+def builtin_source(source: str) -> list[PlaylistItem] | None:
+    """A ready playlist's id or name, or a soundscape spec, as the window would build it."""
+    ready = find_ready(source)
+    if ready is not None:
+        return ready.items
+    parsed = parse_spec(source)
+    if parsed is None:
+        return None
+    name, settings, seed = parsed
+    return [soundscape_item(name, settings, seed)]
+
+
+def default_resolvers() -> list[Resolver]:
+    return [builtin_source]
+
+
+def resolve_source(source: str, resolvers: Sequence[Resolver] = ()) -> list[PlaylistItem]:
+    """SOURCE to playlist items: a resolver's name, an M3U playlist, or an audio file."""
+    for resolver in resolvers:
+        items = resolver(source)
+        if items is not None:
+            return items
+    path = Path(source)
+    if path.suffix.lower() in PLAYLIST_SUFFIXES:
+        items = read_m3u(path)
+        if not items:
+            raise AudioError(f"{path}: the playlist has no entries")
+        return items
+    if not path.exists():
+        kinds = (
+            "an audio file, an M3U playlist or a soundscape"
+            if resolvers
+            else "an audio file or an M3U playlist"
+        )
+        raise DecodeError(f"{source}: not found (SOURCE is {kinds})")
+    return [PlaylistItem.from_path(path)]
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    seconds: float
+    failed: tuple[tuple[int, str], ...]
+
+
+def render_to_wav(
+    items: Sequence[PlaylistItem],
+    out: Path,
+    seconds: float,
+    settings: EngineSettings,
+    *,
+    rate_hz: int = 44100,
+    loudness_lookup: LoudnessLookup | None = None,
+) -> RenderReport:
+    """Play ``items`` for ``seconds`` (fading in, and out over the last 1.5 s) into ``out``.
+
+    Stops early when the playlist ends. Raises DecodeError when no item can be played.
+    """
+    failed: list[tuple[int, str]] = []
+    callbacks = EngineCallbacks(item_failed=lambda index, reason: failed.append((index, reason)))
+    engine = Engine(rate_hz, 2, settings, loudness_lookup=loudness_lookup, callbacks=callbacks)
+    engine.set_items(items)
+    engine.play()
+    if not engine.is_active():
+        reason = failed[0][1] if failed else "nothing to play"
+        raise DecodeError(reason)
+    total = round(seconds * rate_hz)
+    fade_at = total - round(safety.FADE_OUT_S * rate_hz)
+    chunk = round(CHUNK_S * rate_hz)
+    output = WavOutput(out, rate_hz, 2)
+    output.open()
+    done = 0
+    stopping = False
+    try:
+        while done < total and engine.is_active():
+            if not stopping and done >= fade_at:
+                engine.stop()
+                stopping = True
+            frames = min(chunk, total - done, max(1, fade_at - done) if not stopping else chunk)
+            pump(engine, output, frames)
+            done += frames
+    finally:
+        output.close()
+    for index, reason in failed:
+        log.warning("skipped item %d: %s", index + 1, reason)
+    return RenderReport(done / rate_hz, tuple(failed))

@@ -1,0 +1,96 @@
+"""``asmr-desktop render``: the speaker chain into a WAV file, errors as one line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.cli import render as audio_cli
+from asmr_desktop.cli.parser import parse, run_command
+from asmr_desktop.core import safety
+from asmr_desktop.library.m3u import write_m3u
+from tests.unit.audio.helpers import array_item, sine, true_peak_db, write
+
+RATE = 22050
+
+
+@pytest.fixture
+def loud_file(tmp_path):
+    # Full-scale square wave: clipping level, far louder than the normalisation target.
+    return write(tmp_path / "loud.flac", np.sign(sine(440, 8, RATE, amp=1.0)), RATE)
+
+
+def _render(*argv: str) -> int:
+    return run_command(parse(["render", *argv]))
+
+
+def test_render_writes_the_chain_output(tmp_path, loud_file):
+    out = tmp_path / "out.wav"
+    assert _render(str(loud_file), "-o", str(out), "--seconds", "6") == 0
+    audio, rate = sf.read(out)
+    assert rate == 44100 and audio.shape == (6 * 44100, 2)
+    assert true_peak_db(audio) <= safety.CEILING_DEFAULT_DB
+    first, middle, last = (
+        np.abs(audio[int(a * rate) : int(b * rate)]).max()
+        for a, b in ((0, 0.2), (3.5, 4), (5.9, 6))
+    )
+    assert first < 0.3 * middle and last < 0.05 * middle  # fade in, fade out at the end
+
+
+def test_ceiling_requests_are_clamped_and_migraine_lowers_it(tmp_path, loud_file):
+    out = tmp_path / "out.wav"
+    # Claim the file is very quiet so normalisation pushes it hard into the limiter.
+    items = [PlaylistItem.from_path(loud_file, "loud")]
+    settings = audio_cli.EngineSettings(volume=1.0, ceiling_db=0.0)
+    audio_cli.render_to_wav(items, out, 5, settings, loudness_lookup=lambda p: -60.0)
+    audio = sf.read(out)[0]
+    assert safety.CEILING_MAX_DB - 2 < true_peak_db(audio) <= safety.CEILING_MAX_DB
+    assert (
+        _render(
+            str(loud_file), "-o", str(out), "--seconds", "5", "--migraine", "--ceiling-db", "-6"
+        )
+        == 0
+    )
+    assert true_peak_db(sf.read(out)[0]) <= -6 - safety.MIGRAINE_CEILING_DROP_DB
+
+
+def test_render_a_playlist_and_quieter_volume(tmp_path, loud_file):
+    other = write(tmp_path / "other.wav", sine(300, 3, 48000, amp=0.4), 48000)
+    playlist = tmp_path / "list.m3u"
+    write_m3u(playlist, [PlaylistItem.from_path(loud_file), PlaylistItem.from_path(other)])
+    full, half = tmp_path / "full.wav", tmp_path / "half.wav"
+    assert _render(str(playlist), "-o", str(full), "--seconds", "30") == 0
+    assert _render(str(playlist), "-o", str(half), "--seconds", "30", "--volume", "0.5") == 0
+    a, b = sf.read(full)[0], sf.read(half)[0]
+    assert len(a) / 44100 == pytest.approx(8.0, abs=0.1)  # stops when the playlist ends
+    level = lambda x: 20 * np.log10(np.sqrt(np.mean(x[5 * 44100 : 6 * 44100] ** 2)))  # noqa: E731
+    assert level(a) - level(b) == pytest.approx(30.0, abs=0.5)
+
+
+def test_bad_input_is_one_line_and_exit_1(tmp_path, capsys):
+    bad = tmp_path / "random.mp3"
+    bad.write_bytes(np.random.default_rng(3).bytes(3000))
+    out = str(tmp_path / "o.wav")
+    for source in (str(bad), str(tmp_path / "missing.flac")):
+        assert _render(source, "-o", out, "--seconds", "2") == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("asmr-desktop: error: ")
+        assert source in err[0]
+    assert _render(str(bad), "-o", out, "--seconds", "0") == 1
+    assert "--seconds" in capsys.readouterr().err
+
+
+def test_a_resolver_hook_can_supply_sources(tmp_path):
+    def soundscapes(name: str):
+        return [array_item(sine(200, 10, RATE, amp=0.2), RATE)] if name == "rain" else None
+
+    args = parse(["render", "rain", "-o", str(tmp_path / "r.wav"), "--seconds", "4"])
+    assert audio_cli.run(args, resolvers=[soundscapes]) == 0
+    assert sf.info(str(tmp_path / "r.wav")).duration == pytest.approx(4.0)
+
+
+def test_without_resolvers_a_name_is_only_a_file(monkeypatch):
+    with pytest.raises(Exception, match="not found"):
+        audio_cli.resolve_source("rain-that-is-not-a-file", [])

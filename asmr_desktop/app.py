@@ -7,11 +7,22 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from asmr_desktop import APP_ID, APP_NAME, __version__
 from asmr_desktop.cli.parser import app_paths, parse, run_command
 from asmr_desktop.core.errors import AsmrError
+
+if TYPE_CHECKING:
+    from asmr_desktop.analysis.queue import Finished as AnalysisFinished
+    from asmr_desktop.analysis.queue import Progressed as AnalysisProgressed
+    from asmr_desktop.audio.engine import EngineCallbacks
+    from asmr_desktop.audio.output import Output
+    from asmr_desktop.core.context import AppContext
+    from asmr_desktop.core.paths import AppPaths
+    from asmr_desktop.services.running import Services
+    from asmr_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 #: The headless core the window uses, imported before Qt: once PySide6 is loaded, its
 #: import hook reads the source of every later module (about 0.1 s of start-up here).
 _CORE_FOR_WINDOW = (
-    "asmr_desktop.audio.engine",
     "asmr_desktop.audio.output",
-    "asmr_desktop.audio.worker",
-    "asmr_desktop.analysis.queue",
-    "asmr_desktop.library.builtin",
     "asmr_desktop.core.context",
     "asmr_desktop.diary.backup",
-    "asmr_desktop.diary.service",
-    "asmr_desktop.library.playlists",
+    "asmr_desktop.library.builtin",
+    "asmr_desktop.services.running",
 )
 
 
@@ -58,15 +65,108 @@ def _import_core_first() -> None:
         importlib.import_module(name)
 
 
+#: The rate the engine renders at and the mixer is opened with, and its channels.
+OUTPUT_RATE_HZ = 48000
+OUTPUT_CHANNELS = 2
+
+
+def build_services(
+    context: AppContext,
+    callbacks: EngineCallbacks,
+    analysis_events: tuple[AnalysisFinished, AnalysisProgressed],
+    *,
+    output: Output | None = None,
+    preview_output: Callable[[], Output] | None = None,
+) -> Services:
+    """Every headless service of one run, wired together; nothing here imports Qt.
+
+    The engine starts with the saved levels already in place (ceiling, migraine mode,
+    loudness target), so its very first sample obeys what the person chose.
+    ``output`` is where sound goes (pygame's mixer unless a test passes another).
+    """
+    from asmr_desktop.analysis.cache import AnalysisCache
+    from asmr_desktop.analysis.queue import AnalysisQueue
+    from asmr_desktop.audio.engine import Engine
+    from asmr_desktop.audio.output import PygameOutput
+    from asmr_desktop.audio.worker import Player
+    from asmr_desktop.diary.service import Diary
+    from asmr_desktop.library import builtin
+    from asmr_desktop.library.playlists import PlaylistStore
+    from asmr_desktop.services.listening import (
+        ListeningService,
+        engine_settings,
+        ensure_ready_playlists,
+    )
+    from asmr_desktop.services.prompts import PromptQueue
+    from asmr_desktop.services.running import Services
+    from asmr_desktop.services.sessions import SessionService
+
+    diary = Diary(context.store, context.clock)
+    prompts = PromptQueue(diary)
+    sessions = SessionService(diary, context.settings, prompts)
+    cache = AnalysisCache(context.paths.cache_dir / "analysis")
+    engine = Engine(
+        OUTPUT_RATE_HZ,
+        OUTPUT_CHANNELS,
+        engine_settings(context.settings.settings),
+        loudness_lookup=cache.measured_loudness,
+        callbacks=callbacks,
+    )
+    player = Player(engine, output or PygameOutput(OUTPUT_RATE_HZ, OUTPUT_CHANNELS))
+    playlists = PlaylistStore(context.store, builtin.resolve)
+    ensure_ready_playlists(playlists, context.settings)
+    return Services(
+        context=context,
+        diary=diary,
+        prompts=prompts,
+        sessions=sessions,
+        analysis_cache=cache,
+        analysis=AnalysisQueue(cache, *analysis_events),
+        engine=engine,
+        player=player,
+        playlists=playlists,
+        listening=ListeningService(engine, sessions, playlists, context.settings),
+        preview_output=preview_output
+        or (lambda: PygameOutput(OUTPUT_RATE_HZ, OUTPUT_CHANNELS, channel_index=1)),
+    )
+
+
+def build_window(
+    context: AppContext,
+    *,
+    output: Output | None = None,
+    preview_output: Callable[[], Output] | None = None,
+) -> MainWindow:
+    """The services, their Qt bridges and the window bound to them (a QApplication must
+    exist)."""
+    from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
+    from asmr_desktop.ui.main_window import MainWindow
+
+    bridge = EngineBridge()
+    analysis_bridge = AnalysisBridge()
+    services = build_services(
+        context,
+        bridge.callbacks(),
+        (analysis_bridge.finished.emit, analysis_bridge.progressed.emit),
+        output=output,
+        preview_output=preview_output,
+    )
+    return MainWindow(services, bridge, analysis_bridge)
+
+
+def open_context(paths: AppPaths) -> AppContext:
+    from asmr_desktop.core.context import AppContext
+
+    return AppContext.open(paths)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Start the window. Expected start-up failures are shown in a dialog, then exit 1."""
     _import_core_first()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from asmr_desktop.core.context import AppContext
     from asmr_desktop.core.logsetup import setup_logging
-    from asmr_desktop.ui.main_window import MainWindow
     from asmr_desktop.ui.qtlog import make_excepthook, route_qt_messages
     from asmr_desktop.ui.single import (
         RAISE,
@@ -100,12 +200,12 @@ def run_gui(args: argparse.Namespace) -> int:
         paths.ensure()
         setup_logging(paths.log_file)
         sys.excepthook = make_excepthook(paths.log_file, show_dialog=not testing)
-        context = AppContext.open(paths)
+        context = open_context(paths)
     except AsmrError as exc:
         return fail(exc)
     log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
 
-    window = MainWindow(context)
+    window = build_window(context)
     server = InstanceServer(instance, window)
     server.raise_requested.connect(window.bring_to_front)
     server.visual_only_requested.connect(window.enter_visual_only)

@@ -29,22 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from asmr_desktop import APP_NAME
-from asmr_desktop.analysis.cache import AnalysisCache
-from asmr_desktop.audio.engine import Engine, PlayState
-from asmr_desktop.audio.output import Output, PygameOutput
-from asmr_desktop.audio.worker import Player
-from asmr_desktop.core.context import AppContext
+from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.diary.model import EndReason, Mode
-from asmr_desktop.diary.service import Diary
-from asmr_desktop.library import builtin
-from asmr_desktop.library.playlists import PlaylistStore
+from asmr_desktop.services.running import Services
 from asmr_desktop.ui.about import AboutDialog
+from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
 from asmr_desktop.ui.history import HistoryView
 from asmr_desktop.ui.mpris import MprisService
-from asmr_desktop.ui.player import AnalysisBridge, EngineBridge, PlayerPanel
+from asmr_desktop.ui.player import PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
-from asmr_desktop.ui.sessions import SessionFlow
+from asmr_desktop.ui.prompts import SessionPrompts
 from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
 from asmr_desktop.ui.tray import TrayIcon
 
@@ -53,9 +48,6 @@ if TYPE_CHECKING:  # imported when first used: QtCharts and the scenes cost star
     from asmr_desktop.ui.visual import VisualView
 
 log = logging.getLogger(__name__)
-
-#: The rate the engine renders at and the mixer is opened with.
-OUTPUT_RATE_HZ = 48000
 
 
 class LazyPage(QWidget):
@@ -78,11 +70,6 @@ class LazyPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         self.widget()
         super().showEvent(event)
-
-
-def _second_mixer_channel() -> Output:
-    """Where soundscape previews play: the same mixer, another channel."""
-    return PygameOutput(OUTPUT_RATE_HZ, 2, channel_index=1)
 
 
 class RestPage(QWidget):
@@ -159,14 +146,16 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        context: AppContext,
-        output: Output | None = None,
-        preview_output: Callable[[], Output] | None = None,
+        services: Services,
+        bridge: EngineBridge,
+        analysis_bridge: AnalysisBridge,
     ) -> None:
-        """``output`` is where sound goes: pygame's mixer unless a test passes another;
-        previews of soundscapes go to ``preview_output()`` (a second mixer channel)."""
+        """The window binds to ``services`` (built by :func:`asmr_desktop.app.build_window`);
+        ``bridge`` and ``analysis_bridge`` carry their callbacks to the Qt thread."""
         super().__init__()
+        context = services.context
         self._context = context
+        self.services = services
         self._painted = False
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(640, 440)
@@ -174,30 +163,22 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
-        self.diary = Diary(context.store, context.clock)
-        self.sessions = SessionFlow(self.diary, context.settings, self)
+        self.diary = services.diary
+        self.sessions = SessionPrompts(services.prompts, services.sessions, self)
         self.sessions.recover()
-        self.bridge = EngineBridge(self)
-        self.analysis_bridge = AnalysisBridge(self)
-        analysis_cache = AnalysisCache(context.paths.cache_dir / "analysis")
-        self.analysis = self.analysis_bridge.make_queue(analysis_cache)
-        self.engine = Engine(
-            OUTPUT_RATE_HZ,
-            2,
-            loudness_lookup=analysis_cache.measured_loudness,
-            callbacks=self.bridge.callbacks(),
-        )
-        self.player = Player(self.engine, output or PygameOutput(OUTPUT_RATE_HZ, 2))
-        preview = preview_output or _second_mixer_channel
-        playlists = PlaylistStore(context.store, builtin.resolve)
-        if not context.settings.settings.ready_playlists_added:
-            self._add_ready_playlists(playlists)
+        bridge.setParent(self)
+        analysis_bridge.setParent(self)
+        self.bridge = bridge
+        self.analysis_bridge = analysis_bridge
+        self.analysis = services.analysis
+        self.engine = services.engine
+        self.player = services.player
+        preview = services.preview_output
         self.player_panel = PlayerPanel(
+            services.listening,
             self.player,
             self.bridge,
-            playlists,
             context.settings,
-            self.sessions,
             self.analysis,
             self.analysis_bridge,
             soundscape_dialog=lambda parent: SoundscapeDialog(
@@ -299,27 +280,16 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
-    def _add_ready_playlists(self, playlists: PlaylistStore) -> None:
-        """First start: 'Before sleep' and 'During a migraine', so there is something to play."""
-        try:
-            added = builtin.add_ready_playlists(playlists)
-            changes: dict[str, object] = {"ready_playlists_added": True}
-            if added and not self._context.settings.settings.last_playlist:
-                changes["last_playlist"] = added[0]
-            self._context.settings.update(**changes)
-        except AsmrError as exc:
-            log.warning("ready playlists not added: %s", exc)
-
     # -- sessions --------------------------------------------------------------------------
     def start_rest(self) -> None:
-        if self.sessions.begin(Mode.REST) is not None:
+        if self.sessions.service.begin(Mode.REST) is not None:
             self.rest_page.set_resting(True)
             self._sync_rest_action()
 
     def end_rest(self) -> None:
         self.rest_page.set_resting(False)
         self._sync_rest_action()
-        self.sessions.finish(EndReason.STOPPED)
+        self.sessions.service.finish(EndReason.STOPPED)
 
     def _rest_toggled(self, checked: bool) -> None:
         if checked != self.rest_page.resting:
@@ -372,7 +342,7 @@ class MainWindow(QMainWindow):
             self._sync_rest_action()
         self.sessions.held = True
         # The visual session starts first, so the sound stopping below does not end it.
-        session = self.sessions.begin(
+        session = self.sessions.service.begin(
             Mode.VISUAL, migraine_mode=settings.migraine_mode, ask_before=False
         )
         self.player_panel.silence()  # at once: sound may be what hurts
@@ -381,7 +351,7 @@ class MainWindow(QMainWindow):
         self.visual = view
         if session is not None and session.pain_before is None and settings.ask_before_session:
             # One key before the screen goes dark, so visual-only relief can be measured.
-            self.sessions.ask_before(session, then=lambda: self._show_visual(view))
+            self.sessions.queue.ask_before(session, then=lambda: self._show_visual(view))
         else:
             self._show_visual(view)
         return view
@@ -410,11 +380,11 @@ class MainWindow(QMainWindow):
         view.close()
         view.deleteLater()
         self.bring_to_front()
-        self.sessions.held = False
+        # The visual session's own rating comes first, then anything older that waits.
         if self.sessions.current is not None and self.sessions.current.mode is Mode.VISUAL:
-            self.sessions.finish(EndReason.STOPPED)
-        else:
-            self.sessions.ask_unrated_later()
+            self.sessions.service.finish(EndReason.STOPPED)
+        self.sessions.ask_unrated_later()
+        self.sessions.held = False
 
     # -- actions ---------------------------------------------------------------------------
     def show_about(self) -> AboutDialog:
@@ -451,7 +421,7 @@ class MainWindow(QMainWindow):
 
         def applied() -> None:
             settings = self._context.settings.settings
-            self.engine.set_loudness_target(settings.loudness_target_lufs)
+            self.services.listening.set_loudness_target(settings.loudness_target_lufs)
             self.tray.keep_playing_in_tray = settings.keep_playing_in_tray
 
         dialog.accepted.connect(applied)

@@ -41,7 +41,7 @@ from PySide6.QtDBus import (
 
 from asmr_desktop import APP_ID, APP_NAME
 from asmr_desktop.audio.engine import Engine, PlayState
-from asmr_desktop.ui.player import EngineBridge
+from asmr_desktop.ui.bridges import EngineBridge
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
-"""The player panel: playlist, transport, volume with its ceiling, sleep timer, migraine mode.
+"""The Play page: playlist, transport, volume with its ceiling, sleep timer, migraine mode.
 
-The engine (core) renders every sample on its own thread; this panel only sends it
-commands and shows what its callbacks report, turned into Qt signals.
+The engine renders every sample on its own thread and the listening service
+(:mod:`asmr_desktop.services.listening`) holds the rules; this panel only shows them,
+sends the person's commands on, and turns engine callbacks into Qt signals.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,12 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.analysis.queue import AnalysisQueue
 from asmr_desktop.analysis.queue import Progress as AnalysisProgress
 from asmr_desktop.analysis.track import TrackAnalysis
 from asmr_desktop.analysis.verdict import Verdict
-from asmr_desktop.audio.engine import Engine, EngineCallbacks, PlayState, Repeat, StopReason
+from asmr_desktop.audio.engine import Engine, PlayState, Repeat
 from asmr_desktop.audio.gain import volume_to_db
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.worker import Player
@@ -45,16 +45,13 @@ from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_MAX_S
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import SettingsStore
-from asmr_desktop.diary.model import EndReason, Mode
-from asmr_desktop.library.m3u import read_m3u, write_m3u
-from asmr_desktop.library.playlists import PlaylistStore, probe
-from asmr_desktop.ui.sessions import SessionFlow
+from asmr_desktop.services.listening import ListeningService
+from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
 from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
 from asmr_desktop.ui.theme import TEXT_DIM, WARNING
 
 log = logging.getLogger(__name__)
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3")
 SLEEP_CHOICES: tuple[tuple[str, float | None], ...] = (
     ("Sleep timer off", None),
     ("15 minutes", 15 * 60),
@@ -65,14 +62,10 @@ SLEEP_CHOICES: tuple[tuple[str, float | None], ...] = (
     ("Custom…", -1.0),
     ("End of this track", -2.0),
 )
-#: How the diary records each way playback can stop.
-STOP_REASONS = {
-    StopReason.ASKED: EndReason.STOPPED,
-    StopReason.ENDED: EndReason.FINISHED,
-    StopReason.SLEEP_TIMER: EndReason.SLEEP_TIMER,
-}
 REPEAT_WORDS = {Repeat.OFF: "Repeat: off", Repeat.ONE: "Repeat: this", Repeat.ALL: "Repeat: all"}
 SLIDER_STEPS = 1000
+#: A slider drag is many changes a second; the last one is saved this long after.
+SAVE_DELAY_MS = 400
 
 
 def clock_text(seconds: float | None) -> str:
@@ -82,57 +75,6 @@ def clock_text(seconds: float | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def audio_files_in(paths: Sequence[Path]) -> list[Path]:
-    """Files with an audio suffix, folders searched recursively, in name order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    (p for p in path.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES),
-                    key=lambda p: str(p).lower(),
-                )
-            )
-        elif path.suffix.lower() in AUDIO_SUFFIXES or not path.exists():
-            found.append(path)
-    return found
-
-
-class EngineBridge(QObject):
-    """Engine callbacks arrive on the render thread; signals carry them to the Qt thread."""
-
-    state_changed = Signal(object)
-    track_changed = Signal(object)
-    position_changed = Signal(float, object)
-    item_failed = Signal(int, str)
-    sleep_timer_changed = Signal(object)
-    stopped = Signal(object)  # StopReason
-    item_skipped = Signal(int)
-    failed = Signal(object)
-
-    def callbacks(self) -> EngineCallbacks:
-        return EngineCallbacks(
-            state_changed=self.state_changed.emit,
-            track_changed=self.track_changed.emit,
-            position=self.position_changed.emit,
-            item_failed=self.item_failed.emit,
-            sleep_timer=self.sleep_timer_changed.emit,
-            stopped=self.stopped.emit,
-            item_skipped=self.item_skipped.emit,
-            error=self.failed.emit,
-        )
-
-
-class AnalysisBridge(QObject):
-    """Analysis results and progress, from the analysis thread to the Qt thread."""
-
-    finished = Signal(object, object, object)  # path, TrackAnalysis | None, error | None
-    progressed = Signal(object)  # analysis.queue.Progress
-
-    def make_queue(self, cache: AnalysisCache) -> AnalysisQueue:
-        return AnalysisQueue(cache, self.finished.emit, self.progressed.emit)
 
 
 VERDICT_MARKS = {
@@ -188,11 +130,10 @@ class PlayerPanel(QWidget):
 
     def __init__(
         self,
+        listening: ListeningService,
         player: Player,
         bridge: EngineBridge,
-        playlists: PlaylistStore,
         settings: SettingsStore,
-        sessions: SessionFlow,
         analysis: AnalysisQueue,
         analysis_bridge: AnalysisBridge,
         *,
@@ -200,19 +141,15 @@ class PlayerPanel(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.listening = listening
         self._player = player
         self.engine: Engine = player.engine
-        self._playlists = playlists
         self._settings = settings
-        self._sessions = sessions
         self._analysis = analysis
-        self.analyses: dict[Path, TrackAnalysis] = {}
         self.migraine_prompt: QMessageBox | None = None
-        self._playlist_name = settings.settings.last_playlist
-        self._pending: dict[str, object] = {}
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(400)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush_settings)
         self._make_soundscape_dialog = soundscape_dialog
         self.soundscape_dialog: SoundscapeDialog | None = None
@@ -224,14 +161,16 @@ class PlayerPanel(QWidget):
         bridge.item_failed.connect(self._item_failed)
         bridge.sleep_timer_changed.connect(self._sleep_changed)
         bridge.failed.connect(self._device_failed)
-        bridge.stopped.connect(self._stopped)
+        bridge.stopped.connect(listening.stopped)
         bridge.item_skipped.connect(self._item_skipped)
         analysis_bridge.finished.connect(self._analysed)
         analysis_bridge.progressed.connect(self._analysis_progress)
-        self._skip_ungentle = settings.settings.migraine_skip_ungentle
-        self.engine.set_skip(self._skip_rule)
-        self._apply_settings()
+        self._show_settings()
         self._load_initial_playlist()
+
+    @property
+    def analyses(self) -> dict[Path, TrackAnalysis]:
+        return dict(self.listening.analyses)
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -393,37 +332,27 @@ class PlayerPanel(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
         QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
 
-    def _apply_settings(self) -> None:
-        """Show the saved settings and give them to the engine (without saving them again)."""
-        s = self._settings.settings
+    def _show_settings(self) -> None:
+        """Show the levels the engine was built with (without saving them again)."""
+        s = self.engine.settings
         controls = (self.volume_slider, self.ceiling_box, self.crossfade_box, self.migraine_button)
         for control in controls:
             control.blockSignals(True)
         self.volume_slider.setValue(round(s.volume * SLIDER_STEPS))
         self.ceiling_box.setValue(s.ceiling_db)
         self.crossfade_box.setValue(s.crossfade_s)
-        self.migraine_button.setChecked(s.migraine_mode)
-        self._show_migraine(s.migraine_mode)
+        self.migraine_button.setChecked(s.migraine)
+        self._show_migraine(s.migraine)
         for control in controls:
             control.blockSignals(False)
-        self.engine.set_volume(s.volume)
-        self.engine.set_ceiling_db(s.ceiling_db)
-        self.engine.set_loudness_target(s.loudness_target_lufs)
-        self.engine.set_crossfade_s(s.crossfade_s)
-        self.engine.set_migraine(s.migraine_mode)
         self._show_volume()
 
     def _load_initial_playlist(self) -> None:
-        items: list[PlaylistItem] = []
         try:
-            if self._playlist_name and self._playlists.exists(self._playlist_name):
-                items = self._playlists.load(self._playlist_name)
-            else:
-                self._playlist_name = ""
-                items = self._playlists.load_working()
+            items = self.listening.load_initial()
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
-        self.engine.set_items([probe(item) for item in items])
+            items = []
         self._analyse(items)
         self._refresh_playlist_names()
         self._refresh_rows()
@@ -442,26 +371,31 @@ class PlayerPanel(QWidget):
 
     # -- playlist --------------------------------------------------------------------------
     def items(self) -> list[PlaylistItem]:
-        return self.engine.items()
+        return self.listening.items()
+
+    def _changing(self, change: Callable[[], object]) -> bool:
+        """Run a playlist change; a failure to save it is shown, not raised."""
+        try:
+            change()
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return False
+        finally:
+            self._refresh_rows()
+        return True
 
     def add_paths(self, paths: Sequence[Path]) -> None:
-        files = audio_files_in(list(paths))
-        if not files:
-            self.notify("No audio files found there (WAV, FLAC, Ogg, Opus or MP3).", problem=True)
-            return
-        self.add_items([PlaylistItem.from_path(p) for p in files])
+        added: list[PlaylistItem] = []
+        if self._changing(lambda: added.extend(self.listening.add_paths(list(paths)))):
+            self._analyse(added)
 
     def add_items(self, items: Sequence[PlaylistItem]) -> None:
-        for item in items:
-            probe(item)
-        self.engine.add(list(items))
+        self._changing(lambda: self.listening.add_items(items))
         self._analyse(items)
-        self._playlist_changed()
 
     def _analyse(self, items: Sequence[PlaylistItem]) -> None:
         """Measure files in the background; cached ones come back at once."""
-        paths = [i.path for i in items if i.path is not None and not i.failed]
-        self._analysis.add([p for p in paths if p not in self.analyses])
+        self._analysis.add(self.listening.to_analyse(items))
 
     def open_soundscapes(self) -> SoundscapeDialog | None:
         if self._make_soundscape_dialog is None:
@@ -479,25 +413,12 @@ class PlayerPanel(QWidget):
             self.engine.pause()
 
     def remove_selected(self) -> None:
-        rows = sorted((self.list.row(i) for i in self.list.selectedItems()), reverse=True)
-        for row in rows:
-            self.engine.remove(row)
+        rows = [self.list.row(i) for i in self.list.selectedItems()]
         if rows:
-            self._playlist_changed()
+            self._changing(lambda: self.listening.remove(rows))
 
     def _moved(self, source: int, target: int) -> None:
-        self.engine.move(source, target)
-        self._playlist_changed()
-
-    def _playlist_changed(self) -> None:
-        self._refresh_rows()
-        try:
-            if self._playlist_name:
-                self._playlists.save(self._playlist_name, self.items())
-            else:
-                self._playlists.save_working(self.items())
-        except AsmrError as exc:
-            self.notify(str(exc), problem=True)
+        self._changing(lambda: self.listening.move(source, target))
 
     def _refresh_rows(self) -> None:
         self.list.clear()
@@ -509,7 +430,7 @@ class PlayerPanel(QWidget):
             else:
                 length = "until the sleep timer" if item.factory is not None else ""
             mark = f"  ·  cannot play: {item.failed}" if item.failed else ""
-            analysis = self.analyses.get(item.path) if item.path is not None else None
+            analysis = self.listening.analysis_of(item)
             tip = str(item.path) if item.path else item.title
             if analysis is not None and not mark:
                 mark = f"  ·  {VERDICT_MARKS[analysis.verdict]}"
@@ -530,11 +451,12 @@ class PlayerPanel(QWidget):
     def _refresh_playlist_names(self) -> None:
         self.playlist_box.clear()
         self.playlist_box.addItem("Unsaved playlist")
-        for name in self._playlists.names():
+        for name in self.listening.playlists.names():
             self.playlist_box.addItem(name)
-        index = self.playlist_box.findText(self._playlist_name) if self._playlist_name else 0
+        name = self.listening.playlist_name
+        index = self.playlist_box.findText(name) if name else 0
         self.playlist_box.setCurrentIndex(max(0, index))
-        self.delete_playlist_button.setEnabled(bool(self._playlist_name))
+        self.delete_playlist_button.setEnabled(bool(name))
 
     def _playlist_chosen(self, index: int) -> None:
         name = "" if index == 0 else self.playlist_box.itemText(index)
@@ -542,56 +464,41 @@ class PlayerPanel(QWidget):
 
     def load_playlist(self, name: str) -> None:
         try:
-            items = self._playlists.load(name) if name else self._playlists.load_working()
+            loaded = self.listening.load(name)
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
             return
-        self._playlist_name = name
-        self._remember_playlist()
-        if (
-            name
-            and self._playlists.wants_migraine_mode(name)
-            and not self.migraine_button.isChecked()
-        ):
-            self.migraine_button.setChecked(True)
+        if loaded.migraine_on:
+            self._show_settings()
             self.notify("Migraine mode is on for this playlist: quieter at most, and softer.")
-        self.engine.set_items([probe(item) for item in items])
-        self._analyse(items)
+        self._analyse(loaded.items)
         self._refresh_rows()
         self._refresh_playlist_names()
 
     def save_playlist_as(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save playlist", "Name:", text=self._playlist_name)
+        current = self.listening.playlist_name
+        name, ok = QInputDialog.getText(self, "Save playlist", "Name:", text=current)
         if ok:
             self.save_playlist(name)
 
     def save_playlist(self, name: str) -> None:
         try:
-            self._playlists.save(name, self.items())
+            saved = self.listening.save_as(name)
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
             return
-        self._playlist_name = name.strip()
-        self._remember_playlist()
         self._refresh_playlist_names()
-        self.notify(f"Saved as “{self._playlist_name}”.")
+        self.notify(f"Saved as “{saved}”.")
 
     def _delete_playlist(self) -> None:
-        if not self._playlist_name:
-            return
-        name = self._playlist_name
-        self._playlists.delete(name)
-        self._playlist_name = ""
-        self._remember_playlist()
-        self._playlists.save_working(self.items())
-        self._refresh_playlist_names()
-        self.notify(f"Deleted the playlist “{name}”; its tracks stay here, unsaved.")
-
-    def _remember_playlist(self) -> None:
         try:
-            self._settings.update(last_playlist=self._playlist_name)
+            name = self.listening.delete_current()
         except AsmrError as exc:
-            log.warning("could not remember the playlist: %s", exc)
+            self.notify(str(exc), problem=True)
+            return
+        if name:
+            self._refresh_playlist_names()
+            self.notify(f"Deleted the playlist “{name}”; its tracks stay here, unsaved.")
 
     def _add_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -611,13 +518,10 @@ class PlayerPanel(QWidget):
             self.import_m3u(Path(name))
 
     def import_m3u(self, path: Path) -> None:
-        try:
-            items = read_m3u(path)
-        except AsmrError as exc:
-            self.notify(str(exc), problem=True)
-            return
-        self.add_items(items)
-        self.notify(f"Added {len(items)} entries from {path.name}.")
+        added: list[PlaylistItem] = []
+        if self._changing(lambda: added.extend(self.listening.import_m3u(path))):
+            self._analyse(added)
+            self.notify(f"Added {len(added)} entries from {path.name}.")
 
     def _export_m3u(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export M3U", "playlist.m3u8", "*.m3u8")
@@ -626,11 +530,10 @@ class PlayerPanel(QWidget):
 
     def export_m3u(self, path: Path) -> None:
         try:
-            write_m3u(path, self.items())
+            skipped = self.listening.export_m3u(path)
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
             return
-        skipped = sum(1 for i in self.items() if i.path is None)
         extra = (
             f" ({skipped} built-in soundscapes have no file and were left out)" if skipped else ""
         )
@@ -659,22 +562,14 @@ class PlayerPanel(QWidget):
 
     def play_row(self, row: int) -> None:
         """Play a row; in migraine mode a track that is not gentle is announced first."""
-        items = self.items()
-        if not 0 <= row < len(items):
-            return
-        analysis = self._analysis_of(items[row])
-        gentle = analysis is None or analysis.verdict is Verdict.GENTLE
-        if self.engine.settings.migraine and not gentle and analysis is not None:
-            if self._settings.settings.migraine_skip_ungentle:
-                row = self._next_gentle(row)
-                if row < 0:
-                    self.notify("No track here is gentle enough for migraine mode.", problem=True)
-                    return
-            else:
-                self._ask_about(row, analysis)
-                return
-        if self._ensure_output():
-            self.engine.play(row)
+        plan = self.listening.plan_play(row)
+        if plan.ask_about is not None:
+            self._ask_about(row, plan.ask_about)
+        elif plan.row is None:
+            if plan.message:
+                self.notify(plan.message, problem=True)
+        elif self._ensure_output():
+            self.engine.play(plan.row)
 
     def _ask_about(self, row: int, analysis: TrackAnalysis) -> None:
         box = QMessageBox(
@@ -695,38 +590,13 @@ class PlayerPanel(QWidget):
             if clicked is play and self._ensure_output():
                 self.engine.play(row)
             elif clicked is skip:
-                self._remember("migraine_skip_ungentle", True)
+                self.listening.skip_ungentle_from_now()
                 self.play_row(row)
             box.deleteLater()
 
         box.finished.connect(done)
         self.migraine_prompt = box
         box.open()
-
-    def _next_gentle(self, row: int) -> int:
-        items = self.items()
-        for index in list(range(row, len(items))) + list(range(row)):
-            found = self._analysis_of(items[index])
-            if found is None or found.verdict is Verdict.GENTLE:
-                return index
-        return -1
-
-    def _analysis_of(self, item: PlaylistItem) -> TrackAnalysis | None:
-        return self.analyses.get(item.path) if item.path is not None else None
-
-    def _skip_rule(self, item: PlaylistItem) -> bool:
-        """Runs on the render thread: skip tracks that are not gentle, if asked to."""
-        if not (self._skip_ungentle and self.engine.settings.migraine):
-            return False
-        found = self._analysis_of(item)
-        return found is not None and found.verdict is not Verdict.GENTLE
-
-    def _remember(self, key: str, value: object) -> None:
-        try:
-            self._settings.update(**{key: value})
-        except AsmrError as exc:
-            log.warning("setting not saved: %s", exc)
-        self._skip_ungentle = self._settings.settings.migraine_skip_ungentle
 
     def stop(self) -> None:
         self.engine.stop()
@@ -755,43 +625,32 @@ class PlayerPanel(QWidget):
         self.volume_slider.setValue(round(max(0.0, min(1.0, position)) * SLIDER_STEPS))
 
     def _volume_moved(self, value: int) -> None:
-        position = value / SLIDER_STEPS
-        self.engine.set_volume(position)
+        self.listening.set_volume(value / SLIDER_STEPS)
         self._show_volume()
-        self._save_later("volume", position)
+        self._save_timer.start()
 
     def _show_volume(self) -> None:
         db = volume_to_db(self.volume_slider.value() / SLIDER_STEPS)
         self.volume_label.setText("silent" if db == float("-inf") else f"{db:.0f} dB")
 
     def _ceiling_changed(self, value: float) -> None:
-        self.engine.set_ceiling_db(value)
-        self._save_later("ceiling_db", safety.clamp_ceiling_db(value))
+        self.listening.set_ceiling_db(value)
+        self._save_timer.start()
 
     def _crossfade_changed(self, value: float) -> None:
-        self.engine.set_crossfade_s(value)
-        self._save_later("crossfade_s", value)
+        self.listening.set_crossfade_s(value)
+        self._save_timer.start()
 
     def _migraine_toggled(self, on: bool) -> None:
-        self.engine.set_migraine(on)
+        self.listening.set_migraine(on)
         self._show_migraine(on)
-        self._save_later("migraine_mode", on)
+        self._save_timer.start()
 
     def _show_migraine(self, on: bool) -> None:
         self.migraine_button.setText("Migraine mode: on" if on else "Migraine mode")
 
-    def _save_later(self, key: str, value: object) -> None:
-        """Slider drags change many values a second; save the last one shortly after."""
-        self._pending[key] = value
-        self._save_timer.start()
-
     def flush_settings(self) -> None:
-        pending, self._pending = self._pending, {}
-        if pending:
-            try:
-                self._settings.update(**pending)
-            except AsmrError as exc:
-                log.warning("settings not saved: %s", exc)
+        self.listening.flush_settings()
 
     # -- sleep timer -----------------------------------------------------------------------
     def _sleep_chosen(self, index: int) -> None:
@@ -815,23 +674,10 @@ class PlayerPanel(QWidget):
     def _state_changed(self, state: PlayState) -> None:
         self.play_button.setText("Pause" if state is PlayState.PLAYING else "Play")
         self._refresh_rows()
-        if state is PlayState.PLAYING and self._sessions.current is None:
-            settings = self.engine.settings
-            self._sessions.begin(
-                Mode.AUDIO,
-                playlist=self._playlist_name,
-                items=[i.title for i in self.items()],
-                volume=settings.volume,
-                migraine_mode=settings.migraine,
-            )
-        elif state is PlayState.STOPPED:
+        self.listening.state_changed(state)
+        if state is PlayState.STOPPED:
             self.seek_slider.setValue(0)
             self.position_label.setText("0:00")
-
-    def _stopped(self, reason: StopReason) -> None:
-        current = self._sessions.current
-        if current is not None and current.mode is Mode.AUDIO:
-            self._sessions.finish(STOP_REASONS[reason])
 
     def _item_skipped(self, index: int) -> None:
         items = self.items()
@@ -866,7 +712,7 @@ class PlayerPanel(QWidget):
 
     def _analysed(self, path: Path, analysis: TrackAnalysis | None, error: str | None) -> None:
         if analysis is not None:
-            self.analyses[path] = analysis
+            self.listening.record_analysis(path, analysis)
         elif error:
             log.info("analysis failed: %s", error)
         self._refresh_rows()
@@ -882,5 +728,3 @@ class PlayerPanel(QWidget):
     def notify(self, text: str, *, problem: bool = False) -> None:
         self.notice.setStyleSheet(f"color: {WARNING if problem else TEXT_DIM};")
         self.notice.setText(text)
-        if problem:
-            log.warning("%s", text)

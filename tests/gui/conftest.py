@@ -9,10 +9,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from asmr_desktop.app import OUTPUT_RATE_HZ, build_window
 from asmr_desktop.audio.output import NullOutput
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.paths import AppPaths
-from asmr_desktop.ui.main_window import OUTPUT_RATE_HZ, MainWindow
+from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.theme import apply_theme
 
 
@@ -27,7 +28,7 @@ def context(tmp_path: Path) -> Iterator[AppContext]:
 def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
     """The main window playing into silent real-time outputs, no questions before sessions."""
     context.settings.update(ask_before_session=False, ready_playlists_added=True)
-    win = MainWindow(
+    win = build_window(
         context,
         output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
         preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),

@@ -8,18 +8,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from asmr_desktop.app import build_window
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
 from asmr_desktop.diary.service import ADVICE_UNUSUAL, Diary
+from asmr_desktop.services.prompts import PromptQueue
+from asmr_desktop.services.sessions import SessionService
 from asmr_desktop.ui.main_window import MainWindow
+from asmr_desktop.ui.prompts import SessionPrompts
 from asmr_desktop.ui.rating import PainBeforeDialog, RatingDialog
-from asmr_desktop.ui.sessions import SessionFlow
 from tests.helpers.clock import FakeClock
 
 
 def window_for(qtbot: QtBot, context: AppContext) -> MainWindow:
-    window = MainWindow(context)
+    window = build_window(context)
     qtbot.addWidget(window)
     window.show()
     return window
@@ -161,7 +164,8 @@ def test_two_hour_check(qtbot: QtBot, context: AppContext) -> None:
     diary = Diary(context.store, clock)
     settings = SettingsStore(context.store)
     window = window_for(qtbot, context)
-    flow = SessionFlow(diary, settings, window)
+    queue = PromptQueue(diary)
+    flow = SessionPrompts(queue, SessionService(diary, settings, queue), window)
     session = diary.start(Mode.VISUAL, pain_before=6)
     assert session.id is not None
     assert flow.check_two_hour() is None

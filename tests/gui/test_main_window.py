@@ -5,13 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from pytestqt.qtbot import QtBot
 
+from asmr_desktop.app import build_window
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.ui.main_window import MainWindow
 
 
 def make_window(qtbot: QtBot, context: AppContext) -> MainWindow:
-    window = MainWindow(context)
+    window = build_window(context)
     qtbot.addWidget(window)
     return window
 

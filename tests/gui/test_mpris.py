@@ -19,6 +19,7 @@ from asmr_desktop.audio.engine import Engine, PlayState
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import NullOutput
 from asmr_desktop.audio.worker import Player
+from asmr_desktop.ui.bridges import EngineBridge
 from asmr_desktop.ui.mpris import (
     BUS_NAME,
     OBJECT_PATH,
@@ -26,7 +27,6 @@ from asmr_desktop.ui.mpris import (
     PROPERTIES_INTERFACE,
     MprisService,
 )
-from asmr_desktop.ui.player import EngineBridge
 
 RATE_HZ = 44100
 _names = itertools.count()

@@ -10,13 +10,14 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from asmr_desktop.app import OUTPUT_RATE_HZ, build_window
 from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import NullOutput
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
-from asmr_desktop.ui.main_window import OUTPUT_RATE_HZ, MainWindow
+from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.rating import RatingDialog
 
 
@@ -140,7 +141,7 @@ def test_no_audio_device_is_a_clear_message(
             raise AudioDeviceError("No sound output could be opened (no device).")
 
     context.settings.update(ask_before_session=False)
-    win = MainWindow(context, output=Broken(OUTPUT_RATE_HZ, 2))
+    win = build_window(context, output=Broken(OUTPUT_RATE_HZ, 2))
     qtbot.addWidget(win)
     win.player_panel.add_paths([tone(tmp_path / "a.wav", 1.0)])
     with qtbot.waitSignal(win.player_panel.playback_failed):
@@ -176,7 +177,7 @@ def test_added_files_are_analysed_and_badged(
 
 
 def test_first_start_offers_ready_playlists(qtbot: QtBot, context: AppContext) -> None:
-    win = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
+    win = build_window(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
     qtbot.addWidget(win)
     panel = win.player_panel
     names = [panel.playlist_box.itemText(i) for i in range(panel.playlist_box.count())]
@@ -192,12 +193,12 @@ def test_first_start_offers_ready_playlists(qtbot: QtBot, context: AppContext) -
     win.close()
     # Deleted ready playlists do not come back on the next start.
     SettingsStore(context.store)  # reloads what the window saved
-    win2 = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
+    win2 = build_window(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
     qtbot.addWidget(win2)
     win2.player_panel.load_playlist("Before sleep")
     win2.player_panel._delete_playlist()
     win2.close()
-    win3 = MainWindow(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
+    win3 = build_window(context, output=NullOutput(OUTPUT_RATE_HZ, 2))
     qtbot.addWidget(win3)
     names = [
         win3.player_panel.playlist_box.itemText(i)
@@ -279,4 +280,5 @@ def test_drop_files_and_reorder(qtbot: QtBot, window: MainWindow, tmp_path: Path
     assert [i.title for i in panel.items()] == ["a", "b"], "a dropped folder adds its files"
     panel.list.moved.emit(0, 1)
     assert [i.title for i in panel.items()] == ["b", "a"]
-    assert [i.title for i in panel._playlists.load_working()] == ["b", "a"], "saved at once"
+    saved = panel.listening.playlists.load_working()
+    assert [i.title for i in saved] == ["b", "a"], "saved at once"

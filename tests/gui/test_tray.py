@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QIcon
 
 from asmr_desktop.audio.engine import PlayState
-from asmr_desktop.ui.player import EngineBridge
+from asmr_desktop.ui.bridges import EngineBridge
 from asmr_desktop.ui.tray import ICON_FILE, NOTICE, TrayIcon, app_icon, drawn_icon
 
 # Offscreen has no tray; forcing one on makes Qt look for a platform signal that is not there.

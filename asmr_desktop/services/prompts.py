@@ -1,0 +1,278 @@
+"""The prompt queue: what to ask the person next, one question at a time.
+
+The questions of the app (how is your head before a session, the rating after it, the
+sessions still waiting for a rating, the two-hour "pain-free now?", calm advice after a
+red flag) all pass through here, so they never stack, never appear over the visuals, and
+each answer is saved the same way whoever shows it. No Qt: the window shows a prompt when
+:attr:`PromptQueue.present` is called and reports the answer back with one of the
+``answer_*`` methods; tests and other front ends do the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.diary.model import RatingState, Session
+from asmr_desktop.diary.service import Diary
+
+log = logging.getLogger(__name__)
+
+#: A session that ended this recently is "now"; older ones are named by their date.
+RECENT = timedelta(minutes=15)
+
+
+class PromptKind(StrEnum):
+    BEFORE = "before"  # "How is your head now?" as a session starts
+    RATING = "rating"  # the after-session rating
+    UNRATED = "unrated"  # "N sessions have not been rated yet"
+    TWO_HOUR = "two_hour"  # "Are you pain-free now?" two hours after a painful start
+    ADVICE = "advice"  # calm advice to seek care after a red flag
+
+
+class UnratedChoice(StrEnum):
+    RATE_NOW = "rate_now"
+    DISMISS_ALL = "dismiss_all"
+    NOT_NOW = "not_now"
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One question for the person. ``session`` is what it is about (None for advice)."""
+
+    kind: PromptKind
+    session: Session | None = None
+    #: UNRATED: the sessions waiting for a rating.
+    waiting: tuple[Session, ...] = ()
+    #: ADVICE: the text to show.
+    text: str = ""
+    #: RATING: "" when the session just ended, else 'the session of Tue 02 Dec, 21:04'.
+    when: str = ""
+    #: Runs once the prompt is answered or skipped (visual-only mode waits for BEFORE).
+    then: Callable[[], None] = field(default=_nothing, compare=False, repr=False)
+
+    @property
+    def session_id(self) -> int:
+        if self.session is None or self.session.id is None:
+            raise AsmrError("This question is not about a saved session.")
+        return self.session.id
+
+
+@dataclass(frozen=True)
+class RatingAnswer:
+    """What the person said after a session. ``pain`` is the value they chose (0-10)."""
+
+    pain: int
+    triggers: Sequence[str] = ()
+    care: Sequence[str] = ()
+    symptom: str | None = None
+    note: str = ""
+    unusual: bool = False
+
+
+def describe(session: Session) -> str:
+    """'the session of Tue 02 Dec, 21:04' in the person's local time."""
+    local = session.started.astimezone()
+    return f"the session of {local.strftime('%a %d %b, %H:%M')}"
+
+
+def unrated_text(waiting: Sequence[Session]) -> str:
+    if len(waiting) == 1:
+        return f"{describe(waiting[0]).capitalize()} has not been rated yet."
+    first = waiting[0].started.astimezone().strftime("%a %d %b")
+    return f"{len(waiting)} sessions have not been rated yet, the first from {first}."
+
+
+class PromptQueue:
+    """Holds the questions waiting to be asked and saves every answer in the diary.
+
+    ``present(prompt)`` is called (on the caller's thread) when a prompt should appear; the
+    front end answers it later. ``changed()`` is called after the diary changed, so views
+    can refresh; ``problem(error)`` when an answer could not be saved.
+    """
+
+    def __init__(
+        self,
+        diary: Diary,
+        present: Callable[[Prompt], None] | None = None,
+        *,
+        changed: Callable[[], None] = _nothing,
+        problem: Callable[[AsmrError], None] | None = None,
+        advice_shown: Callable[[str], None] | None = None,
+    ) -> None:
+        self.diary = diary
+        self.present: Callable[[Prompt], None] = present or (lambda _prompt: None)
+        self.changed = changed
+        self.problem: Callable[[AsmrError], None] = problem or (
+            lambda error: log.error("%s", error)
+        )
+        self.advice_shown: Callable[[str], None] = advice_shown or (lambda _text: None)
+        self.showing: Prompt | None = None
+        self._queue: list[Prompt] = []
+        self._held = False
+        self._unrated_wanted = False
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def held(self) -> bool:
+        """True while nothing may appear (visual-only mode is on screen)."""
+        return self._held
+
+    @held.setter
+    def held(self, value: bool) -> None:
+        self._held = value
+        if not value:
+            self._show_next()
+
+    @property
+    def waiting(self) -> tuple[Prompt, ...]:
+        return tuple(self._queue)
+
+    # -- asking ----------------------------------------------------------------------------
+    def ask_before(self, session: Session, then: Callable[[], None] = _nothing) -> None:
+        """'How is your head now?' for a session just started; ``then`` runs after.
+
+        It is shown even while held: visual-only mode asks it before the screen goes dark.
+        """
+        prompt = Prompt(PromptKind.BEFORE, session=session, then=then)
+        if self.showing is None:
+            self._present(prompt)
+        else:
+            self._queue.insert(0, prompt)
+
+    def ask_rating(self, session: Session) -> None:
+        """The after-session rating, now or as soon as the prompt on screen is answered."""
+        recent = session.ended is not None and self.diary.now() - session.ended < RECENT
+        self._queue.append(
+            Prompt(PromptKind.RATING, session=session, when="" if recent else describe(session))
+        )
+        self._show_next()
+
+    def ask_unrated_later(self) -> None:
+        """Ask about unrated sessions once nothing else is waiting (e.g. after start)."""
+        self._unrated_wanted = True
+        self._show_next()
+
+    def check_two_hour(self) -> bool:
+        """Ask 'pain-free now?' for a session due for it; False when none is due or busy."""
+        if self.showing is not None or self._held:
+            return False
+        due = self.diary.two_hour_checks_due()
+        if not due:
+            return False
+        self._present(Prompt(PromptKind.TWO_HOUR, session=due[0]))
+        return True
+
+    def two_hour_due_at(self) -> datetime | None:
+        """When the next two-hour question is due, for the front end's timer."""
+        return self.diary.next_two_hour_check()
+
+    # -- answers ---------------------------------------------------------------------------
+    def answer_before(self, prompt: Prompt, pain: int | None) -> None:
+        """``pain`` as chosen, or None when the question was skipped."""
+        self._done(prompt)
+        if pain is not None and prompt.session is not None and prompt.session.id is not None:
+            self._save(lambda: self.diary.set_pain_before(prompt.session_id, pain))
+        prompt.then()
+        self._show_next()
+
+    def answer_rating(self, prompt: Prompt, answer: RatingAnswer | None) -> None:
+        """Save the rating, or dismiss the session (it stays, unrated) when ``answer`` is
+        None. A red flag shows its advice before anything else."""
+        self._done(prompt)
+        session_id = prompt.session_id
+        if answer is None:
+            self._save(lambda: self.diary.dismiss(session_id))
+        else:
+            try:
+                outcome = self.diary.rate(
+                    session_id,
+                    answer.pain,
+                    triggers=answer.triggers,
+                    care=answer.care,
+                    symptom=answer.symptom,
+                    note=answer.note,
+                    unusual=answer.unusual,
+                )
+            except AsmrError as exc:
+                self.problem(exc)
+            else:
+                self.changed()
+                if outcome.advice:
+                    self.advice_shown(outcome.advice)
+                    self._present(
+                        Prompt(PromptKind.ADVICE, session=prompt.session, text=outcome.advice)
+                    )
+                    return
+        self._show_next()
+
+    def answer_unrated(self, prompt: Prompt, choice: UnratedChoice) -> None:
+        self._done(prompt)
+        if choice is UnratedChoice.RATE_NOW:
+            for session in prompt.waiting:
+                self._queue.append(
+                    Prompt(PromptKind.RATING, session=session, when=describe(session))
+                )
+        elif choice is UnratedChoice.DISMISS_ALL:
+            ids = [s.id for s in prompt.waiting if s.id is not None]
+            self._save(lambda: [self.diary.dismiss(session_id) for session_id in ids])
+        self._show_next()
+
+    def answer_two_hour(self, prompt: Prompt, pain_free: bool | None) -> None:
+        """True / False as answered; None when skipped (it is not asked again)."""
+        self._done(prompt)
+        self._save(lambda: self.diary.answer_two_hour_check(prompt.session_id, pain_free))
+        self._show_next()
+
+    def acknowledge(self, prompt: Prompt) -> None:
+        """The advice was read."""
+        self._done(prompt)
+        self.changed()
+        self._show_next()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _done(self, prompt: Prompt) -> None:
+        if self.showing is prompt:
+            self.showing = None
+
+    def _save(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except AsmrError as exc:
+            self.problem(exc)
+            return
+        self.changed()
+
+    def _present(self, prompt: Prompt) -> None:
+        self.showing = prompt
+        self.present(prompt)
+
+    def _show_next(self) -> None:
+        while self._queue and self.showing is None and not self._held:
+            prompt = self._queue.pop(0)
+            if prompt.kind is PromptKind.RATING:
+                fresh = self.diary.get(prompt.session_id)
+                if fresh.state not in (RatingState.PENDING, RatingState.DEFERRED):
+                    continue  # rated or dismissed meanwhile (e.g. in History)
+                prompt = Prompt(PromptKind.RATING, session=fresh, when=prompt.when)
+            self._present(prompt)
+        if self._unrated_wanted and self.showing is None and not self._held and not self._queue:
+            self._unrated_wanted = False
+            try:
+                waiting = self.diary.unrated()
+            except AsmrError as exc:
+                self.problem(exc)
+                return
+            self.changed()
+            if waiting:
+                self._present(
+                    Prompt(PromptKind.UNRATED, waiting=tuple(waiting), text=unrated_text(waiting))
+                )

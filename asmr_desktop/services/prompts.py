@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from asmr_desktop.core.errors import AsmrError
-from asmr_desktop.diary.model import RatingState, Session
+from asmr_desktop.diary.model import EndReason, Mode, RatingState, Session
 from asmr_desktop.diary.service import Diary
 
 log = logging.getLogger(__name__)
@@ -54,10 +54,36 @@ class Prompt:
     waiting: tuple[Session, ...] = ()
     #: ADVICE: the text to show.
     text: str = ""
-    #: RATING: "" when the session just ended, else 'the session of Tue 02 Dec, 21:04'.
-    when: str = ""
+    #: RATING: False when the session just ended ("how is your head now?"), True when it is
+    #: asked about later (deferred, queued, or after a restart).
+    later: bool = False
+    #: RATING: its place in a run of queued ratings ("2 of 3"); 0 when it stands alone.
+    position: int = 0
+    total: int = 0
     #: Runs once the prompt is answered or skipped (visual-only mode waits for BEFORE).
     then: Callable[[], None] = field(default=_nothing, compare=False, repr=False)
+
+    @property
+    def question(self) -> str:
+        """The question in the right tense for the session it is about."""
+        session = self.session
+        if self.kind is PromptKind.BEFORE:
+            return "How is your head now?"
+        if self.kind is not PromptKind.RATING or session is None or not self.later:
+            return "How is your head now?"
+        if session.end_reason is EndReason.SLEEP_TIMER:
+            return "How was your head when you woke?"
+        return "How was your head after that session?"
+
+    @property
+    def context(self) -> str:
+        """Which session this is about: when, what, how long, and its place in the queue."""
+        if self.session is None or self.kind is not PromptKind.RATING:
+            return ""
+        parts = [session_summary(self.session)] if self.later else []
+        if self.total > 1:
+            parts.append(f"{self.position} of {self.total}")
+        return "  ·  ".join(parts)
 
     @property
     def session_id(self) -> int:
@@ -82,6 +108,27 @@ def describe(session: Session) -> str:
     """'the session of Tue 02 Dec, 21:04' in the person's local time."""
     local = session.started.astimezone()
     return f"the session of {local.strftime('%a %d %b, %H:%M')}"
+
+
+MODE_WORDS = {Mode.VISUAL: "visual only", Mode.REST: "rest without sound"}
+
+
+def minutes_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "length unknown"
+    minutes = round(seconds / 60)
+    return "under a minute" if minutes < 1 else f"{minutes} min"
+
+
+def session_summary(session: Session) -> str:
+    """'Tue 02 Dec, 21:04  ·  Before sleep: Breathing, Rain  ·  35 min' for a prompt."""
+    local = session.started.astimezone()
+    if session.mode in MODE_WORDS:
+        what = MODE_WORDS[session.mode]
+    else:
+        titles = ", ".join(session.items[:3]) + ("…" if len(session.items) > 3 else "")
+        what = ": ".join(part for part in (session.playlist, titles) if part) or "sound"
+    return "  ·  ".join((local.strftime("%a %d %b, %H:%M"), what, minutes_text(session.duration_s)))
 
 
 def unrated_text(waiting: Sequence[Session]) -> str:
@@ -151,9 +198,7 @@ class PromptQueue:
     def ask_rating(self, session: Session) -> None:
         """The after-session rating, now or as soon as the prompt on screen is answered."""
         recent = session.ended is not None and self.diary.now() - session.ended < RECENT
-        self._queue.append(
-            Prompt(PromptKind.RATING, session=session, when="" if recent else describe(session))
-        )
+        self._queue.append(Prompt(PromptKind.RATING, session=session, later=not recent))
         self._show_next()
 
     def ask_unrated_later(self) -> None:
@@ -214,12 +259,30 @@ class PromptQueue:
                     return
         self._show_next()
 
+    def skip_rating(self, prompt: Prompt) -> None:
+        """Not now: the session stays unrated and will be offered again later."""
+        self._done(prompt)
+        self._show_next()
+
+    def skip_all_ratings(self, prompt: Prompt) -> None:
+        """Not now for every queued rating: all stay unrated, to be offered again later."""
+        self._done(prompt)
+        self._queue = [p for p in self._queue if p.kind is not PromptKind.RATING]
+        self._show_next()
+
     def answer_unrated(self, prompt: Prompt, choice: UnratedChoice) -> None:
         self._done(prompt)
         if choice is UnratedChoice.RATE_NOW:
-            for session in prompt.waiting:
+            total = len(prompt.waiting)
+            for position, session in enumerate(prompt.waiting, start=1):
                 self._queue.append(
-                    Prompt(PromptKind.RATING, session=session, when=describe(session))
+                    Prompt(
+                        PromptKind.RATING,
+                        session=session,
+                        later=True,
+                        position=position,
+                        total=total,
+                    )
                 )
         elif choice is UnratedChoice.DISMISS_ALL:
             ids = [s.id for s in prompt.waiting if s.id is not None]
@@ -262,7 +325,7 @@ class PromptQueue:
                 fresh = self.diary.get(prompt.session_id)
                 if fresh.state not in (RatingState.PENDING, RatingState.DEFERRED):
                     continue  # rated or dismissed meanwhile (e.g. in History)
-                prompt = Prompt(PromptKind.RATING, session=fresh, when=prompt.when)
+                prompt = replace(prompt, session=fresh)
             self._present(prompt)
         if self._unrated_wanted and self.showing is None and not self._held and not self._queue:
             self._unrated_wanted = False

@@ -53,6 +53,7 @@ from asmr_desktop.insights.relief import MIN_RATED, TOO_FEW, ReliefGroup
 from asmr_desktop.insights.report import write_report
 from asmr_desktop.insights.summary import RANGES, Insights, load
 from asmr_desktop.insights.timeline import HeadacheDays, Moment
+from asmr_desktop.ui.notice import NoticeLine
 from asmr_desktop.ui.theme import (
     ACCENT,
     ACCENT_DIM,
@@ -280,9 +281,8 @@ class ChartsView(QWidget):
         top.addWidget(self.summary, 1)
         top.addWidget(self.export_button)
         outer.addLayout(top)
-        self.notice = _label()
+        self.notice = NoticeLine()
         self.notice.setContentsMargins(20, 0, 20, 0)
-        self.notice.hide()
         outer.addWidget(self.notice)
 
         scroll = QScrollArea()
@@ -631,8 +631,4 @@ class ChartsView(QWidget):
 
     def notify(self, text: str, *, problem: bool = False) -> None:
         """A quiet line under the range picker: results and problems, without a modal box."""
-        self.notice.setStyleSheet(f"color: {WARNING if problem else TEXT_DIM};")
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
-        if problem:
-            log.warning("%s", text)
+        self.notice.say(text, problem=problem)

@@ -36,8 +36,8 @@ from asmr_desktop.core.store import Store
 from asmr_desktop.diary.backup import export_csv, export_json, import_json
 from asmr_desktop.diary.model import Mode, Session, pain_category
 from asmr_desktop.diary.service import Diary
+from asmr_desktop.ui.notice import NoticeLine
 from asmr_desktop.ui.rating import RatingDialog
-from asmr_desktop.ui.theme import TEXT_DIM, WARNING
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +198,7 @@ class HistoryView(QWidget):
         for button in (self.export_csv_button, self.backup_button, self.import_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
+        self.notice = NoticeLine()
         layout.addWidget(self.notice)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
@@ -279,7 +278,9 @@ class HistoryView(QWidget):
         session = self.selected()
         if session is None or session.id is None:
             return None
-        dialog = RatingDialog(self, initial=session.pain_after or 0, when="this session")
+        dialog = RatingDialog(
+            self, initial=session.pain_after, question="How was your head after this session?"
+        )
         for name in session.triggers:
             dialog.trigger_boxes[name].setChecked(True)
         for name in session.care:
@@ -388,8 +389,4 @@ class HistoryView(QWidget):
 
     def notify(self, text: str, *, problem: bool = False) -> None:
         """A quiet line under the table: results and problems, without a modal box."""
-        colour = WARNING if problem else TEXT_DIM
-        self.notice.setStyleSheet(f"color: {colour};")
-        self.notice.setText(text)
-        if problem:
-            log.warning("%s", text)
+        self.notice.say(text, problem=problem)

@@ -47,8 +47,9 @@ from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.services.listening import ListeningService
 from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
+from asmr_desktop.ui.notice import NoticeLine
 from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
-from asmr_desktop.ui.theme import TEXT_DIM, WARNING
+from asmr_desktop.ui.theme import WARNING
 
 log = logging.getLogger(__name__)
 
@@ -326,8 +327,7 @@ class PlayerPanel(QWidget):
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
-        self.notice = QLabel("")
-        self.notice.setWordWrap(True)
+        self.notice = NoticeLine()
         layout.addWidget(self.notice)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
         QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
@@ -726,5 +726,4 @@ class PlayerPanel(QWidget):
         )
 
     def notify(self, text: str, *, problem: bool = False) -> None:
-        self.notice.setStyleSheet(f"color: {WARNING if problem else TEXT_DIM};")
-        self.notice.setText(text)
+        self.notice.say(text, problem=problem)

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from asmr_desktop import APP_NAME
 from asmr_desktop.core.errors import AsmrError
@@ -29,6 +38,8 @@ log = logging.getLogger(__name__)
 
 #: When a prompt is on screen the two-hour question waits this long and tries again.
 TWO_HOUR_RETRY_MS = 60_000
+#: A prompt due while the person types or drags in the window waits this long, again.
+BUSY_RETRY_MS = 500
 
 
 class SessionPrompts(QObject):
@@ -115,6 +126,10 @@ class SessionPrompts(QObject):
 
     # -- showing prompts -------------------------------------------------------------------
     def _present(self, prompt: Prompt) -> None:
+        if self._person_is_busy():
+            # Never snatch focus from someone typing or dragging: wait until they stop.
+            QTimer.singleShot(BUSY_RETRY_MS, lambda: self._present(prompt))
+            return
         show = {
             PromptKind.BEFORE: self._before,
             PromptKind.RATING: self._rating,
@@ -146,25 +161,37 @@ class SessionPrompts(QObject):
 
     def _rating(self, prompt: Prompt) -> QDialog:
         session = prompt.session
-        initial = session.pain_before if session is not None else None
-        dialog = RatingDialog(self._window, initial=initial or 0, when=prompt.when)
+        before = session.pain_before if session is not None else None
+        dialog = RatingDialog(
+            self._window,
+            question=prompt.question,
+            context=prompt.context,
+            reference="" if before is None else f"before the session: {before}",
+            forgot=prompt.later,
+            skip_all=prompt.total > 1,
+        )
 
         def done(result: int) -> None:
             self._closed(dialog)
-            if result != QDialog.DialogCode.Accepted:
-                self.queue.answer_rating(prompt, None)
-                return
-            answer = RatingAnswer(
-                pain=dialog.pain(),
-                triggers=dialog.triggers(),
-                care=dialog.care(),
-                symptom=dialog.symptom(),
-                note=dialog.note_text(),
-                unusual=dialog.is_unusual(),
-            )
-            self.queue.answer_rating(prompt, answer)
-            if prompt.session is not None and prompt.session.id is not None:
-                self.session_rated.emit(prompt.session.id)
+            pain = dialog.pain()
+            if result == QDialog.DialogCode.Accepted and pain is not None:
+                answer = RatingAnswer(
+                    pain=pain,
+                    triggers=dialog.triggers(),
+                    care=dialog.care(),
+                    symptom=dialog.symptom(),
+                    note=dialog.note_text(),
+                    unusual=dialog.is_unusual(),
+                )
+                self.queue.answer_rating(prompt, answer)
+                if prompt.session is not None and prompt.session.id is not None:
+                    self.session_rated.emit(prompt.session.id)
+            elif dialog.skip_all:
+                self.queue.skip_all_ratings(prompt)
+            elif prompt.later and not dialog.forgotten:
+                self.queue.skip_rating(prompt)  # stays unrated, offered again later
+            else:
+                self.queue.answer_rating(prompt, None)  # dismissed: no value stored
 
         dialog.finished.connect(done)
         return dialog
@@ -231,6 +258,14 @@ class SessionPrompts(QObject):
         return box
 
     # -- helpers ---------------------------------------------------------------------------
+    def _person_is_busy(self) -> bool:
+        """A mouse button is held, or the keyboard is in a text field of the window."""
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            return True
+        focus = QApplication.focusWidget()
+        typing = isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox)
+        return typing and focus is not None and focus.window() is self._window.window()
+
     def _schedule_two_hour(self) -> None:
         due_at = self.queue.two_hour_due_at()
         if due_at is None:

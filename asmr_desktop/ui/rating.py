@@ -1,23 +1,25 @@
 """The pain prompts: large, dark, and usable with one key and eyes half closed.
 
-Keys 0-9 set the value, Up/Down or the slider reach 10, Enter saves, Esc skips.
+Keys 0-9 set the value, Up/Down or the slider reach 10, Enter saves, Esc skips. A prompt
+never starts from a value the person did not give, and ignores the first second.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -41,13 +43,34 @@ CATEGORY_WORDS = {
 }
 
 
+#: For this long after a prompt appears it ignores clicks and keys: a click meant for the
+#: window underneath, or an Enter already on its way, must not become an answer.
+ARM_DELAY_MS = 1000
+#: The dialog never grows past this share of the screen's height; its content scrolls.
+MAX_SCREEN_SHARE = 0.9
+#: What the number shows until the person chooses one.
+NO_VALUE = "\u2013"  # an en dash
+
+
 class PainScale(QWidget):
-    """A 0-10 slider with the number and its category shown large."""
+    """A 0-10 slider with the number and its category shown large.
+
+    It starts with no value: the slider rests at 0 but the number reads a dash until the
+    person presses a digit, drags, or uses the arrows. ``reference`` (e.g. the pain before
+    the session) is shown beside it, never taken as the answer.
+    """
 
     value_changed = Signal(int)
 
-    def __init__(self, initial: int = 0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        initial: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        reference: str = "",
+    ) -> None:
         super().__init__(parent)
+        self.chosen: int | None = None
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         self.number = QLabel()
@@ -57,6 +80,10 @@ class PainScale(QWidget):
         self.category.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.category.setObjectName("dim")
         self.category.setStyleSheet("font-size: 15pt;")
+        self.reference = QLabel(reference)
+        self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reference.setObjectName("dim")
+        self.reference.setVisible(bool(reference))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(PAIN_MIN, PAIN_MAX)
         self.slider.setPageStep(1)
@@ -74,43 +101,101 @@ class PainScale(QWidget):
         ends.addWidget(right)
         layout.addWidget(self.number)
         layout.addWidget(self.category)
+        layout.addWidget(self.reference)
         layout.addWidget(self.slider)
         layout.addLayout(ends)
-        self.slider.valueChanged.connect(self._show)
-        self.slider.setValue(initial)
-        self._show(initial)
+        # Any change the person makes (drag, click, arrows) is a choice.
+        self.slider.actionTriggered.connect(lambda _action: self._choose_from_slider())
+        self.slider.sliderReleased.connect(self._choose_from_slider)
+        self.slider.valueChanged.connect(self._moved)
+        if initial is None:
+            self._show(None)
+        else:
+            self.set_value(initial)
 
-    def value(self) -> int:
-        return int(self.slider.value())
+    def value(self) -> int | None:
+        """The value the person chose, or None while they have not chosen one."""
+        return self.chosen
 
     def set_value(self, value: int) -> None:
-        self.slider.setValue(max(PAIN_MIN, min(PAIN_MAX, value)))
+        value = max(PAIN_MIN, min(PAIN_MAX, value))
+        self.chosen = value
+        self.slider.blockSignals(True)
+        self.slider.setValue(value)
+        self.slider.blockSignals(False)
+        self._show(value)
 
-    def _show(self, value: int) -> None:
+    def _choose_from_slider(self) -> None:
+        # actionTriggered fires before the slider moves: read it once the move is done.
+        QTimer.singleShot(0, lambda: self.set_value(int(self.slider.value())))
+
+    def _moved(self, value: int) -> None:
+        if self.chosen is not None:
+            self.set_value(value)
+
+    def _show(self, value: int | None) -> None:
+        if value is None:
+            self.number.setText(NO_VALUE)
+            self.category.setText("choose 0-10")
+            return
         self.number.setText(str(value))
         self.category.setText(CATEGORY_WORDS[pain_category(value)])
         self.value_changed.emit(value)
 
 
 class _PainDialog(QDialog):
-    """Common key handling: digits set, Up/Down nudge, Enter saves, Esc skips."""
+    """Common key handling: digits set, Up/Down nudge, Enter saves, Esc skips.
 
-    def __init__(self, title: str, question: str, initial: int, parent: QWidget | None) -> None:
+    Save stays disabled until a value is chosen, and for :data:`ARM_DELAY_MS` after the
+    dialog appears nothing is taken: no click, no key.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        initial: int | None,
+        parent: QWidget | None,
+        *,
+        context: str = "",
+        reference: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.skipped = False
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(32, 28, 32, 24)
-        # Grow with the optional extras instead of squeezing them.
-        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        self.armed = False
+        self._arm_timer = QTimer(self)
+        self._arm_timer.setSingleShot(True)
+        self._arm_timer.setInterval(ARM_DELAY_MS)
+        self._arm_timer.timeout.connect(self._arm)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 18)
+        outer.setSpacing(10)
+        # Everything but the buttons scrolls, so the dialog fits a 720-pixel screen.
+        self.body = QWidget()
+        self._layout = QVBoxLayout(self.body)
+        self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(10)
-        heading = QLabel(question)
-        heading.setObjectName("heading")
-        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        heading.setWordWrap(True)
-        self._layout.addWidget(heading)
-        self.scale = PainScale(initial)
-        self.scale.setMinimumWidth(600)
+        self.scroller = QScrollArea()
+        self.scroller.setWidget(self.body)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroller, 1)
+        self.heading = QLabel(question)
+        self.heading.setObjectName("heading")
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.heading.setWordWrap(True)
+        self._layout.addWidget(self.heading)
+        self.context = QLabel(context)
+        self.context.setObjectName("dim")
+        self.context.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.context.setWordWrap(True)
+        self.context.setVisible(bool(context))
+        self._layout.addWidget(self.context)
+        self.scale = PainScale(initial, reference=reference)
+        self.scale.setMinimumWidth(560)
+        self.scale.value_changed.connect(lambda _value: self._update_buttons())
         self._layout.addWidget(self.scale)
         hint = QLabel("Keys 0-9 choose  ·  Enter saves  ·  Esc skips")
         hint.setObjectName("dim")
@@ -126,12 +211,48 @@ class _PainDialog(QDialog):
         self.buttons.addWidget(self.skip_button)
         self.buttons.addStretch(1)
         self.buttons.addWidget(self.save_button)
+        outer.addLayout(self.buttons)
 
     def _finish_layout(self) -> None:
-        self._layout.addLayout(self.buttons)
+        self._layout.addStretch(1)
         self.scale.slider.setFocus()
+        self.body.setEnabled(False)
+        self._update_buttons()
+        self.fit_to_screen()
 
+    # -- the first second ------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self.armed and not self._arm_timer.isActive():
+            self._arm_timer.start()
+
+    def _arm(self) -> None:
+        self.armed = True
+        self.body.setEnabled(True)
+        self.scale.slider.setFocus()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.skip_button.setEnabled(self.armed)
+        self.save_button.setEnabled(self.armed and self.scale.value() is not None)
+
+    # -- size ------------------------------------------------------------------------------
+    def fit_to_screen(self, height: int | None = None) -> None:
+        """Never taller than the screen (or ``height``): the body scrolls instead."""
+        if height is None:
+            screen = self.screen()
+            height = screen.availableGeometry().height() if screen is not None else 720
+        limit = int(height * MAX_SCREEN_SHARE)
+        self.body.adjustSize()
+        natural = self.body.sizeHint().height() + 120  # margins, buttons, title bar room
+        self.setMaximumHeight(limit)
+        self.resize(max(self.sizeHint().width(), 620), min(natural, limit))
+
+    # -- keys ------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.armed:
+            event.accept()  # a key already on its way when the prompt appeared
+            return
         text = event.text()
         focus = self.focusWidget()
         typing = isinstance(focus, QPlainTextEdit)
@@ -139,15 +260,31 @@ class _PainDialog(QDialog):
             self.scale.set_value(int(text))
             return
         if not typing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.accept()
+            if self.save_button.isEnabled():
+                self.accept()
+            return
+        if not typing and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            current = self.scale.value()
+            step = 1 if event.key() == Qt.Key.Key_Up else -1
+            self.scale.set_value((current if current is not None else 0) + step)
             return
         super().keyPressEvent(event)
 
+    def accept(self) -> None:
+        if self.armed and self.scale.value() is not None:
+            super().accept()
+
     def reject(self) -> None:
+        if not self.armed:
+            return
         self.skipped = True
         super().reject()
 
-    def pain(self) -> int:
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.armed = True  # the window manager's close button always works
+        super().closeEvent(event)
+
+    def pain(self) -> int | None:
         return self.scale.value()
 
 
@@ -155,16 +292,34 @@ class PainBeforeDialog(_PainDialog):
     """'How is your head now?' before a session (optional, one key or skip)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Before you start", "How is your head now?", 0, parent)
+        super().__init__("Before you start", "How is your head now?", None, parent)
         self._finish_layout()
 
 
 class RatingDialog(_PainDialog):
-    """After a session: the pain now, an 'unusual' check, and optional extras."""
+    """After a session: the pain now, an 'unusual' check, and optional extras.
 
-    def __init__(self, parent: QWidget | None = None, *, initial: int = 0, when: str = "") -> None:
-        question = "How is your head now?" if not when else f"How was your head after {when}?"
-        super().__init__("After your session", question, initial, parent)
+    ``question`` is asked in the right tense for the session (see services.prompts);
+    ``context`` says which session it is about; ``reference`` may show the pain before.
+    ``forgot`` adds "I don't remember", an answer that stores no value.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        initial: int | None = None,
+        question: str = "How is your head now?",
+        context: str = "",
+        reference: str = "",
+        forgot: bool = False,
+        skip_all: bool = False,
+    ) -> None:
+        super().__init__(
+            "After your session", question, initial, parent, context=context, reference=reference
+        )
+        self.forgotten = False
+        self.skip_all = False
         # A bare box with a wrapping label beside it: a long checkbox text does not wrap.
         self.unusual = QCheckBox()
         self.unusual.setAccessibleName("This headache is unusual")
@@ -186,7 +341,38 @@ class RatingDialog(_PainDialog):
         self.extras = self._build_extras()
         self.extras.setVisible(False)
         self._layout.addWidget(self.extras)
+        self.forgot_button: QPushButton | None = None
+        if forgot:
+            self.forgot_button = QPushButton("I don't remember")
+            self.forgot_button.setAutoDefault(False)
+            self.forgot_button.clicked.connect(self._forgot)
+            self.buttons.insertWidget(1, self.forgot_button)
+        self.skip_all_button: QPushButton | None = None
+        if skip_all:
+            self.skip_all_button = QPushButton("Skip all")
+            self.skip_all_button.setAutoDefault(False)
+            self.skip_all_button.clicked.connect(self._skip_all)
+            self.buttons.insertWidget(1, self.skip_all_button)
         self._finish_layout()
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        for button in (
+            getattr(self, "forgot_button", None),
+            getattr(self, "skip_all_button", None),
+        ):
+            if button is not None:
+                button.setEnabled(self.armed)
+
+    def _forgot(self) -> None:
+        if self.armed:
+            self.forgotten = True
+            self.reject()
+
+    def _skip_all(self) -> None:
+        if self.armed:
+            self.skip_all = True
+            self.reject()
 
     def _build_extras(self) -> QWidget:
         box = QWidget()
@@ -227,7 +413,7 @@ class RatingDialog(_PainDialog):
 
     def _toggle_extras(self, shown: bool) -> None:
         self.extras.setVisible(shown)
-        self.adjustSize()
+        self.fit_to_screen()
 
     # -- values ----------------------------------------------------------------------------
     def triggers(self) -> list[str]:

@@ -19,6 +19,7 @@ from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.prompts import SessionPrompts
 from asmr_desktop.ui.rating import PainBeforeDialog, RatingDialog
 from tests.helpers.clock import FakeClock
+from tests.helpers.prompts import wait_armed
 
 
 def window_for(qtbot: QtBot, context: AppContext) -> MainWindow:
@@ -40,6 +41,7 @@ def test_rate_with_digit_and_enter(qtbot: QtBot, context: AppContext) -> None:
     dialog = window.sessions.dialog
     assert isinstance(dialog, RatingDialog)
     qtbot.waitUntil(dialog.isVisible)
+    wait_armed(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_3)
     assert dialog.scale.number.text() == "3"
     assert dialog.scale.category.text() == "mild"
@@ -57,7 +59,8 @@ def test_escape_skips_and_keeps_the_session(qtbot: QtBot, context: AppContext) -
     window.start_rest()
     window.end_rest()
     dialog = window.sessions.dialog
-    assert dialog is not None
+    assert isinstance(dialog, RatingDialog)
+    wait_armed(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.sessions.dialog is None)
     (session,) = window.diary.sessions()
@@ -70,6 +73,7 @@ def test_pain_before_is_asked_and_saved(qtbot: QtBot, context: AppContext) -> No
     window.start_rest()
     dialog = window.sessions.dialog
     assert isinstance(dialog, PainBeforeDialog)
+    wait_armed(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_6)
     qtbot.keyClick(dialog, Qt.Key.Key_Enter)
     qtbot.waitUntil(lambda: window.sessions.dialog is None)
@@ -85,6 +89,8 @@ def test_unusual_headache_shows_calm_advice(qtbot: QtBot, context: AppContext) -
     window.end_rest()
     dialog = window.sessions.dialog
     assert isinstance(dialog, RatingDialog)
+    wait_armed(qtbot, dialog)
+    dialog.scale.set_value(4)
     dialog.unusual.setChecked(True)
     with qtbot.waitSignal(window.sessions.advice_shown) as shown:
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
@@ -109,7 +115,10 @@ def test_sleep_timer_session_is_asked_about_next_start(qtbot: QtBot, context: Ap
     rate_now.click()
     qtbot.waitUntil(lambda: isinstance(window.sessions.dialog, RatingDialog))
     rating = window.sessions.dialog
-    assert rating is not None
+    assert isinstance(rating, RatingDialog)
+    wait_armed(qtbot, rating)
+    assert "when you woke" in rating.heading.text()
+    assert "Before sleep" in rating.context.text()
     qtbot.keyClick(rating, Qt.Key.Key_2)
     qtbot.keyClick(rating, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.sessions.dialog is None)
@@ -132,6 +141,7 @@ def test_edit_and_undo_in_history(qtbot: QtBot, context: AppContext) -> None:
     dialog = history.edit_selected()
     assert dialog is not None
     assert dialog.pain() == 5
+    wait_armed(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_1)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: history.edit_dialog is None)

@@ -19,6 +19,7 @@ from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
 from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.rating import RatingDialog
+from tests.helpers.prompts import wait_armed
 
 
 def tone(path: Path, seconds: float, rate: int = 44100) -> Path:
@@ -60,7 +61,8 @@ def test_play_records_a_session_and_stop_asks_for_a_rating(
     panel.stop()
     qtbot.waitUntil(lambda: isinstance(window.sessions.dialog, RatingDialog), timeout=5000)
     dialog = window.sessions.dialog
-    assert dialog is not None
+    assert isinstance(dialog, RatingDialog)
+    wait_armed(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_2)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     (session,) = window.diary.sessions()

@@ -15,6 +15,7 @@ from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
 from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.rating import RatingDialog
+from tests.helpers.prompts import wait_armed
 
 
 def test_v_switches_to_visual_only_and_silences_audio(
@@ -70,6 +71,7 @@ def test_visual_only_asks_before_the_screen_goes_dark(
     dialog = window.sessions.dialog
     assert isinstance(dialog, PainBeforeDialog)
     assert not view.isVisible(), "the question comes first"
+    wait_armed(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_7)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(view.isVisible)

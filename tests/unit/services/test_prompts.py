@@ -116,7 +116,8 @@ def test_unrated_sessions_are_offered_once_the_queue_is_empty(
     assert prompt.text.startswith("2 sessions have not been rated yet")
     queue.answer_unrated(prompt, UnratedChoice.RATE_NOW)
     assert screen.last.kind is PromptKind.RATING and screen.last.session_id == a.id
-    assert screen.last.when.startswith("the session of"), "named by its date, not 'now'"
+    assert screen.last.later and screen.last.context.endswith("1 of 2")
+    assert screen.last.question == "How was your head when you woke?"
     queue.answer_rating(screen.last, RatingAnswer(pain=1))
     queue.answer_rating(screen.last, RatingAnswer(pain=2))
     assert (diary.get(a.id).pain_after, diary.get(b.id).pain_after) == (1, 2)
@@ -158,3 +159,40 @@ def test_the_two_hour_question(
     queue.answer_two_hour(screen.last, True)
     assert diary.get(session.id).pain_free_2h is True
     assert queue.two_hour_due_at() is None
+
+
+def test_a_skipped_deferred_rating_stays_to_be_asked_later(
+    sessions: SessionService, queue: PromptQueue, screen: Screen, diary: Diary
+) -> None:
+    ids = []
+    for _ in range(3):
+        session = sessions.begin(Mode.AUDIO, playlist="Before sleep", items=["Rain"])
+        assert session is not None and session.id is not None
+        ids.append(session.id)
+        sessions.finish(EndReason.SLEEP_TIMER)
+    queue.ask_unrated_later()
+    queue.answer_unrated(screen.last, UnratedChoice.RATE_NOW)
+    first = screen.last
+    assert "Before sleep: Rain" in first.context and first.context.endswith("1 of 3")
+    queue.skip_rating(first)
+    assert screen.last.position == 2
+    queue.answer_rating(screen.last, None)  # "I don't remember": no value
+    queue.skip_all_ratings(screen.last)
+    assert queue.showing is None and queue.waiting == ()
+    states = [diary.get(i).state for i in ids]
+    assert states == [RatingState.DEFERRED, RatingState.DISMISSED, RatingState.DEFERRED]
+    assert all(diary.get(i).pain_after is None for i in ids)
+    queue.ask_unrated_later()
+    assert len(screen.last.waiting) == 2, "the skipped ones are offered again"
+
+
+def test_a_visual_or_rest_session_says_so(
+    sessions: SessionService, queue: PromptQueue, screen: Screen, clock: FakeClock
+) -> None:
+    sessions.begin(Mode.VISUAL)
+    clock.advance(minutes=25)
+    sessions.finish(EndReason.STOPPED, ask=False)
+    queue.ask_unrated_later()
+    queue.answer_unrated(screen.last, UnratedChoice.RATE_NOW)
+    assert "visual only" in screen.last.context and "25 min" in screen.last.context
+    assert screen.last.question == "How was your head after that session?"

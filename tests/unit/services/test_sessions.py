@@ -36,7 +36,8 @@ def test_finish_ends_it_and_queues_the_rating(
     assert ended is not None and ended.state is RatingState.PENDING
     assert sessions.current is None
     assert [p.kind for p in screen.shown] == [PromptKind.RATING]
-    assert screen.last.when == "", "just ended: asked about 'now'"
+    assert not screen.last.later, "just ended: asked about 'now'"
+    assert screen.last.question == "How is your head now?" and screen.last.context == ""
     assert sessions.finish(EndReason.STOPPED) is None, "ending twice does nothing"
 
 

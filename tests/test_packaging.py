@@ -301,3 +301,58 @@ def test_install_desktop_defaults_to_this_checkout(tmp_path: Path) -> None:
     else:  # the bundle in dist/ or the venv of this checkout
         assert program.startswith(str(ROOT)), program
         assert program.endswith("/asmr-desktop"), program
+
+
+# --- CI runs every test ---------------------------------------------------------------
+
+SKIPPING_TESTS = '''
+import pytest
+
+@pytest.mark.skipif(True, reason="needs gdbus (libglib2.0-bin)")
+def test_needs_a_tool():
+    pass
+
+def test_skips_inside():
+    pytest.skip("pdftotext missing")
+
+@pytest.mark.skipif(True, reason="the full matrix: set ASMR_VISUAL_FULL=1")
+def test_opt_in():
+    pass
+
+@pytest.mark.xfail(reason="known", strict=True)
+def test_expected_failure():
+    raise AssertionError
+'''
+
+
+def run_skipping_suite(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess[str]:
+    """tests/conftest.py's rule, applied to a small suite of skips in a fresh pytest."""
+    (tmp_path / "conftest.py").write_text("from tests.conftest import pytest_runtest_makereport\n")
+    (tmp_path / "test_skips.py").write_text(SKIPPING_TESTS)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PYTHONPATH"] = str(ROOT)
+    if ci is not None:
+        env["CI"] = ci
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+
+def test_a_skip_for_a_missing_tool_fails_in_ci(tmp_path: Path) -> None:
+    result = run_skipping_suite(tmp_path, "true")
+    assert result.returncode == 1, result.stdout
+    # A skipif marker skips at set-up, so it shows as an error; pytest.skip() as a failure.
+    assert "1 failed, 1 skipped, 1 xfailed, 1 error" in result.stdout, result.stdout
+    assert "skipped in CI (needs gdbus (libglib2.0-bin))" in result.stdout
+    assert "skipped in CI (pdftotext missing)" in result.stdout
+
+
+def test_outside_ci_a_skip_stays_a_skip(tmp_path: Path) -> None:
+    result = run_skipping_suite(tmp_path, None)
+    assert result.returncode == 0, result.stdout
+    assert "3 skipped, 1 xfailed" in result.stdout, result.stdout

@@ -305,7 +305,7 @@ def test_install_desktop_defaults_to_this_checkout(tmp_path: Path) -> None:
 
 # --- CI runs every test ---------------------------------------------------------------
 
-SKIPPING_TESTS = '''
+SKIPPING_TESTS = """
 import pytest
 
 @pytest.mark.skipif(True, reason="needs gdbus (libglib2.0-bin)")
@@ -322,7 +322,7 @@ def test_opt_in():
 @pytest.mark.xfail(reason="known", strict=True)
 def test_expected_failure():
     raise AssertionError
-'''
+"""
 
 
 def run_skipping_suite(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess[str]:

@@ -59,7 +59,7 @@ AUDIO_LIBRARIES = ("libpulse-simple.so.0", "libasound.so.2")
 SILENT_AUDIO_DRIVERS = frozenset({"dummy", "disk"})
 
 
-class SelfTestWarning(AsmrError):
+class SelfTestWarningError(AsmrError):
     """Something the window can live without (no display here, no sound device)."""
 
 
@@ -165,7 +165,7 @@ def _check_qt() -> str:
     started = QApplication.platformName()
     detail = f"Qt {qVersion()} started ({started}, {why})"
     if not wanted:
-        raise SelfTestWarning(
+        raise SelfTestWarningError(
             f"{detail}: only checked offscreen; the window needs a desktop session"
         )
     if started == "offscreen" and "offscreen" not in wanted:
@@ -241,8 +241,10 @@ def _check_audio() -> str:
         pygame.mixer.init(frequency=48000, size=-16, channels=2, buffer=1024)
     except pygame.error as exc:
         if asked:  # a driver asked for by name that does not work is a real failure
-            raise AsmrError(f"audio output cannot be opened (SDL_AUDIODRIVER={asked}): {exc}")
-        raise SelfTestWarning(f"no sound device ({exc}). {missing or ''}".strip()) from exc
+            raise AsmrError(
+                f"audio output cannot be opened (SDL_AUDIODRIVER={asked}): {exc}"
+            ) from exc
+        raise SelfTestWarningError(f"no sound device ({exc}). {missing or ''}".strip()) from exc
     try:
         init = pygame.mixer.get_init()
         if not init:
@@ -253,7 +255,7 @@ def _check_audio() -> str:
         pygame.mixer.quit()
     detail = f"audio output opens ({driver}: {rate} Hz, {abs(size)}-bit, {channels} ch)"
     if driver in SILENT_AUDIO_DRIVERS or asked in SILENT_AUDIO_DRIVERS:
-        raise SelfTestWarning(
+        raise SelfTestWarningError(
             f"{detail}, but the {driver} driver plays to nothing: the sound device was not checked"
         )
     return detail
@@ -275,7 +277,7 @@ def run_self_test(paths: AppPaths, out: TextIO = sys.stdout) -> int:
     for name, check in checks:
         try:
             detail = check()
-        except SelfTestWarning as warning:
+        except SelfTestWarningError as warning:
             warned += 1
             print(f"WARN {name}: {warning}", file=out)
         except Exception as exc:

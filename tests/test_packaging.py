@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -356,3 +357,147 @@ def test_outside_ci_a_skip_stays_a_skip(tmp_path: Path) -> None:
     result = run_skipping_suite(tmp_path, None)
     assert result.returncode == 0, result.stdout
     assert "3 skipped, 1 xfailed" in result.stdout, result.stdout
+
+
+# --- a bare machine: Qt libraries, fonts, the window icon -----------------------------
+
+ENTRY = Path(sys.executable).parent / "asmr-desktop"
+#: Runs the app as if libEGL were missing: Qt's GUI modules fail to load as they would.
+WITHOUT_EGL = """
+import importlib.abc, sys
+class NoEgl(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name in ("PySide6.QtGui", "PySide6.QtWidgets"):
+            raise ImportError(
+                "libEGL.so.1: cannot open shared object file: No such file or directory"
+            )
+sys.meta_path.insert(0, NoEgl())
+from asmr_desktop.app import main
+sys.exit(main(sys.argv[1:]))
+"""
+EGL_SENTENCE = (
+    "asmr-desktop: error: Qt cannot start: the system library libEGL.so.1 is missing. "
+    "Install it with: sudo apt-get install libegl1"
+)
+
+
+def start_without_egl(
+    tmp_path: Path, *, testing: bool
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The app without libEGL, started as from a menu (stderr is no terminal), with fake
+    dialog programs on PATH that record what they were asked to show."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shown = tmp_path / "shown.txt"
+    for program in ("zenity", "xmessage"):
+        fake = bin_dir / program
+        fake.write_text(f'#!/bin/sh\necho "{program} $*" >> "{shown}"\n')
+        fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "ASMR_DESKTOP_TESTING"}
+    env.update(PATH=f"{bin_dir}:/usr/bin:/bin", DISPLAY=":0")
+    if testing:
+        env["ASMR_DESKTOP_TESTING"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_EGL, "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    return result, shown
+
+
+def test_missing_egl_names_the_package_in_terminal_log_and_dialog(tmp_path: Path) -> None:
+    result, shown = start_without_egl(tmp_path, testing=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == EGL_SENTENCE, result.stderr
+    assert "Traceback" not in result.stderr
+    log = (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
+    assert "sudo apt-get install libegl1" in log
+    deadline = time.monotonic() + 10
+    while not shown.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The first dialog program found shows it, and only that one.
+    assert shown.read_text().startswith("zenity --error --title ASMR Desktop --text Qt cannot")
+    assert "sudo apt-get install libegl1" in shown.read_text()
+    assert "xmessage" not in shown.read_text()
+
+
+def test_missing_egl_shows_no_dialog_in_tests(tmp_path: Path) -> None:
+    result, shown = start_without_egl(tmp_path, testing=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == EGL_SENTENCE
+    time.sleep(0.3)
+    assert not shown.exists()
+
+
+def test_window_start_without_fonts_warns_with_the_package(tmp_path: Path) -> None:
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        f"<dir>{empty}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    result = subprocess.run(
+        [str(ENTRY), "--data-dir", str(tmp_path / "data"), "--quit-after-ms", "300"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    # No families at all, or families that draw no letters (the theme's): boxes either way.
+    warning = "install fonts-dejavu-core fontconfig-config (text would show as boxes)"
+    assert "asmr-desktop: warning: " in result.stderr
+    assert warning in result.stderr
+    assert warning in (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
+
+
+def test_window_has_its_icon_for_task_switchers(tmp_path: Path) -> None:
+    if shutil.which("Xvfb") is None or shutil.which("xprop") is None:
+        pytest.skip("needs Xvfb (xvfb) and xprop, xwininfo (x11-utils)")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    try:
+        with os.fdopen(read) as announced:
+            display = f":{announced.readline().strip()}"
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        env["DISPLAY"] = display
+        app = subprocess.Popen(
+            [str(ENTRY), "--data-dir", str(tmp_path), "--quit-after-ms", "20000"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            icon = ""
+            deadline = time.monotonic() + 30
+            while "CARDINAL" not in icon and time.monotonic() < deadline:
+                time.sleep(0.2)
+                tree = subprocess.run(
+                    ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+                ).stdout
+                for line in tree.splitlines():
+                    if '"ASMR Desktop"' in line:
+                        window = line.split()[0]
+                        icon = subprocess.run(
+                            ["xprop", "-id", window, "_NET_WM_ICON"],
+                            env=env,
+                            capture_output=True,
+                            text=True,
+                        ).stdout
+                        if "CARDINAL" in icon:
+                            break
+        finally:
+            app.terminate()
+            app.wait(timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert icon.startswith("_NET_WM_ICON(CARDINAL) = "), icon

@@ -501,3 +501,121 @@ def test_window_has_its_icon_for_task_switchers(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=30)
     assert icon.startswith("_NET_WM_ICON(CARDINAL) = "), icon
+
+
+# --- licences and what the tarball carries --------------------------------------------
+
+#: Components the bundle ships whose licence must travel with it (issue 20).
+LICENSED = {
+    "PySide6_Essentials": "LGPL-3",
+    "PySide6_Addons": "LGPL-3",
+    "shiboken6": "LGPL-3",
+    "pygame": "LGPL-2.1",
+    "SDL2": "SDL2.txt",
+    "libsndfile": "COPYING",
+    "numpy": "LICENSE.txt",
+    "soxr": "COPYING.LGPL",
+    "tinydb": "LICENSE",
+    "platformdirs": "LICENSE",
+    "soundfile": "LICENSE",
+    "cffi": "LICENSE",
+    "Python": "LICENSE.txt",
+    "PyInstaller bootloader": "COPYING.txt",
+}
+
+
+def test_project_license_is_the_mit_licence_pyproject_names() -> None:
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License\n")
+    assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_licences_of_every_bundled_component_are_collected(tmp_path: Path) -> None:
+    bundle = tmp_path / "asmr-desktop-x"
+    internal = bundle / "_internal"
+    (internal / "pygame.libs").mkdir(parents=True)
+    (internal / "pygame.libs" / "libSDL2-2-abc.so.0").write_bytes(b"")
+    # A system library PyInstaller copied from Debian: its package's copyright file.
+    xcb_cursor = Path("/usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0")
+    if xcb_cursor.exists():
+        shutil.copyfile(xcb_cursor, internal / xcb_cursor.name)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "collect_licenses.py"), str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    index = (bundle / "licenses" / "README.txt").read_text()
+    entries = {line.split(" ", 1)[0]: line for line in index.splitlines() if ": " in line}
+    for component, text in LICENSED.items():
+        line = next((e for e in index.splitlines() if e.startswith(f"{component} ")), None)
+        assert line is not None, f"{component} missing from licenses/README.txt"
+        files = line.rsplit(": ", 1)[1].split(", ")
+        assert any(f.endswith(f"/{text}") for f in files), line
+        for name in files:
+            assert (bundle / "licenses" / name).stat().st_size > 200, name
+    assert (
+        "GNU LESSER GENERAL PUBLIC LICENSE"
+        in (bundle / "licenses" / "PySide6_Essentials" / "LGPL-3").read_text()
+    )
+    assert "OpenBLAS" in (bundle / "licenses" / "numpy" / "LICENSE.txt").read_text()
+    assert "libSDL2-2-abc.so.0" in index
+    if xcb_cursor.exists():
+        assert "debian-libxcb-cursor0" in entries, index
+
+
+def test_bundle_build_adds_licences_readme_and_installer() -> None:
+    script = (ROOT / "packaging" / "build-bundle.sh").read_text()
+    for step in (
+        'cp LICENSE "dist/$name/LICENSE"',
+        'packaging/collect_licenses.py "dist/$name"',
+        'packaging/bundle-README.txt >"dist/$name/README.txt"',
+        'cp packaging/install-desktop.sh "dist/$name/install.sh"',
+        '"dist/$name/uninstall.sh"',
+    ):
+        assert step in script
+    readme = (ROOT / "packaging" / "bundle-README.txt").read_text()
+    # The Debian packages measured on a minbase system, in one line a person can paste.
+    assert (
+        "sudo apt-get install --no-install-recommends libgl1 libegl1 fontconfig-config "
+        "fonts-dejavu-core libpulse0"
+    ) in readme
+    assert "libasound2" in readme
+
+
+def test_install_sh_in_an_unpacked_bundle(tmp_path: Path) -> None:
+    """The tarball's install.sh: menu entry running the bundle, icons, metainfo and a
+    ~/.local/bin command; uninstall.sh takes them all away again."""
+    bundle = tmp_path / "asmr-desktop-1.0"
+    bundle.mkdir()
+    shutil.copyfile(ROOT / "packaging" / "install-desktop.sh", bundle / "install.sh")
+    (bundle / "install.sh").chmod(0o755)
+    (bundle / "uninstall.sh").write_text(
+        '#!/bin/sh\nexec "$(dirname "$0")/install.sh" --uninstall\n'
+    )
+    (bundle / "uninstall.sh").chmod(0o755)
+    (bundle / "asmr-desktop").write_text("#!/bin/sh\n")
+    (bundle / "asmr-desktop").chmod(0o755)
+    shutil.copytree(ASSETS, bundle / "assets")
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [str(bundle / "install.sh")], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    data = home / ".local" / "share"
+    entry = read_desktop(data / "applications" / "asmr-desktop.desktop")
+    assert entry["Desktop Entry"]["Exec"] == str(bundle / "asmr-desktop")
+    assert (data / "metainfo" / METAINFO.name).is_file()
+    assert (data / "icons" / "hicolor" / "48x48" / "apps" / "asmr-desktop.png").is_file()
+    command = home / ".local" / "bin" / "asmr-desktop"
+    assert command.resolve() == (bundle / "asmr-desktop").resolve()
+
+    result = subprocess.run(
+        [str(bundle / "uninstall.sh")], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert not command.exists() and not command.is_symlink()
+    left = sorted(p.name for p in home.rglob("*") if p.is_file())
+    assert set(left) <= {"mimeinfo.cache"}, left

@@ -619,3 +619,70 @@ def test_install_sh_in_an_unpacked_bundle(tmp_path: Path) -> None:
     assert not command.exists() and not command.is_symlink()
     left = sorted(p.name for p in home.rglob("*") if p.is_file())
     assert set(left) <= {"mimeinfo.cache"}, left
+
+
+# --- the set-up: Debian packages before the Python set-up -----------------------------
+
+
+def make_recipe(target: str) -> tuple[str, list[str]]:
+    """(prerequisites, recipe lines) of TARGET in the Makefile."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    recipe = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return lines[start].split(":", 1)[1].strip(), recipe
+
+
+@pytest.mark.parametrize(
+    ("target", "purpose"),
+    [("run", "run"), ("test", "test"), ("screenshot", "screenshot"), ("bundle", "bundle")],
+)
+def test_debian_packages_are_checked_before_the_pip_install(target: str, purpose: str) -> None:
+    prerequisites, recipe = make_recipe(target)
+    assert "$(STAMP)" not in prerequisites, "the venv would be built before the check"
+    assert recipe[0] == f"packaging/system-deps.sh {purpose}"
+    _, venv = make_recipe("$(STAMP)")
+    assert venv[0] == "packaging/system-deps.sh venv", "python3-venv before python3 -m venv"
+    assert venv[1] == "$(PYTHON) -m venv $(VENV)"
+
+
+def fake_debian(tmp_path: Path, uid: int) -> dict[str, str]:
+    """A PATH where dpkg-query knows no package and `id -u` prints UID."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in (("dpkg-query", "exit 1"), ("id", f"echo {uid}")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+
+
+def test_system_deps_as_a_user_prints_the_apt_line_and_stops(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(ROOT / "packaging" / "system-deps.sh"), "test"],
+        capture_output=True,
+        text=True,
+        env=fake_debian(tmp_path, 1000),
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "These Debian packages are missing. Install them, then run make again:"
+    apt = lines[1].split()
+    assert apt[:5] == ["sudo", "apt-get", "install", "-y", "--no-install-recommends"]
+    for package in ("python3-venv", "libglib2.0-bin", "dbus", "libpulse0", "libegl1", "xvfb"):
+        assert package in apt[5:], package
+
+
+def test_system_deps_for_the_venv_needs_only_python3_venv(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(ROOT / "packaging" / "system-deps.sh"), "venv"],
+        capture_output=True,
+        text=True,
+        env=fake_debian(tmp_path, 1000),
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1].endswith("--no-install-recommends python3-venv")

@@ -1,5 +1,8 @@
 # Two commands do everything on a fresh Debian machine: `make run` and `make test`.
-PYTHON ?= python3
+# Each checks its Debian packages first (packaging/system-deps.sh), then sets up .venv.
+# Debian's python3 when there is one: a pyenv (or other) python3 first on PATH has another
+# patch level and module set, and the bundle carries whichever Python built it.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -7,9 +10,10 @@ LOCK := packaging/requirements.lock
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 export LANG ?= C.UTF-8
 
-.PHONY: run test lint typecheck unit screenshot bench bundle desktop-install lock clean
+.PHONY: venv run test lint typecheck unit screenshot bench bundle desktop-install lock clean
 
 $(STAMP): pyproject.toml $(LOCK)
+	packaging/system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r $(LOCK)
@@ -18,8 +22,9 @@ $(STAMP): pyproject.toml $(LOCK)
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run:
 	packaging/system-deps.sh run
+	$(MAKE) --no-print-directory venv
 	$(VENV)/bin/asmr-desktop $(ARGS)
 
 lint: $(STAMP)
@@ -32,21 +37,24 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test: $(STAMP)
+test:
 	packaging/system-deps.sh test
 	$(MAKE) --no-print-directory lint typecheck unit
 
-screenshot: $(STAMP)
+screenshot:
 	packaging/system-deps.sh screenshot
+	$(MAKE) --no-print-directory venv
 	packaging/screenshot.sh $(or $(OUT),screenshot.png) $(ARGS)
 
-bench: $(STAMP)
+bench:
 	packaging/system-deps.sh test
+	$(MAKE) --no-print-directory venv
 	$(PY) -m bench $(ARGS)
 
-bundle: $(STAMP)
+bundle:
 	packaging/system-deps.sh bundle
-	packaging/build-bundle.sh
+	$(MAKE) --no-print-directory venv
+	PYTHON=$(PY) packaging/build-bundle.sh
 
 # Menu entry, icons and AppStream metainfo for the current user ($XDG_DATA_HOME or
 # ~/.local/share); ARGS="--exec PROGRAM" picks what the entry runs, ARGS=--uninstall removes.

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -160,29 +163,97 @@ def open_context(paths: AppPaths) -> AppContext:
     return AppContext.open(paths)
 
 
+#: Dialog programs tried, in order, when Qt itself cannot load and no terminal shows stderr
+#: (started from the menu, Terminal=false): each shows MESSAGE as an error.
+_FALLBACK_DIALOGS = (
+    ("zenity", "--error", "--title", APP_NAME, "--text"),
+    ("kdialog", "--title", APP_NAME, "--error"),
+    ("notify-send", "--urgency=critical", "--app-name", APP_NAME, APP_NAME),
+    ("xmessage", "-center"),
+)
+
+
+def qt_failed_to_load(error: ImportError, args: argparse.Namespace, *, show_dialog: bool) -> int:
+    """Qt's libraries did not load (e.g. no libEGL on a bare system): say which Debian package
+    to install, on stderr, in the log file and, without a terminal, in a desktop dialog.
+    Without this the bundle ends in a traceback and, from the menu, shows nothing at all."""
+    from asmr_desktop.core.logsetup import setup_logging
+    from asmr_desktop.ui.selftest import missing_library_hint
+
+    if ".so" not in str(error):  # a Python import error is a bug: keep its traceback
+        raise error
+    message = missing_library_hint(error)
+    print(f"{APP_ID}: error: {message}", file=sys.stderr)  # noqa: T201 - no Qt to show it
+    paths = app_paths(args)
+    try:
+        paths.ensure()
+        setup_logging(paths.log_file)
+        log.error("%s (%s)", message, error)
+    except (AsmrError, OSError):
+        pass  # stderr already has it
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if show_dialog and has_display and not sys.stderr.isatty():
+        for program, *options in _FALLBACK_DIALOGS:
+            found = shutil.which(program)
+            if found is None:
+                continue
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                # Left running after we exit (a dialog waits for its click): shown when it
+                # is still up, or finished well, half a second later.
+                shown = subprocess.Popen([found, *options, message], start_new_session=True)
+                try:
+                    if shown.wait(timeout=0.5) == 0:
+                        break
+                except subprocess.TimeoutExpired:
+                    break
+    return 1
+
+
+def warn_missing_runtime(notice: Callable[[str], object]) -> None:
+    """Warn (log and stderr) at window start about what the bundle cannot carry: fonts
+    (without them every letter is a box) and the sound library SDL loads; a missing sound
+    library is also shown in the window, where a person started from the menu sees it."""
+    from asmr_desktop.ui.selftest import font_problem, missing_audio_libraries
+
+    for problem, shown in ((font_problem(), False), (missing_audio_libraries(), True)):
+        if problem is None:
+            continue
+        log.warning("%s", problem)
+        print(f"{APP_ID}: warning: {problem}", file=sys.stderr)  # noqa: T201 - boxes in the window
+        if shown:
+            notice(problem)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Start the window. Expected start-up failures are shown in a dialog, then exit 1."""
+    testing = args.no_error_dialogs or os.environ.get("ASMR_DESKTOP_TESTING") == "1"
     _import_core_first()
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    try:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        import asmr_desktop.ui.main_window  # noqa: F401 - Qt's libraries load here, in the try
+        from asmr_desktop.ui.qtlog import make_excepthook, route_qt_messages
+        from asmr_desktop.ui.single import (
+            RAISE,
+            VISUAL_ONLY,
+            InstanceServer,
+            send_to_running,
+            server_name,
+        )
+        from asmr_desktop.ui.theme import apply_theme
+        from asmr_desktop.ui.tray import app_icon
+    except ImportError as exc:
+        return qt_failed_to_load(exc, args, show_dialog=not testing)
 
     from asmr_desktop.core.logsetup import setup_logging
-    from asmr_desktop.ui.qtlog import make_excepthook, route_qt_messages
-    from asmr_desktop.ui.single import (
-        RAISE,
-        VISUAL_ONLY,
-        InstanceServer,
-        send_to_running,
-        server_name,
-    )
-    from asmr_desktop.ui.theme import apply_theme
 
-    testing = args.no_error_dialogs or os.environ.get("ASMR_DESKTOP_TESTING") == "1"
     route_qt_messages()
     app = QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())  # task switchers read it (_NET_WM_ICON)
     apply_theme(app)
 
     def fail(error: AsmrError) -> int:
@@ -219,6 +290,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
         window.first_painted.connect(painted)
     window.show()
+    warn_missing_runtime(window.show_notice)
     if args.visual_only:
         window.enter_visual_only()
     if context.store.recovered is not None:

@@ -34,6 +34,23 @@ for f in $(find "dist/$name/_internal" -type f \( -name '*.so' -o -name '*.so.*'
 done
 echo "stripped debug info from $stripped libraries"
 
+# What the person unpacking it needs beside the program: the licences (ours and every
+# bundled component's), a README with the Debian packages it needs, install.sh/uninstall.sh
+# (menu entry, icons, metainfo, ~/.local/bin/asmr-desktop) and the assets they install.
+cp LICENSE "dist/$name/LICENSE"
+"$py" packaging/collect_licenses.py "dist/$name"
+sed "s/@VERSION@/$version/g" packaging/bundle-README.txt >"dist/$name/README.txt"
+cp packaging/install-desktop.sh "dist/$name/install.sh"
+printf '#!/bin/sh\n# Remove what install.sh put in place.\nexec "$(dirname "$0")/install.sh" --uninstall\n' \
+  >"dist/$name/uninstall.sh"
+chmod 755 "dist/$name/install.sh" "dist/$name/uninstall.sh"
+mkdir -p "dist/$name/assets"
+cp -R assets/asmr-desktop.desktop assets/io.github.asmrdesktop.AsmrDesktop.metainfo.xml \
+  assets/icons "dist/$name/assets/"
+# Which Python built it: the bundle carries that interpreter and its standard library.
+"$py" -c 'import sys; print(f"built with Python {sys.version.split()[0]} from {sys.base_prefix}")' \
+  | tee "dist/$name/BUILD-INFO"
+
 tar -C dist --sort=name --owner=0 --group=0 --numeric-owner -czf "$tarball" "$name"
 unpacked=$(du -sb "dist/$name" | cut -f1)
 packed=$(stat -c %s "$tarball")

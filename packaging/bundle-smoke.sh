@@ -59,12 +59,44 @@ for f in _soundfile_data/libsndfile_x86_64.so PySide6/Qt/plugins/platforms/libqx
   else echo "FAIL missing $f"; failures=$((failures + 1)); fi
 done
 
+# What the person unpacking the tarball needs beside the program.
+for f in LICENSE README.txt install.sh uninstall.sh licenses/README.txt licenses/SDL2/SDL2.txt \
+    licenses/PySide6_Essentials/LGPL-3 assets/asmr-desktop.desktop; do
+  if [ -s "$bundle/$f" ]; then echo "ok   has $f"
+  else echo "FAIL missing $f"; failures=$((failures + 1)); fi
+done
+
 status=0; run version -- --version || status=$?
 check version $status 0 && grep -qx "asmr-desktop $version" "$tmp/version.out" \
   || { echo "FAIL version: expected 'asmr-desktop $version'"; failures=$((failures + 1)); }
 
 status=0; run self-test -- --self-test --data-dir "$tmp/data" || status=$?
 check self-test $status 0 && sed 's/^/  /' "$tmp/self-test.out"
+# The dummy driver proves nothing about a sound device: never "ok audio".
+if ! grep -q "^WARN audio: .*dummy driver plays to nothing" "$tmp/self-test.out"; then
+  echo "FAIL self-test: the dummy audio driver was not reported as a warning"
+  failures=$((failures + 1))
+fi
+
+# Without libEGL (root only: hidden in a private mount namespace) the bundle must name the
+# package in one sentence, never end in PyInstaller's "Failed to execute script".
+egl=$(/sbin/ldconfig -p 2>/dev/null | sed -n 's/.*libEGL\.so\.1 (libc6,x86-64) => //p' | head -n 1)
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 && [ -n "$egl" ]; then
+  status=0
+  env -i HOME="$tmp/home" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
+    ASMR_DESKTOP_TESTING=1 unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+    sh "$(readlink -f "$egl")" timeout 60 "$app" --data-dir "$tmp/data4" \
+    >"$tmp/no-egl.out" 2>"$tmp/no-egl.err" || status=$?
+  if [ "$status" -eq 1 ] && grep -q "libEGL.so.1 is missing. Install it with: sudo apt-get install libegl1" "$tmp/no-egl.err" \
+      && ! grep -q "Failed to execute script" "$tmp/no-egl.err"; then
+    echo "ok   no-egl: $(cat "$tmp/no-egl.err")"
+  else
+    echo "FAIL no-egl: exit $status"; sed 's/^/  stderr: /' "$tmp/no-egl.err"
+    failures=$((failures + 1))
+  fi
+else
+  echo "skip no-egl: needs root and unshare"
+fi
 
 # No fonts at all: Qt would draw boxes and exit 0; the self-test must notice.
 mkdir -p "$tmp/no-fonts"

@@ -4,10 +4,18 @@
 # Usage: packaging/install-desktop.sh [--exec PROGRAM | --uninstall]
 # PROGRAM is what the menu entry runs; by default `asmr-desktop` when it is on PATH, else
 # the bundle in dist/ when built, else this checkout's .venv/bin/asmr-desktop.
+# In the unpacked bundle this script is install.sh (uninstall.sh calls it with --uninstall):
+# the entry runs the bundle's asmr-desktop, and ~/.local/bin/asmr-desktop links to it.
 set -eu
-here=$(cd "$(dirname "$0")/.." && pwd)
+script_dir=$(cd "$(dirname "$0")" && pwd)
+if [ -x "$script_dir/asmr-desktop" ] && [ -d "$script_dir/assets" ]; then
+  bundle="$script_dir"; here="$script_dir"
+else
+  bundle=""; here=$(cd "$script_dir/.." && pwd)
+fi
 assets="$here/assets"
 data="${XDG_DATA_HOME:-$HOME/.local/share}"
+bin_dir="${XDG_BIN_HOME:-$HOME/.local/bin}"
 desktop_id=asmr-desktop.desktop
 metainfo=io.github.asmrdesktop.AsmrDesktop.metainfo.xml
 icon_dirs=$(cd "$assets/icons/hicolor" && ls -d -- */apps)
@@ -25,16 +33,25 @@ case "${1:-}" in
   --uninstall)
     rm -f "$data/applications/$desktop_id" "$data/metainfo/$metainfo"
     for d in $icon_dirs; do rm -f "$data/icons/hicolor/$d/asmr-desktop."*; done
+    # Only a link this script made (to a bundle's asmr-desktop), never a real program.
+    [ -L "$bin_dir/asmr-desktop" ] && rm -f "$bin_dir/asmr-desktop"
     refresh_caches
     echo "removed ASMR Desktop's menu entry, icons and metainfo from $data"
     exit 0;;
   --exec) program="${2:?usage: $0 --exec PROGRAM}";;
   "")
+    if [ -n "$bundle" ]; then program="$bundle/asmr-desktop"
+      mkdir -p "$bin_dir"
+      ln -sfn "$program" "$bin_dir/asmr-desktop"
+      echo "linked $bin_dir/asmr-desktop to $program"
+      case ":$PATH:" in *":$bin_dir:"*) ;; *) echo "note: $bin_dir is not on PATH";; esac
+    else
     version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$here/asmr_desktop/__init__.py")
     if command -v asmr-desktop >/dev/null 2>&1; then program=asmr-desktop
     elif [ -x "$here/dist/asmr-desktop-$version/asmr-desktop" ]; then
       program="$here/dist/asmr-desktop-$version/asmr-desktop"
-    else program="$here/.venv/bin/asmr-desktop"; fi;;
+    else program="$here/.venv/bin/asmr-desktop"; fi
+    fi;;
   *) echo "usage: $0 [--exec PROGRAM | --uninstall]" >&2; exit 2;;
 esac
 

@@ -1,22 +1,30 @@
 #!/bin/sh
 # Debian packages the app and its tests need (see shared FACTS.md for how the list was found).
 # As root: installs what is missing. Otherwise: prints the exact apt-get line and fails.
-# Usage: packaging/system-deps.sh [run|test|screenshot|bundle]
+# Runs before the Python set-up (Makefile), so a newcomer learns in a second, not after the
+# half-minute pip install, what to install.
+# Usage: packaging/system-deps.sh [venv|run|test|screenshot|bundle]
 set -eu
 purpose="${1:-run}"
 
-# Qt offscreen + real X11 window (xcb), fonts (without them Qt draws boxes), pulse for QtMultimedia.
-pkgs="libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3
+# python3-venv: `python3 -m venv` fails without it on Debian (ensurepip is split out).
+venv_pkgs="python3-venv"
+# Qt offscreen + real X11 window (xcb), fonts (without them Qt draws boxes), libpulse0 for
+# QtMultimedia and for SDL's PulseAudio/PipeWire output (libasound2 for plain ALSA).
+run_pkgs="libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3
 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-fontconfig-config fonts-dejavu-core libpulse0"
+fontconfig-config fonts-dejavu-core libpulse0 libasound2"
 case "$purpose" in
-  run) ;;
+  venv) pkgs="$venv_pkgs";;
+  run) pkgs="$venv_pkgs $run_pkgs";;
   # poppler: the PDF report tests render it; desktop-file-utils, appstream: the desktop
-  # entry and metainfo validate; binutils: readelf (the spec test, the bundle build).
-  test) pkgs="$pkgs xvfb xauth dbus poppler-utils desktop-file-utils appstream binutils";;
-  screenshot) pkgs="$pkgs xvfb xauth imagemagick xdotool x11-utils";;
-  bundle) pkgs="$pkgs binutils";;
-  *) echo "usage: $0 [run|test|screenshot|bundle]" >&2; exit 2;;
+  # entry and metainfo validate; binutils: readelf (the spec test, the bundle build);
+  # dbus and libglib2.0-bin (gdbus): the MPRIS tests talk to a private session bus.
+  test) pkgs="$venv_pkgs $run_pkgs xvfb xauth dbus libglib2.0-bin poppler-utils
+desktop-file-utils appstream binutils";;
+  screenshot) pkgs="$venv_pkgs $run_pkgs xvfb xauth imagemagick xdotool x11-utils";;
+  bundle) pkgs="$venv_pkgs $run_pkgs binutils";;
+  *) echo "usage: $0 [venv|run|test|screenshot|bundle]" >&2; exit 2;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "Not a Debian system: install the Qt runtime libraries and fonts by hand." >&2; exit 0; }

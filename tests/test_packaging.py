@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -301,3 +302,387 @@ def test_install_desktop_defaults_to_this_checkout(tmp_path: Path) -> None:
     else:  # the bundle in dist/ or the venv of this checkout
         assert program.startswith(str(ROOT)), program
         assert program.endswith("/asmr-desktop"), program
+
+
+# --- CI runs every test ---------------------------------------------------------------
+
+SKIPPING_TESTS = """
+import pytest
+
+@pytest.mark.skipif(True, reason="needs gdbus (libglib2.0-bin)")
+def test_needs_a_tool():
+    pass
+
+def test_skips_inside():
+    pytest.skip("pdftotext missing")
+
+@pytest.mark.skipif(True, reason="the full matrix: set ASMR_VISUAL_FULL=1")
+def test_opt_in():
+    pass
+
+@pytest.mark.xfail(reason="known", strict=True)
+def test_expected_failure():
+    raise AssertionError
+"""
+
+
+def run_skipping_suite(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess[str]:
+    """tests/conftest.py's rule, applied to a small suite of skips in a fresh pytest."""
+    (tmp_path / "conftest.py").write_text("from tests.conftest import pytest_runtest_makereport\n")
+    (tmp_path / "test_skips.py").write_text(SKIPPING_TESTS)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PYTHONPATH"] = str(ROOT)
+    if ci is not None:
+        env["CI"] = ci
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+
+def test_a_skip_for_a_missing_tool_fails_in_ci(tmp_path: Path) -> None:
+    result = run_skipping_suite(tmp_path, "true")
+    assert result.returncode == 1, result.stdout
+    # A skipif marker skips at set-up, so it shows as an error; pytest.skip() as a failure.
+    assert "1 failed, 1 skipped, 1 xfailed, 1 error" in result.stdout, result.stdout
+    assert "skipped in CI (needs gdbus (libglib2.0-bin))" in result.stdout
+    assert "skipped in CI (pdftotext missing)" in result.stdout
+
+
+def test_outside_ci_a_skip_stays_a_skip(tmp_path: Path) -> None:
+    result = run_skipping_suite(tmp_path, None)
+    assert result.returncode == 0, result.stdout
+    assert "3 skipped, 1 xfailed" in result.stdout, result.stdout
+
+
+# --- a bare machine: Qt libraries, fonts, the window icon -----------------------------
+
+ENTRY = Path(sys.executable).parent / "asmr-desktop"
+#: Runs the app as if libEGL were missing: Qt's GUI modules fail to load as they would.
+WITHOUT_EGL = """
+import importlib.abc, sys
+class NoEgl(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name in ("PySide6.QtGui", "PySide6.QtWidgets"):
+            raise ImportError(
+                "libEGL.so.1: cannot open shared object file: No such file or directory"
+            )
+sys.meta_path.insert(0, NoEgl())
+from asmr_desktop.app import main
+sys.exit(main(sys.argv[1:]))
+"""
+EGL_SENTENCE = (
+    "asmr-desktop: error: Qt cannot start: the system library libEGL.so.1 is missing. "
+    "Install it with: sudo apt-get install libegl1"
+)
+
+
+def start_without_egl(
+    tmp_path: Path, *, testing: bool
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The app without libEGL, started as from a menu (stderr is no terminal), with fake
+    dialog programs on PATH that record what they were asked to show."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shown = tmp_path / "shown.txt"
+    for program in ("zenity", "xmessage"):
+        fake = bin_dir / program
+        fake.write_text(f'#!/bin/sh\necho "{program} $*" >> "{shown}"\n')
+        fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "ASMR_DESKTOP_TESTING"}
+    env.update(PATH=f"{bin_dir}:/usr/bin:/bin", DISPLAY=":0")
+    if testing:
+        env["ASMR_DESKTOP_TESTING"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_EGL, "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    return result, shown
+
+
+def test_missing_egl_names_the_package_in_terminal_log_and_dialog(tmp_path: Path) -> None:
+    result, shown = start_without_egl(tmp_path, testing=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == EGL_SENTENCE, result.stderr
+    assert "Traceback" not in result.stderr
+    log = (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
+    assert "sudo apt-get install libegl1" in log
+    deadline = time.monotonic() + 10
+    while not shown.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The first dialog program found shows it, and only that one.
+    assert shown.read_text().startswith("zenity --error --title ASMR Desktop --text Qt cannot")
+    assert "sudo apt-get install libegl1" in shown.read_text()
+    assert "xmessage" not in shown.read_text()
+
+
+def test_missing_egl_shows_no_dialog_in_tests(tmp_path: Path) -> None:
+    result, shown = start_without_egl(tmp_path, testing=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == EGL_SENTENCE
+    time.sleep(0.3)
+    assert not shown.exists()
+
+
+def test_window_start_without_fonts_warns_with_the_package(tmp_path: Path) -> None:
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        f"<dir>{empty}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    result = subprocess.run(
+        [str(ENTRY), "--data-dir", str(tmp_path / "data"), "--quit-after-ms", "300"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    # No families at all, or families that draw no letters (the theme's): boxes either way.
+    warning = "install fonts-dejavu-core fontconfig-config (text would show as boxes)"
+    assert "asmr-desktop: warning: " in result.stderr
+    assert warning in result.stderr
+    assert warning in (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
+
+
+def test_window_has_its_icon_for_task_switchers(tmp_path: Path) -> None:
+    if shutil.which("Xvfb") is None or shutil.which("xprop") is None:
+        pytest.skip("needs Xvfb (xvfb) and xprop, xwininfo (x11-utils)")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    try:
+        with os.fdopen(read) as announced:
+            display = f":{announced.readline().strip()}"
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        env["DISPLAY"] = display
+        app = subprocess.Popen(
+            [str(ENTRY), "--data-dir", str(tmp_path), "--quit-after-ms", "20000"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            icon = ""
+            deadline = time.monotonic() + 30
+            while "CARDINAL" not in icon and time.monotonic() < deadline:
+                time.sleep(0.2)
+                tree = subprocess.run(
+                    ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+                ).stdout
+                for line in tree.splitlines():
+                    if '"ASMR Desktop"' in line:
+                        window = line.split()[0]
+                        icon = subprocess.run(
+                            ["xprop", "-id", window, "_NET_WM_ICON"],
+                            env=env,
+                            capture_output=True,
+                            text=True,
+                        ).stdout
+                        if "CARDINAL" in icon:
+                            break
+        finally:
+            app.terminate()
+            app.wait(timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert icon.startswith("_NET_WM_ICON(CARDINAL) = "), icon
+
+
+# --- licences and what the tarball carries --------------------------------------------
+
+#: Components the bundle ships whose licence must travel with it (issue 20).
+LICENSED = {
+    "PySide6_Essentials": "LGPL-3",
+    "PySide6_Addons": "LGPL-3",
+    "shiboken6": "LGPL-3",
+    "pygame": "LGPL-2.1",
+    "SDL2": "SDL2.txt",
+    "libsndfile": "COPYING",
+    "numpy": "LICENSE.txt",
+    "soxr": "COPYING.LGPL",
+    "tinydb": "LICENSE",
+    "platformdirs": "LICENSE",
+    "soundfile": "LICENSE",
+    "cffi": "LICENSE",
+    "Python": "LICENSE.txt",
+    "PyInstaller bootloader": "COPYING.txt",
+}
+
+
+def test_project_license_is_the_mit_licence_pyproject_names() -> None:
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License\n")
+    assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_licences_of_every_bundled_component_are_collected(tmp_path: Path) -> None:
+    bundle = tmp_path / "asmr-desktop-x"
+    internal = bundle / "_internal"
+    (internal / "pygame.libs").mkdir(parents=True)
+    (internal / "pygame.libs" / "libSDL2-2-abc.so.0").write_bytes(b"")
+    # A system library PyInstaller copied from Debian: its package's copyright file.
+    xcb_cursor = Path("/usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0")
+    if xcb_cursor.exists():
+        shutil.copyfile(xcb_cursor, internal / xcb_cursor.name)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "collect_licenses.py"), str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    index = (bundle / "licenses" / "README.txt").read_text()
+    entries = {line.split(" ", 1)[0]: line for line in index.splitlines() if ": " in line}
+    for component, text in LICENSED.items():
+        line = next((e for e in index.splitlines() if e.startswith(f"{component} ")), None)
+        assert line is not None, f"{component} missing from licenses/README.txt"
+        files = line.rsplit(": ", 1)[1].split(", ")
+        assert any(f.endswith(f"/{text}") for f in files), line
+        for name in files:
+            assert (bundle / "licenses" / name).stat().st_size > 200, name
+    assert (
+        "GNU LESSER GENERAL PUBLIC LICENSE"
+        in (bundle / "licenses" / "PySide6_Essentials" / "LGPL-3").read_text()
+    )
+    assert "OpenBLAS" in (bundle / "licenses" / "numpy" / "LICENSE.txt").read_text()
+    assert "libSDL2-2-abc.so.0" in index
+    if xcb_cursor.exists():
+        assert "debian-libxcb-cursor0" in entries, index
+
+
+def test_bundle_build_adds_licences_readme_and_installer() -> None:
+    script = (ROOT / "packaging" / "build-bundle.sh").read_text()
+    for step in (
+        'cp LICENSE "dist/$name/LICENSE"',
+        'packaging/collect_licenses.py "dist/$name"',
+        'packaging/bundle-README.txt >"dist/$name/README.txt"',
+        'cp packaging/install-desktop.sh "dist/$name/install.sh"',
+        '"dist/$name/uninstall.sh"',
+    ):
+        assert step in script
+    readme = (ROOT / "packaging" / "bundle-README.txt").read_text()
+    # The Debian packages measured on a minbase system, in one line a person can paste.
+    assert (
+        "sudo apt-get install --no-install-recommends libgl1 libegl1 fontconfig-config "
+        "fonts-dejavu-core libpulse0"
+    ) in readme
+    assert "libasound2" in readme
+
+
+def test_install_sh_in_an_unpacked_bundle(tmp_path: Path) -> None:
+    """The tarball's install.sh: menu entry running the bundle, icons, metainfo and a
+    ~/.local/bin command; uninstall.sh takes them all away again."""
+    bundle = tmp_path / "asmr-desktop-1.0"
+    bundle.mkdir()
+    shutil.copyfile(ROOT / "packaging" / "install-desktop.sh", bundle / "install.sh")
+    (bundle / "install.sh").chmod(0o755)
+    (bundle / "uninstall.sh").write_text(
+        '#!/bin/sh\nexec "$(dirname "$0")/install.sh" --uninstall\n'
+    )
+    (bundle / "uninstall.sh").chmod(0o755)
+    (bundle / "asmr-desktop").write_text("#!/bin/sh\n")
+    (bundle / "asmr-desktop").chmod(0o755)
+    shutil.copytree(ASSETS, bundle / "assets")
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [str(bundle / "install.sh")], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    data = home / ".local" / "share"
+    entry = read_desktop(data / "applications" / "asmr-desktop.desktop")
+    assert entry["Desktop Entry"]["Exec"] == str(bundle / "asmr-desktop")
+    assert (data / "metainfo" / METAINFO.name).is_file()
+    assert (data / "icons" / "hicolor" / "48x48" / "apps" / "asmr-desktop.png").is_file()
+    command = home / ".local" / "bin" / "asmr-desktop"
+    assert command.resolve() == (bundle / "asmr-desktop").resolve()
+
+    result = subprocess.run(
+        [str(bundle / "uninstall.sh")], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert not command.exists() and not command.is_symlink()
+    left = sorted(p.name for p in home.rglob("*") if p.is_file())
+    assert set(left) <= {"mimeinfo.cache"}, left
+
+
+# --- the set-up: Debian packages before the Python set-up -----------------------------
+
+
+def make_recipe(target: str) -> tuple[str, list[str]]:
+    """(prerequisites, recipe lines) of TARGET in the Makefile."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    recipe = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return lines[start].split(":", 1)[1].strip(), recipe
+
+
+@pytest.mark.parametrize(
+    ("target", "purpose"),
+    [("run", "run"), ("test", "test"), ("screenshot", "screenshot"), ("bundle", "bundle")],
+)
+def test_debian_packages_are_checked_before_the_pip_install(target: str, purpose: str) -> None:
+    prerequisites, recipe = make_recipe(target)
+    assert "$(STAMP)" not in prerequisites, "the venv would be built before the check"
+    assert recipe[0] == f"packaging/system-deps.sh {purpose}"
+    _, venv = make_recipe("$(STAMP)")
+    assert venv[0] == "packaging/system-deps.sh venv", "python3-venv before python3 -m venv"
+    assert venv[1] == "$(PYTHON) -m venv $(VENV)"
+
+
+def fake_debian(tmp_path: Path, uid: int) -> dict[str, str]:
+    """A PATH where dpkg-query knows no package and `id -u` prints UID."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in (("dpkg-query", "exit 1"), ("id", f"echo {uid}")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+
+
+def test_system_deps_as_a_user_prints_the_apt_line_and_stops(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(ROOT / "packaging" / "system-deps.sh"), "test"],
+        capture_output=True,
+        text=True,
+        env=fake_debian(tmp_path, 1000),
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "These Debian packages are missing. Install them, then run make again:"
+    apt = lines[1].split()
+    assert apt[:5] == ["sudo", "apt-get", "install", "-y", "--no-install-recommends"]
+    for package in ("python3-venv", "libglib2.0-bin", "dbus", "libpulse0", "libegl1", "xvfb"):
+        assert package in apt[5:], package
+
+
+def test_system_deps_for_the_venv_needs_only_python3_venv(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(ROOT / "packaging" / "system-deps.sh"), "venv"],
+        capture_output=True,
+        text=True,
+        env=fake_debian(tmp_path, 1000),
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1].endswith("--no-install-recommends python3-venv")

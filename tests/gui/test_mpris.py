@@ -33,7 +33,7 @@ _names = itertools.count()
 
 pytestmark = pytest.mark.skipif(
     shutil.which("dbus-daemon") is None or shutil.which("gdbus") is None,
-    reason="needs dbus-daemon and gdbus (packaging/system-deps.sh test)",
+    reason="needs dbus-daemon (dbus) and gdbus (libglib2.0-bin): packaging/system-deps.sh test",
 )
 
 

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 def _prepare_environment() -> None:
     """Quirks handled in one place: pygame's banner, Qt's C-locale warning, frozen bundles."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    # SDL's own SIGTERM/SIGINT handlers turn the signal into an event nobody reads, so a
+    # logout could not end the app; ui/unixsignals.py handles them (with the quit fade).
+    os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
     if not os.environ.get("LANG", "").lower().endswith(("utf-8", "utf8")):
         os.environ["LANG"] = "C.UTF-8"
     if getattr(sys, "frozen", False):
@@ -71,6 +74,8 @@ def _import_core_first() -> None:
 #: The rate the engine renders at and the mixer is opened with, and its channels.
 OUTPUT_RATE_HZ = 48000
 OUTPUT_CHANNELS = 2
+#: The running session's heartbeat, beside the data file.
+BEAT_FILE = "session.beat"
 
 
 def build_services(
@@ -92,6 +97,7 @@ def build_services(
     from asmr_desktop.audio.engine import Engine
     from asmr_desktop.audio.output import PygameOutput
     from asmr_desktop.audio.worker import Player
+    from asmr_desktop.diary.heartbeat import BeatFile
     from asmr_desktop.diary.service import Diary
     from asmr_desktop.library import builtin
     from asmr_desktop.library.playlists import PlaylistStore
@@ -106,7 +112,9 @@ def build_services(
 
     diary = Diary(context.store, context.clock)
     prompts = PromptQueue(diary)
-    sessions = SessionService(diary, context.settings, prompts)
+    sessions = SessionService(
+        diary, context.settings, prompts, beats=BeatFile(context.paths.data_dir / BEAT_FILE)
+    )
     cache = AnalysisCache(context.paths.cache_dir / "analysis")
     engine = Engine(
         OUTPUT_RATE_HZ,
@@ -243,6 +251,7 @@ def run_gui(args: argparse.Namespace) -> int:
         )
         from asmr_desktop.ui.theme import apply_theme
         from asmr_desktop.ui.tray import app_icon
+        from asmr_desktop.ui.unixsignals import QuitOnSignal
     except ImportError as exc:
         return qt_failed_to_load(exc, args, show_dialog=not testing)
 
@@ -277,6 +286,7 @@ def run_gui(args: argparse.Namespace) -> int:
     log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
 
     window = build_window(context)
+    quit_on_signal = QuitOnSignal(window.quit_app)
     server = InstanceServer(instance, window)
     server.raise_requested.connect(window.bring_to_front)
     server.visual_only_requested.connect(window.enter_visual_only)
@@ -298,6 +308,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if context.settings.reset_keys:
         log.warning("settings reset to defaults: %s", ", ".join(context.settings.reset_keys))
     status = app.exec()
+    quit_on_signal.close()
     server.close()
     context.close()
     return status

@@ -41,6 +41,10 @@ class RatingState(StrEnum):
 PAIN_MIN = 0
 PAIN_MAX = 10
 NOTE_MAX_CHARS = 2000
+#: No session lasts longer than this (two days): a longer length is a broken record.
+MAX_SESSION_S = 48 * 3600.0
+#: A wall-clock length this far from the measured one means the clock was changed.
+CLOCK_TOLERANCE_S = 60.0
 
 TRIGGERS = (
     "stress",
@@ -111,13 +115,33 @@ class Session:
     unusual: bool = False
     pain_free_2h: bool | None = None
     two_hour_asked: bool = False
+    #: The length measured on a monotonic clock while it ran (immune to clock changes);
+    #: None in records written before it was measured.
+    measured_s: float | None = None
+    #: What was actually heard: (title, seconds audible) per item, in the order first
+    #: heard; a crossfade counts for both sides. None when not known (older records).
+    heard: list[tuple[str, float]] | None = None
+    #: The item that was playing when the session ended (None: not known, or nothing).
+    last_item: str | None = None
     id: int | None = None  # the store's record id; not part of the record itself
 
     @property
     def duration_s(self) -> float | None:
+        """How long it lasted: the monotonic measurement where there is one (a clock that
+        was changed meanwhile cannot make it negative or zero), else end minus start."""
+        if self.measured_s is not None:
+            return self.measured_s
         if self.ended is None:
             return None
         return max(0.0, (self.ended - self.started).total_seconds())
+
+    @property
+    def clock_changed(self) -> bool:
+        """The wall clock disagreed with the measured length (changed, or jumped)."""
+        if self.measured_s is None or self.ended is None:
+            return False
+        wall = (self.ended - self.started).total_seconds()
+        return abs(wall - self.measured_s) > CLOCK_TOLERANCE_S
 
     @property
     def relief(self) -> int | None:
@@ -135,6 +159,8 @@ class Session:
         for key in ("mode", "end_reason", "state"):
             value = record[key]
             record[key] = str(value) if value is not None else None
+        if self.heard is not None:
+            record["heard"] = [[title, seconds] for title, seconds in self.heard]
         return record
 
     @classmethod
@@ -167,6 +193,9 @@ class Session:
                 unusual=bool(data.get("unusual", False)),
                 pain_free_2h=data.get("pain_free_2h"),
                 two_hour_asked=bool(data.get("two_hour_asked", False)),
+                measured_s=_optional_seconds(data.get("measured_s"), "measured_s"),
+                heard=_optional_heard(data.get("heard")),
+                last_item=_optional_text(data.get("last_item"), "last_item"),
                 id=doc_id,
             )
         except KeyError as exc:
@@ -209,6 +238,39 @@ def _optional_float(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DiaryError(f"Expected a number, found {value!r}.")
     return float(value)
+
+
+def _optional_seconds(value: object, what: str) -> float | None:
+    seconds = _optional_float(value)
+    if seconds is not None and not (0.0 <= seconds < MAX_SESSION_S):
+        raise DiaryError(f"{what} must be between 0 and {MAX_SESSION_S:.0f} seconds.")
+    return seconds
+
+
+def _optional_text(value: object, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > NOTE_MAX_CHARS:
+        raise DiaryError(f"{what} must be a short text, not {value!r}.")
+    return value
+
+
+def _optional_heard(value: object) -> list[tuple[str, float]] | None:
+    """[[title, seconds], ...] as stored; None stays None (not known, never 'all')."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise DiaryError(f"'heard' must be a list of [title, seconds], not {value!r}.")
+    heard: list[tuple[str, float]] = []
+    for entry in value:
+        if not (isinstance(entry, list | tuple) and len(entry) == 2):
+            raise DiaryError(f"An entry of 'heard' must be [title, seconds]: {entry!r}.")
+        title = _optional_text(entry[0], "a heard item's title")
+        seconds = _optional_seconds(entry[1], "a heard item's seconds")
+        if title is None or seconds is None:
+            raise DiaryError(f"An entry of 'heard' must be [title, seconds]: {entry!r}.")
+        heard.append((title, seconds))
+    return heard
 
 
 def _optional_symptom(value: object) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from asmr_desktop.core.store import Store
+from asmr_desktop.diary.heartbeat import Beat
 from asmr_desktop.diary.model import (
     CARE,
     SYMPTOMS,
@@ -150,30 +151,60 @@ class Diary:
             check_pain(pain, "pain before")
         return self._save(replace(self.get(session_id), pain_before=pain))
 
-    def end(self, session_id: int, reason: EndReason) -> Session:
-        """Close a session. One ended by the sleep timer waits to be rated next time."""
+    def end(
+        self,
+        session_id: int,
+        reason: EndReason,
+        *,
+        measured_s: float | None = None,
+        heard: list[tuple[str, float]] | None = None,
+        last_item: str | None = None,
+    ) -> Session:
+        """Close a session. One ended by the sleep timer waits to be rated next time.
+
+        ``measured_s`` is its length on a monotonic clock; ``heard`` what was audible, and
+        ``last_item`` what played at the end (None where not known).
+        """
         session = self.get(session_id)
         if session.state is not RatingState.OPEN:
             return session
         now = self._clock()
         state = RatingState.DEFERRED if reason is EndReason.SLEEP_TIMER else RatingState.PENDING
         return self._save(
-            replace(session, ended=now, last_seen=now, end_reason=reason, state=state)
+            replace(
+                session,
+                ended=now,
+                last_seen=now,
+                end_reason=reason,
+                state=state,
+                measured_s=measured_s,
+                heard=heard,
+                last_item=last_item,
+            )
         )
 
-    def close_interrupted(self) -> list[Session]:
-        """On start: sessions left open by a crash end at their last sign of life."""
-        closed = [
-            self._save(
-                replace(
-                    session,
-                    ended=session.last_seen or session.started,
-                    end_reason=EndReason.INTERRUPTED,
-                    state=RatingState.DEFERRED,
+    def close_interrupted(self, beat: Beat | None = None) -> list[Session]:
+        """On start: sessions left open by a crash end at their last sign of life: the
+        heartbeat file's last beat for the session it names, else the diary's last_seen."""
+        closed = []
+        for session in self._in_states(RatingState.OPEN):
+            ended = session.last_seen or session.started
+            measured: float | None = None
+            if beat is not None and beat.session_uid == session.uid:
+                measured = beat.elapsed_s
+                # A clock set back meanwhile must not end it before it began.
+                ended = max(beat.at, session.started)
+            closed.append(
+                self._save(
+                    replace(
+                        session,
+                        ended=ended,
+                        end_reason=EndReason.INTERRUPTED,
+                        state=RatingState.DEFERRED,
+                        measured_s=measured,
+                    )
                 )
             )
-            for session in self._in_states(RatingState.OPEN)
-        ]
         if closed:
             log.info("closed %d interrupted session(s)", len(closed))
         return closed

@@ -9,19 +9,25 @@ length; the next start closes what a crash left open. No Qt: the window calls
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import SettingsStore
+from asmr_desktop.diary.heartbeat import Beat, BeatFile
 from asmr_desktop.diary.model import EndReason, Mode, RatingState, Session
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.services.prompts import PromptQueue
 
 log = logging.getLogger(__name__)
 
-#: How often a running session's length is saved, so a crash loses at most this much.
-HEARTBEAT_S = 60.0
+#: How often a running session's length is saved (in the small heartbeat file), so a
+#: crash loses at most this much of it.
+HEARTBEAT_S = 10.0
+#: Every this many beats the diary itself notes the session too (a fallback for a lost
+#: heartbeat file; each such write rewrites the whole data file).
+DIARY_BEAT_EVERY = 6
 
 
 def _ignore(_session: Session) -> None:
@@ -45,19 +51,38 @@ class SessionService:
         settings: SettingsStore,
         prompts: PromptQueue,
         events: SessionEvents | None = None,
+        *,
+        beats: BeatFile | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.diary = diary
         self.prompts = prompts
         self.events = events or SessionEvents()
         self._settings = settings
+        self._beats = beats
+        self._monotonic = monotonic
+        self._started_at = 0.0
+        self._beat_count = 0
         self.current: Session | None = None
 
+    @property
+    def elapsed_s(self) -> float | None:
+        """How long the running session has run, on the monotonic clock."""
+        if self.current is None:
+            return None
+        return max(0.0, self._monotonic() - self._started_at)
+
     def recover(self) -> None:
-        """At start, before anything plays: sessions a crash left open are closed."""
+        """At start, before anything plays: sessions a crash left open are closed at their
+        last heartbeat."""
+        beat = self._beats.read() if self._beats is not None else None
         try:
-            self.diary.close_interrupted()
+            self.diary.close_interrupted(beat)
         except AsmrError as exc:
             self.prompts.problem(exc)
+            return
+        if self._beats is not None:
+            self._beats.clear()
 
     def begin(
         self,
@@ -92,6 +117,8 @@ class SessionService:
             self.prompts.problem(exc)
             return None
         self.current = session
+        self._started_at = self._monotonic()
+        self._beat_count = 0
         self.events.started(session)
         self.prompts.changed()
         if ask_before and carried is None and self.wants_before_question():
@@ -101,16 +128,21 @@ class SessionService:
     def wants_before_question(self) -> bool:
         return self._settings.settings.ask_before_session
 
-    def finish(self, reason: EndReason, *, ask: bool = True) -> Session | None:
-        """End the running session; queue its rating unless it ended while asleep."""
-        session = self.current
-        if session is None or session.id is None:
-            return None
-        self.current = None
-        try:
-            ended = self.diary.end(session.id, reason)
-        except AsmrError as exc:
-            self.prompts.problem(exc)
+    def finish(
+        self,
+        reason: EndReason,
+        *,
+        ask: bool = True,
+        heard: list[tuple[str, float]] | None = None,
+        last_item: str | None = None,
+    ) -> Session | None:
+        """End the running session; queue its rating unless it ended while asleep.
+
+        ``heard`` and ``last_item`` say what was actually audible (the listening service
+        counts it); the length is the one measured on the monotonic clock.
+        """
+        ended = self._end(reason, heard=heard, last_item=last_item)
+        if ended is None:
             return None
         self.events.ended(ended)
         self.prompts.changed()
@@ -119,23 +151,49 @@ class SessionService:
         return ended
 
     def heartbeat(self) -> None:
-        """Save the running session's length (a full disk must not interrupt the calm)."""
-        if self.current is not None and self.current.id is not None:
-            try:
-                self.diary.heartbeat(self.current.id)
-            except AsmrError as exc:
-                log.warning("heartbeat not saved: %s", exc)
-
-    def shutdown(self) -> None:
-        """The app closes: the running session ends and is asked about at the next start."""
-        session = self.current
-        if session is None or session.id is None:
+        """Note the running session's length (a full disk must not interrupt the calm)."""
+        session, elapsed = self.current, self.elapsed_s
+        if session is None or session.id is None or elapsed is None:
             return
+        self._beat_count += 1
+        try:
+            if self._beats is not None:
+                self._beats.write(Beat(session.uid, elapsed, self.diary.now()))
+            if self._beats is None or self._beat_count % DIARY_BEAT_EVERY == 0:
+                self.diary.heartbeat(session.id)
+        except AsmrError as exc:
+            log.warning("heartbeat not saved: %s", exc)
+
+    def shutdown(
+        self,
+        *,
+        heard: list[tuple[str, float]] | None = None,
+        last_item: str | None = None,
+    ) -> Session | None:
+        """The app closes: the running session ends, to be rated now or at the next start."""
+        return self._end(EndReason.STOPPED, heard=heard, last_item=last_item)
+
+    def _end(
+        self,
+        reason: EndReason,
+        *,
+        heard: list[tuple[str, float]] | None,
+        last_item: str | None,
+    ) -> Session | None:
+        session, elapsed = self.current, self.elapsed_s
+        if session is None or session.id is None:
+            return None
         self.current = None
         try:
-            self.diary.end(session.id, EndReason.STOPPED)
+            ended = self.diary.end(
+                session.id, reason, measured_s=elapsed, heard=heard, last_item=last_item
+            )
         except AsmrError as exc:
-            log.warning("could not close the session on exit: %s", exc)
+            self.prompts.problem(exc)
+            return None
+        if self._beats is not None:
+            self._beats.clear()
+        return ended
 
     def _fresh(self, session: Session) -> Session:
         if session.id is None:

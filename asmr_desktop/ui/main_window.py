@@ -49,6 +49,9 @@ if TYPE_CHECKING:  # imported when first used: QtCharts and the scenes cost star
 
 log = logging.getLogger(__name__)
 
+#: Quitting waits at most this long for the fade-out before it closes anyway.
+QUIT_FADE_TIMEOUT_S = 4.0
+
 
 class LazyPage(QWidget):
     """A page whose content is built the first time it is shown (or asked for)."""
@@ -208,6 +211,7 @@ class MainWindow(QMainWindow):
         self.pages.setCornerWidget(self.visual_button, Qt.Corner.TopRightCorner)
         self._build_menus()
         self._quitting = False
+        self._faded = False  # the sound has faded out and the window may really close
         settings = context.settings.settings
         self.tray = TrayIcon(
             toggle=self.player_panel.toggle,
@@ -253,6 +257,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(preferences)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
+        self.quit_action = quit_action
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.quit_app)
         file_menu.addAction(quit_action)
@@ -402,10 +407,35 @@ class MainWindow(QMainWindow):
             log.warning("could not remember the tray notice: %s", exc)
 
     def quit_app(self) -> None:
-        """Really quit (File > Quit, the tray, MPRIS); closing a hidden window alone would not."""
+        """Really quit (File > Quit, Ctrl+Q, the tray, MPRIS, SIGTERM from the session
+        manager); closing a hidden window alone would not. Sound fades out first."""
         self._quitting = True
         self.close()
-        QApplication.quit()
+
+    def _fade_out_then(self, then: Callable[[], object]) -> None:
+        """Fade the sound out (1.5 s, never a cut), then run ``then``; at once if silent.
+
+        The window is gone meanwhile and nothing pops up: the session's rating waits for
+        the next start.
+        """
+        if not (self.player.running and self.engine.is_active()):
+            then()
+            return
+        self.sessions.held = True
+        self.hide()
+        self.engine.stop()
+        deadline = time.monotonic() + QUIT_FADE_TIMEOUT_S
+        timer = QTimer(self)
+        timer.setInterval(20)
+
+        def check() -> None:
+            if self.engine.is_active() and time.monotonic() < deadline:
+                return
+            timer.stop()
+            then()
+
+        timer.timeout.connect(check)
+        timer.start()
 
     def bring_to_front(self) -> None:
         """Another start of the app asked for this window."""
@@ -472,14 +502,23 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.hide()
             return
+        if not self._faded:
+            # Every way out fades the sound first, then comes back here to finish.
+            event.ignore()
+            self._quitting = True
+            self._faded = True
+            self._fade_out_then(self.close)
+            return
         self.tray.close()
         self.mpris.close()
         if self.visual is not None:
             self.visual.close()
             self.visual = None
         self.player_panel.flush_settings()
-        self.player.close()
+        self.player.close(fade=True)  # faded already: this plays out what the device holds
         self.analysis.close()
         self.sessions.close_for_shutdown()
         self._save_geometry()
         super().closeEvent(event)
+        if self._quitting:
+            QApplication.quit()

@@ -64,5 +64,8 @@ def queue(diary: Diary, screen: Screen) -> PromptQueue:
 
 
 @pytest.fixture
-def sessions(diary: Diary, settings: SettingsStore, queue: PromptQueue) -> SessionService:
-    return SessionService(diary, settings, queue)
+def sessions(
+    diary: Diary, settings: SettingsStore, queue: PromptQueue, clock: FakeClock
+) -> SessionService:
+    # The monotonic clock moves with the test's clock (unless a test sets the wall back).
+    return SessionService(diary, settings, queue, monotonic=lambda: clock.now.timestamp())

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from asmr_desktop.core.settings import SettingsStore
+from asmr_desktop.diary.heartbeat import BeatFile
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.services.prompts import PromptKind
-from asmr_desktop.services.sessions import SessionEvents, SessionService
+from asmr_desktop.services.sessions import (
+    DIARY_BEAT_EVERY,
+    HEARTBEAT_S,
+    SessionEvents,
+    SessionService,
+)
 from tests.helpers.clock import FakeClock
 
 from .conftest import Screen
@@ -101,3 +107,60 @@ def test_shutdown_ends_the_session_unrated_for_the_next_start(
     assert diary.get(session.id).state is RatingState.PENDING
     assert screen.shown == []
     assert [s.id for s in diary.unrated()] == [session.id]
+
+
+class Monotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_crash_loses_at_most_one_beat_of_the_length(
+    diary: Diary, settings: SettingsStore, queue, clock: FakeClock, tmp_path
+) -> None:
+    mono = Monotonic()
+    beats = BeatFile(tmp_path / "session.beat")
+    running = SessionService(diary, settings, queue, beats=beats, monotonic=mono)
+    session = running.begin(Mode.AUDIO)
+    assert session is not None and session.id is not None
+    for _ in range(7):  # 70 s, a beat every 10 s
+        clock.advance(seconds=HEARTBEAT_S)
+        mono.now += HEARTBEAT_S
+        running.heartbeat()
+    clock.advance(seconds=9)
+    mono.now += 9  # the power goes here, 79 s in
+    again = SessionService(diary, settings, queue, beats=beats, monotonic=Monotonic())
+    again.recover()
+    closed = diary.get(session.id)
+    assert closed.end_reason is EndReason.INTERRUPTED
+    assert closed.duration_s is not None and 79 - 10 <= closed.duration_s <= 79
+    assert not beats.path.exists(), "the beat is cleared once used"
+
+
+def test_a_clock_set_back_never_gives_a_negative_or_zero_length(
+    sessions: SessionService, diary: Diary, clock: FakeClock
+) -> None:
+    mono = Monotonic()
+    sessions._monotonic = mono
+    session = sessions.begin(Mode.REST)
+    assert session is not None and session.id is not None
+    clock.advance(hours=-1)  # the clock is corrected back an hour
+    mono.now += 600
+    ended = sessions.finish(EndReason.STOPPED)
+    assert ended is not None and ended.ended is not None and ended.ended < ended.started
+    assert ended.duration_s == 600 and ended.clock_changed
+    assert diary.get(session.id).duration_s == 600, "kept in the record"
+
+
+def test_beats_write_the_diary_only_now_and_then(
+    diary: Diary, settings: SettingsStore, queue, clock: FakeClock, tmp_path, monkeypatch
+) -> None:
+    writes = []
+    monkeypatch.setattr(diary, "heartbeat", lambda session_id: writes.append(session_id))
+    running = SessionService(diary, settings, queue, beats=BeatFile(tmp_path / "b"))
+    running.begin(Mode.AUDIO)
+    for _ in range(DIARY_BEAT_EVERY * 3):
+        running.heartbeat()
+    assert len(writes) == 3

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from asmr_desktop.core import fileio
 from asmr_desktop.core import store as store_module
 from asmr_desktop.core.errors import StoreError
 from asmr_desktop.core.store import SCHEMA_KEY, SCHEMA_VERSION, Store, file_schema_version, read_raw
@@ -135,7 +136,7 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "fsync", disk_full)
+    monkeypatch.setattr(fileio.os, "fsync", disk_full)
     with pytest.raises(StoreError, match="No space left on device"):
         store.insert("sessions", {"pain": 7})
     monkeypatch.undo()
@@ -176,7 +177,7 @@ def test_failed_write_leaves_cache_and_file_in_step(
     store.insert("sessions", {"pain": 1})
 
     def disk_full(path: Path, data: bytes) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+        raise fileio.FileWriteError(path, OSError(errno.ENOSPC, "No space left on device"))
 
     monkeypatch.setattr(store_module, "atomic_write_bytes", disk_full)
     with pytest.raises(StoreError):

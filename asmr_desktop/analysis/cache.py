@@ -22,7 +22,7 @@ from asmr_desktop.analysis.track import (
     analyze_file,
     file_identity,
 )
-from asmr_desktop.core.fileio import FileWriteError, atomic_write_bytes
+from asmr_desktop.core.fileio import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class AnalysisCache:
         try:
             self._folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             atomic_write_bytes(self.entry_path(path), json.dumps(record, indent=1).encode("utf-8"))
-        except (OSError, FileWriteError) as exc:
+        except OSError as exc:  # FileWriteError is one too
             log.warning("could not cache the analysis of %s in %s: %s", path, self._folder, exc)
 
     def analyze(

@@ -33,7 +33,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class DataFolderBusy(StoreError):
+class DataFolderBusyError(StoreError):
     """Another ASMR Desktop process holds the data folder."""
 
 
@@ -49,7 +49,7 @@ class DataFolderLock:
         return self._fd is not None
 
     def acquire(self) -> None:
-        """Take the lock at once, or raise DataFolderBusy naming the holder."""
+        """Take the lock at once, or raise DataFolderBusyError naming the holder."""
         if self._fd is not None:
             return
         try:
@@ -64,7 +64,7 @@ class DataFolderLock:
         except OSError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
             os.close(fd)
-            raise DataFolderBusy(
+            raise DataFolderBusyError(
                 f"ASMR Desktop is already using the data folder {self.path.parent}"
                 f"{f' (process {holder})' if holder.isdigit() else ''}. Use that window, "
                 "or close it first; --data-dir chooses another folder."
@@ -96,7 +96,7 @@ class AppContext:
     def open(cls, paths: AppPaths, clock: Callable[[], datetime] = utc_now) -> AppContext:
         """The window's context: the folder's lock for its life, then the store.
 
-        Raises DataFolderBusy when another process holds the folder (the caller hands over
+        Raises DataFolderBusyError when another process holds the folder (the caller hands over
         to the running window), DataDirError or StoreError.
         """
         paths.ensure()
@@ -112,7 +112,7 @@ class AppContext:
     def open_for_command(
         cls, paths: AppPaths, clock: Callable[[], datetime] = utc_now, *, write: bool
     ) -> AppContext:
-        """A command's context. ``write``: the lock, or DataFolderBusy while a window runs;
+        """A command's context. ``write``: the lock, or DataFolderBusyError while a window runs;
         otherwise the lock when free, else a read-only snapshot.
 
         Damage is never silent: when the data file had to be kept aside, this raises a
@@ -123,7 +123,7 @@ class AppContext:
         lock = DataFolderLock(paths.data_dir)
         try:
             lock.acquire()
-        except DataFolderBusy:
+        except DataFolderBusyError:
             if write:
                 raise
             return cls._build(paths, clock, None, read_only=True)

@@ -31,8 +31,12 @@ FILE_MODE = 0o600
 TEMP_SUFFIX = ".tmp"
 
 
-class FileWriteError(AsmrError):
-    """A file could not be written; the old file, if any, is unchanged."""
+class FileWriteError(AsmrError, OSError):
+    """A file could not be written; the old file, if any, is unchanged.
+
+    Also an OSError (with the original ``errno`` and ``strerror``), so code that already
+    handled the OSError of a failed write keeps working.
+    """
 
     def __init__(self, path: Path, error: OSError) -> None:
         reason = error.strerror or str(error)
@@ -41,11 +45,14 @@ class FileWriteError(AsmrError):
             if error.errno in (errno.ENOSPC, errno.EDQUOT)
             else "check that the folder exists and can be written"
         )
-        super().__init__(
-            f"Could not save {path}: {reason}. Nothing already saved was lost; {advice}."
-        )
+        self.message = f"Could not save {path}: {reason}. Nothing already saved was lost; {advice}."
+        super().__init__(self.message)
         self.path = path
         self.errno = error.errno
+        self.strerror = error.strerror
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def write_target(path: Path) -> Path:

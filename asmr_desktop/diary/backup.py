@@ -116,7 +116,9 @@ def csv_row(session: Session) -> list[str]:
 
 def to_csv(sessions: list[Session]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: with "\n" alone, a carriage return inside a note was written
+    # unquoted and split the row in two for every reader.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     writer.writerows(csv_row(s) for s in sessions)
     return buffer.getvalue()

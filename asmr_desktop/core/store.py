@@ -153,13 +153,13 @@ class AtomicJSONStorage(Storage):
         for name, table in data.items():
             before = (known or {}).get(name, {})
             fresh = changed if name == changed_table else frozenset()
+            # Each entry is the record's whole '"id":{...}' text; ids are digit strings.
             texts = {}
             for doc_id, doc in table.items():
                 text = before.get(doc_id) if doc_id not in fresh else None
-                texts[doc_id] = _dumps(doc) if text is None else text
+                texts[doc_id] = f'"{doc_id}":{_dumps(doc)}' if text is None else text
             encoded[name] = texts
-            body = ",".join(f"{_dumps(doc_id)}:{text}" for doc_id, text in texts.items())
-            parts.append(f"{_dumps(name)}:{{{body}}}")
+            parts.append(f"{_dumps(name)}:{{{','.join(texts.values())}}}")
         return ("{" + ",".join(parts) + "}").encode("utf-8"), encoded
 
     def write(self, data: Raw) -> None:

@@ -99,4 +99,4 @@ def write_m3u(path: Path, items: Iterable[PlaylistItem], *, relative: bool = Tru
     try:
         atomic_write_text(path, "\n".join(lines) + "\n")
     except FileWriteError as exc:
-        raise AudioError(f"Cannot save the playlist: {exc}") from exc
+        raise AudioError(f"{path}: cannot save the playlist ({exc.strerror or exc})") from exc

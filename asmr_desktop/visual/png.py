@@ -45,4 +45,4 @@ def write_png(path: Path, frame: NDArray[np.uint8]) -> None:
     try:
         atomic_write_bytes(path, encode_png(frame))
     except FileWriteError as exc:
-        raise VisualError(str(exc)) from exc
+        raise VisualError(f"Cannot write {path}: {exc.strerror or exc}. Check the folder.") from exc

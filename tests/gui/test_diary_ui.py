@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -225,9 +224,7 @@ def test_history_import_runs_off_the_ui_thread_with_progress(
     assert history.model.rowCount() == 1200
 
 
-def test_a_notice_is_shown_until_the_person_has_seen_it(
-    qtbot: QtBot, context: AppContext
-) -> None:
+def test_a_notice_is_shown_until_the_person_has_seen_it(qtbot: QtBot, context: AppContext) -> None:
     context.store.add_notice("recovered:x", "Your data file could not be read (test).")
     window = window_for(qtbot, context)
     (notice,) = context.unseen_notices()

@@ -11,6 +11,7 @@ from typing import Any
 
 from tinydb.table import Document
 
+from asmr_desktop.core.errors import StoreError
 from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import (
     CARE,
@@ -151,7 +152,10 @@ class Diary:
             log.warning("%d stored session(s) set aside: %s", len(found), found)
             # One notice per set of records: a newly damaged record brings a new notice.
             key = "set-aside:" + stable_uid({"records": [s.notice_key() for s in found]})
-            self._store.add_notice(key, set_aside_message(found, self._store.path))
+            try:
+                self._store.add_notice(key, set_aside_message(found, self._store.path))
+            except StoreError as exc:  # a full disk: the notice is kept on the next start
+                log.warning("could not keep the notice about set-aside records: %s", exc)
         return found
 
     def _in_states(self, *states: RatingState) -> list[Session]:

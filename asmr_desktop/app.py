@@ -246,6 +246,7 @@ def run_gui(args: argparse.Namespace) -> int:
             RAISE,
             VISUAL_ONLY,
             InstanceServer,
+            open_or_hand_over,
             send_to_running,
             server_name,
         )
@@ -273,16 +274,21 @@ def run_gui(args: argparse.Namespace) -> int:
 
     paths = app_paths(args)
     instance = server_name(paths.data_dir)
-    if send_to_running(instance, VISUAL_ONLY if args.visual_only else RAISE):
-        print(f"{APP_NAME} is already running; brought it to the front.", file=sys.stderr)  # noqa: T201
-        return 0
     try:
         paths.ensure()
         setup_logging(paths.log_file)
         sys.excepthook = make_excepthook(paths.log_file, show_dialog=not testing)
-        context = open_context(paths)
+        # The data folder's lock decides who is first; a second start hands over (issue 14).
+        request = VISUAL_ONLY if args.visual_only else RAISE
+        opened = open_or_hand_over(
+            lambda: open_context(paths), lambda: send_to_running(instance, request)
+        )
     except AsmrError as exc:
         return fail(exc)
+    if opened is None:
+        print(f"{APP_NAME} is already running; brought it to the front.", file=sys.stderr)  # noqa: T201
+        return 0
+    context = opened
     log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
 
     window = build_window(context)
@@ -303,8 +309,10 @@ def run_gui(args: argparse.Namespace) -> int:
     warn_missing_runtime(window.show_notice)
     if args.visual_only:
         window.enter_visual_only()
-    if context.store.recovered is not None:
-        window.show_notice(context.store.recovered.message())
+    # Notices that wait until seen: kept-aside data files, set-aside records (issue 14).
+    window.services.diary.note_set_aside()
+    for notice in context.unseen_notices():
+        window.show_notice_until_seen(notice, context.notice_seen)
     if context.settings.reset_keys:
         log.warning("settings reset to defaults: %s", ", ".join(context.settings.reset_keys))
     status = app.exec()

@@ -1,17 +1,25 @@
-"""Data store speed: time to add one record and to read all, at 100, 1,000 and 10,000 records.
+"""Data store speed: time to add one record and to read all, at 100, 1,000 and 10,000 records;
+importing a backup of 500, 2,000 and 7,300 sessions (seconds and bytes written).
 
-Every add is a durable atomic write (temp file, fsync, rename), as in the app.
+Every add is a durable atomic write (temp file, fsync, rename), as in the app. An import is
+one write for the whole batch. Bytes written are the process's ``wchar`` (/proc/self/io).
 Usage: python bench/bench_store.py
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from asmr_desktop.core.store import Store
+from asmr_desktop.diary.backup import BACKUP_FORMAT, BACKUP_VERSION, import_json
+from asmr_desktop.diary.model import Mode, Session
+
+IMPORT_SIZES = (500, 2_000, 7_300)
 
 SIZES = (100, 1_000, 10_000)
 RECORD = {
@@ -56,5 +64,45 @@ def main() -> None:
         )
 
 
+def _bytes_written() -> int:
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    return 0  # pragma: no cover - not Linux
+
+
+def bench_import() -> None:
+    now = datetime(2026, 11, 27, 22, 0, tzinfo=UTC)
+    print(f"\n{'import':>8}  {'seconds':>8}  {'MB written':>10}  {'file (MB)':>9}")
+    for size in IMPORT_SIZES:
+        with tempfile.TemporaryDirectory() as tmp:
+            backup = Path(tmp) / "backup.json"
+            start = now - timedelta(days=size)
+            sessions = [
+                Session(
+                    started=start + timedelta(days=i),
+                    mode=Mode.AUDIO,
+                    playlist="Before sleep",
+                    items=["rain"],
+                    volume=0.4,
+                    pain_before=5,
+                    note="a short note",
+                ).to_record()
+                for i in range(size)
+            ]
+            document = {"format": BACKUP_FORMAT, "version": BACKUP_VERSION, "sessions": sessions}
+            backup.write_text(json.dumps(document))
+            store = Store(Path(tmp) / "data.json")
+            written = _bytes_written()
+            begin = time.perf_counter()
+            result = import_json(store, backup, lambda: now)
+            seconds = time.perf_counter() - begin
+            written = _bytes_written() - written
+            assert result.added == size
+            file_mb = (Path(tmp) / "data.json").stat().st_size / 1e6
+        print(f"{size:>8}  {seconds:>8.2f}  {written / 1e6:>10.1f}  {file_mb:>9.1f}")
+
+
 if __name__ == "__main__":
     main()
+    bench_import()

@@ -12,8 +12,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from asmr_desktop.analysis.track import (
     analyze_file,
     file_identity,
 )
+from asmr_desktop.core.fileio import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +87,8 @@ class AnalysisCache:
         }
         try:
             self._folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            _write_atomic(self.entry_path(path), json.dumps(record, indent=1).encode("utf-8"))
-        except OSError as exc:
+            atomic_write_bytes(self.entry_path(path), json.dumps(record, indent=1).encode("utf-8"))
+        except OSError as exc:  # FileWriteError is one too
             log.warning("could not cache the analysis of %s in %s: %s", path, self._folder, exc)
 
     def analyze(
@@ -147,26 +146,3 @@ class AnalysisCache:
                     entry.unlink()
                     removed += 1
         return removed
-
-
-def _write_atomic(target: Path, payload: bytes) -> None:
-    """Temp file in the same folder (mode 0600), fsync, then os.replace over ``target``."""
-    # mkstemp creates the file with mode 0600 whatever the umask, so it is never readable
-    # by others, not even for a moment.
-    fd, temp = tempfile.mkstemp(prefix=".analysis-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink()
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -1,4 +1,9 @@
-"""``asmr-desktop export --csv FILE | --json FILE | --pdf FILE``: the diary, out of the app."""
+"""``asmr-desktop export --csv FILE | --json FILE | --pdf FILE``: the diary, out of the app.
+
+Export only reads: while the window runs it reads a consistent snapshot and never disturbs
+the window's saves. A data file that had to be kept aside is named on stderr and the export
+fails (exit 1); records set aside are named on stderr and the rest is exported.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any
 from asmr_desktop.cli.parser import app_paths
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.diary.backup import export_csv, export_json
-from asmr_desktop.diary.service import Diary
+from asmr_desktop.diary.service import Diary, set_aside_message
 from asmr_desktop.insights.experiment import Experiments
 from asmr_desktop.insights.report import write_report
 from asmr_desktop.insights.summary import load
@@ -31,9 +36,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    context = AppContext.open(app_paths(args))
+    context = AppContext.open_for_command(app_paths(args), write=False)
     try:
         diary = Diary(context.store, context.clock)
+        set_aside = diary.note_set_aside()
+        if set_aside:
+            print(set_aside_message(set_aside, context.store.path), file=sys.stderr)  # noqa: T201
         if args.csv is not None:
             count = export_csv(diary, args.csv)
             where = args.csv

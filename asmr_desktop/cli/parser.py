@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "render": "asmr_desktop.cli.render",
     "analyze": "asmr_desktop.cli.analyze",
     "export": "asmr_desktop.cli.export",
+    "import": "asmr_desktop.cli.importer",
     "frames": "asmr_desktop.cli.frames",
     "soundscapes": "asmr_desktop.cli.soundscapes",
 }

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
-from asmr_desktop.core.store import FILE_MODE
+from asmr_desktop.core.fileio import FILE_MODE
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_BYTES = 1_000_000
@@ -18,6 +19,9 @@ class _OwnerOnlyRotatingHandler(logging.handlers.RotatingFileHandler):
     """Rotating file handler whose files are readable by their owner only."""
 
     def _open(self) -> io.TextIOWrapper:
+        # Create the file owner-only before logging opens it, so it is never readable by
+        # others, not even for a moment; the chmod tightens a file loosened by hand.
+        os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE))
         stream = super()._open()
         Path(self.baseFilename).chmod(FILE_MODE)
         return stream

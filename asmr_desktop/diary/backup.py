@@ -1,24 +1,48 @@
-"""Export to CSV and a JSON backup, and import the backup back without duplicates."""
+"""Export to CSV and a JSON backup, and import the backup back without duplicates.
+
+The backup format (README "Exporting your diary"): a JSON object with ``format``
+"asmr-desktop-backup", ``version`` 1, ``exported`` (ISO time) and ``sessions``, a list of
+session records as :meth:`Session.to_record` writes them. Version 1 backups stay importable
+by every later version (tests/unit/diary/data/backup-v1.json is the witness).
+
+Import is checked as a whole before anything is written, then added in one atomic write:
+all of it or nothing, also on a full disk or a kill. It is linear in the number of sessions
+(uids are looked up in a set; the whole batch is one store write): measured 7,300 sessions
+in about 1 s where one write per session took 173 s and wrote 15 GB (bench/bench_store.py).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import logging
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from asmr_desktop.core.store import Store, atomic_write_bytes
+from asmr_desktop.core.fileio import FileWriteError, atomic_write_text
+from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import DiaryError, Session, pain_category
 from asmr_desktop.diary.service import TABLE, Diary
 
+log = logging.getLogger(__name__)
+
 BACKUP_FORMAT = "asmr-desktop-backup"
 BACKUP_VERSION = 1
-#: Clocks differ a little between computers; anything later than this is "in the future".
-FUTURE_TOLERANCE = timedelta(minutes=10)
+#: Clocks differ between computers and time zones; anything later than this is "in the future".
+FUTURE_TOLERANCE = timedelta(days=1)
+#: How many problems an import names before "and N more".
+PROBLEMS_NAMED = 10
+#: The uids the app itself makes (uuid4 hex, or stable_uid): such a record was written by
+#: the app, so a date in the future means its clock ran ahead, not a made-up record.
+_APP_UID = re.compile(r"[0-9a-f]{32}")
+#: Cells a spreadsheet would run as a formula start with one of these (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Progress = Callable[[int, int], None]
 
 #: CSV columns, in order, with their meaning (README.md documents the same list).
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -58,16 +82,21 @@ def _opt(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet will show, never run: a formula start gets a leading '."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_row(session: Session) -> list[str]:
     duration = session.duration_s
     return [
-        session.uid,
+        neutralise(session.uid),
         _local(session.started),
         _local(session.ended),
         f"{duration / 60:.1f}" if duration is not None else "",
         str(session.mode),
-        session.playlist,
-        " | ".join(session.items),
+        neutralise(session.playlist),
+        neutralise(" | ".join(session.items)),
         f"{session.volume:.2f}" if session.volume is not None else "",
         _flag(session.migraine_mode),
         _opt(session.pain_before),
@@ -81,13 +110,15 @@ def csv_row(session: Session) -> list[str]:
         session.symptom or "",
         _flag(session.unusual),
         _flag(session.pain_free_2h),
-        session.note,
+        neutralise(session.note),
     ]
 
 
 def to_csv(sessions: list[Session]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: with "\n" alone, a carriage return inside a note was written
+    # unquoted and split the row in two for every reader.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     writer.writerows(csv_row(s) for s in sessions)
     return buffer.getvalue()
@@ -96,9 +127,9 @@ def to_csv(sessions: list[Session]) -> str:
 def _write(path: Path, text: str) -> None:
     """Exports are health data too: written atomically, owner-only."""
     try:
-        atomic_write_bytes(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise DiaryError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        atomic_write_text(path, text)
+    except FileWriteError as exc:
+        raise DiaryError(str(exc)) from exc
 
 
 def export_csv(diary: Diary, path: Path) -> int:
@@ -126,16 +157,47 @@ def export_json(diary: Diary, path: Path, now: datetime) -> int:
 class ImportResult:
     added: int
     already_there: int
+    clock_ahead: int = 0  # imported, dated in the future: marked ``clock_ahead``
+
+    def message(self) -> str:
+        text = f"Imported {self.added} sessions; {self.already_there} were already here."
+        if self.clock_ahead:
+            text += (
+                f" {self.clock_ahead} of them {'is' if self.clock_ahead == 1 else 'are'} dated "
+                "in the future (the computer's clock was probably ahead) and marked so."
+            )
+        return text
 
 
-def import_json(store: Store, path: Path, clock: Callable[[], datetime]) -> ImportResult:
-    """Merge a backup: all of it is checked first, so a bad record imports nothing."""
+def _refuse_constant(name: str) -> object:
+    raise DiaryError(f"it holds {name}, which is not a number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise DiaryError(f"it holds {text}, a number too large to be real")
+    return value
+
+
+def read_backup_document(path: Path) -> dict[str, Any]:
+    """The parsed backup file, strictly: no NaN or infinities, nothing nested too deeply."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise DiaryError(f"There is no file {path}.") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise DiaryError(f"{path} is not a readable backup: {exc}.") from exc
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        raise DiaryError(f"{path} is not a readable backup: {exc}.") from exc
+    except RecursionError as exc:
+        raise DiaryError(
+            f"{path} is not a backup: it is nested too deeply. Nothing was imported."
+        ) from exc
+    except DiaryError as exc:
+        raise DiaryError(f"{path} is not a usable backup: {exc}. Nothing was imported.") from exc
     if not isinstance(document, dict) or document.get("format") != BACKUP_FORMAT:
         raise DiaryError(f"{path} is not an ASMR Desktop backup.")
     if document.get("version") != BACKUP_VERSION:
@@ -143,32 +205,73 @@ def import_json(store: Store, path: Path, clock: Callable[[], datetime]) -> Impo
             f"{path} is a backup of version {document.get('version')!r}; "
             f"this app reads version {BACKUP_VERSION}."
         )
-    records = document.get("sessions")
+    return document
+
+
+def check_backup(path: Path, now: datetime, progress: Progress | None = None) -> list[Session]:
+    """Every session of a backup, validated; DiaryError names each problem, imports nothing.
+
+    A session dated more than a day ahead of ``now`` is refused, unless the app wrote it (it
+    carries the app's uid): then the clock of the computer that recorded it ran ahead, and
+    it is kept, marked ``clock_ahead``.
+    """
+    records = read_backup_document(path).get("sessions")
     if not isinstance(records, list):
         raise DiaryError(f"{path} has no list of sessions.")
-    latest = clock() + FUTURE_TOLERANCE
+    latest = now + FUTURE_TOLERANCE
     incoming: list[Session] = []
+    problems: list[str] = []
+    total = len(records)
     for number, record in enumerate(records, start=1):
-        if not isinstance(record, dict):
-            raise DiaryError(f"Session {number} in {path} is not a record.")
+        if progress is not None and number % 500 == 0:
+            progress(number, total)
         try:
-            session = Session.from_record(record)
+            incoming.append(_check_one(record, latest))
         except DiaryError as exc:
-            raise DiaryError(f"Session {number} in {path}: {exc} Nothing was imported.") from exc
-        for label, when in (("starts", session.started), ("ends", session.ended)):
-            if when is not None and when > latest:
-                raise DiaryError(
-                    f"Session {number} in {path} {label} in the future "
-                    f"({when.isoformat()}). Nothing was imported."
-                )
-        incoming.append(session)
-    known = {doc.get("uid") for doc in store.all(TABLE)}
-    added = 0
-    seen: set[str] = set()
+            problems.append(f"session {number}: {exc}")
+    if problems:
+        named = "; ".join(problems[:PROBLEMS_NAMED])
+        hidden = len(problems) - PROBLEMS_NAMED
+        more = f"; and {hidden} more" if hidden > 0 else ""
+        raise DiaryError(
+            f"{path} has {len(problems)} session{'s' if len(problems) != 1 else ''} "
+            f"that cannot be imported: {named}{more}. Nothing was imported."
+        )
+    return incoming
+
+
+def _check_one(record: object, latest: datetime) -> Session:
+    if not isinstance(record, dict):
+        raise DiaryError("it is not a record")
+    session = Session.from_record(record)
+    ahead = [when for when in (session.started, session.ended) if when and when > latest]
+    if not ahead:
+        return session
+    if _APP_UID.fullmatch(str(record.get("uid"))):
+        return replace(session, clock_ahead=True)
+    raise DiaryError(f"it is dated in the future ({ahead[0].isoformat()})")
+
+
+def import_json(
+    store: Store, path: Path, clock: Callable[[], datetime], progress: Progress | None = None
+) -> ImportResult:
+    """Merge a backup: all of it is checked first, then added in ONE atomic write.
+
+    ``progress(done, total)`` is called while checking, from the calling thread.
+    """
+    incoming = check_backup(path, clock(), progress)
+    known = {uid for doc in store.all(TABLE) if isinstance(uid := doc.get("uid"), str)}
+    fresh: dict[str, Session] = {}
     for session in incoming:
-        if session.uid in known or session.uid in seen:
-            continue
-        seen.add(session.uid)
-        store.insert(TABLE, session.to_record())
-        added += 1
-    return ImportResult(added=added, already_there=len(incoming) - added)
+        if session.uid not in known:
+            fresh.setdefault(session.uid, session)
+    store.insert_many(TABLE, [s.to_record() for s in fresh.values()])
+    if progress is not None:
+        progress(len(incoming), len(incoming))
+    result = ImportResult(
+        added=len(fresh),
+        already_there=len(incoming) - len(fresh),
+        clock_ahead=sum(s.clock_ahead for s in fresh.values()),
+    )
+    log.info("imported %s: %s", path, result)
+    return result

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from asmr_desktop.core.store import atomic_write_bytes
+from asmr_desktop.core.fileio import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 

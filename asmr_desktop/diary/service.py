@@ -6,7 +6,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 
+from tinydb.table import Document
+
+from asmr_desktop.core.errors import StoreError
 from asmr_desktop.core.store import Store
 from asmr_desktop.diary.heartbeat import Beat
 from asmr_desktop.diary.model import (
@@ -21,6 +26,7 @@ from asmr_desktop.diary.model import (
     check_choices,
     check_note,
     check_pain,
+    stable_uid,
 )
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,31 @@ ADVICE_FREQUENT_SEVERE = (
     "from your usual headaches.\n\n"
     "This app cannot judge what is causing your headache."
 )
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A stored record that failed validation: kept unchanged in the file, left out of use."""
+
+    doc_id: int
+    reason: str
+    fingerprint: str  # of the record's content: a changed record is a new notice
+
+    def notice_key(self) -> str:
+        return f"set-aside:{TABLE}:{self.doc_id}:{self.fingerprint}"
+
+
+def set_aside_message(found: list[SetAside], store_file: Path) -> str:
+    """'1 session could not be read and was set aside: ...' naming each record."""
+    count = len(found)
+    named = "; ".join(f"record {s.doc_id} ({s.reason.rstrip('.')})" for s in found[:5])
+    more = f"; and {count - 5} more" if count > 5 else ""
+    return (
+        f"{count} session{'s' if count != 1 else ''} could not be read and "
+        f"{'were' if count != 1 else 'was'} set aside: {named}{more}. "
+        f"{'They stay' if count != 1 else 'It stays'} unchanged in {store_file}; "
+        "everything else works as before."
+    )
 
 
 def _local_midnight(day: date) -> datetime:
@@ -84,28 +115,60 @@ class Diary:
         return Session.from_record(dict(doc), doc.doc_id)
 
     def sessions(self, start: date | None = None, end: date | None = None) -> list[Session]:
-        """All sessions, oldest first; ``start``/``end`` filter by local start date, inclusive."""
+        """Valid sessions, oldest first; ``start``/``end`` filter by local start date, inclusive.
+
+        A record that fails validation is left out (see :meth:`set_aside`), never fatal.
+        """
         low = _local_midnight(start) if start is not None else None
         high = _local_midnight(end + timedelta(days=1)) if end is not None else None
         result = []
         for doc in self._store.all(TABLE):
             if low is not None or high is not None:
                 # Filter before the full (validating) parse: years of data stay quick.
-                started = datetime.fromisoformat(doc["started"])
-                if (low is not None and started < low) or (high is not None and started >= high):
+                started = _quick_start(doc)
+                if started is not None and (
+                    (low is not None and started < low) or (high is not None and started >= high)
+                ):
                     continue
-            result.append(Session.from_record(dict(doc), doc.doc_id))
+            session = _parse(doc)
+            if session is not None:
+                result.append(session)
         result.sort(key=lambda s: s.started)
         return result
+
+    def set_aside(self) -> list[SetAside]:
+        """Stored records that fail validation (pain 99, a 1 MB note, ``started: 5``)."""
+        found = []
+        for doc in self._store.all(TABLE):
+            try:
+                Session.from_record(dict(doc), doc.doc_id)
+            except DiaryError as exc:
+                found.append(SetAside(doc.doc_id, str(exc), stable_uid(dict(doc))[:12]))
+        return found
+
+    def note_set_aside(self) -> list[SetAside]:
+        """Keep a notice for the window about records set aside, until it has been seen."""
+        found = self.set_aside()
+        if found:
+            log.warning("%d stored session(s) set aside: %s", len(found), found)
+            # One notice per set of records: a newly damaged record brings a new notice.
+            key = "set-aside:" + stable_uid({"records": [s.notice_key() for s in found]})
+            try:
+                self._store.add_notice(key, set_aside_message(found, self._store.path))
+            except StoreError as exc:  # a full disk: the notice is kept on the next start
+                log.warning("could not keep the notice about set-aside records: %s", exc)
+        return found
 
     def _in_states(self, *states: RatingState) -> list[Session]:
         """Sessions in some states, parsing only those (quick with years of data)."""
         wanted = {str(state) for state in states}
-        found = [
-            Session.from_record(dict(doc), doc.doc_id)
-            for doc in self._store.all(TABLE)
-            if doc.get("state") in wanted
-        ]
+        found = []
+        for doc in self._store.all(TABLE):
+            state = doc.get("state")
+            if isinstance(state, str) and state in wanted:
+                session = _parse(doc)
+                if session is not None:
+                    found.append(session)
         found.sort(key=lambda s: s.started)
         return found
 
@@ -348,3 +411,23 @@ class Diary:
             raise DiaryError("This session was never saved.")
         self._store.update(TABLE, session.id, session.to_record())
         return session
+
+
+def _parse(doc: Document) -> Session | None:
+    """The session of a stored record, or None when it fails validation (set aside)."""
+    try:
+        return Session.from_record(dict(doc), doc.doc_id)
+    except DiaryError:
+        return None
+
+
+def _quick_start(doc: dict[str, Any]) -> datetime | None:
+    """A record's start time when it is plainly readable; None leaves it to the full parse."""
+    value = doc.get("started")
+    if not isinstance(value, str):
+        return None
+    try:
+        started = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return started if started.tzinfo is not None else None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from asmr_desktop.core.store import atomic_write_bytes
+from asmr_desktop.core.fileio import atomic_write_bytes
 
 A4_WIDTH = 595.28
 A4_HEIGHT = 841.89

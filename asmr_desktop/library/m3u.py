@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.core.errors import AudioError
+from asmr_desktop.core.fileio import FileWriteError, atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,7 @@ def write_m3u(path: Path, items: Iterable[PlaylistItem], *, relative: bool = Tru
         title = item.title.replace("\n", " ")
         lines.append(f"#EXTINF:{seconds},{title}")
         lines.append(entry)
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        atomic_write_text(path, "\n".join(lines) + "\n")
+    except FileWriteError as exc:
         raise AudioError(f"{path}: cannot save the playlist ({exc.strerror or exc})") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -113,10 +116,19 @@ class SessionTableModel(QAbstractTableModel):
         return None
 
 
+class _ImportBridge(QObject):
+    """Carries an import's progress and result from its worker thread to the UI thread."""
+
+    progressed = Signal(int, int)
+    done = Signal(str, bool)  # message, problem
+
+
 class HistoryView(QWidget):
     """Sessions in a date range, with edit, delete, undo, export and import."""
 
     undo_changed = Signal(bool)
+    #: An import ended (its message); the table is already refreshed.
+    import_finished = Signal(str)
 
     def __init__(self, diary: Diary, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +210,13 @@ class HistoryView(QWidget):
         for button in (self.export_csv_button, self.backup_button, self.import_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        self.import_progress = QProgressBar()
+        self.import_progress.setVisible(False)
+        layout.addWidget(self.import_progress)
+        self._import_bridge = _ImportBridge(self)
+        self._import_bridge.progressed.connect(self._import_progressed)
+        self._import_bridge.done.connect(self._import_done)
+        self._import_thread: threading.Thread | None = None
         self.notice = NoticeLine()
         layout.addWidget(self.notice)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
@@ -370,13 +389,38 @@ class HistoryView(QWidget):
         if path is not None:
             self.import_backup(path)
 
-    def import_backup(self, path: Path) -> str:
-        def run() -> str:
-            result = import_json(self._store, path, self._diary.now)
-            self.refresh()
-            return f"Imported {result.added} sessions; {result.already_there} were already here."
+    def import_backup(self, path: Path) -> None:
+        """Import off the UI thread (years of sessions take a while), with a progress bar."""
+        if self._import_thread is not None and self._import_thread.is_alive():
+            return
+        self.import_button.setEnabled(False)
+        self.import_progress.setRange(0, 0)  # busy until the first count arrives
+        self.import_progress.setVisible(True)
+        self.notify(f"Importing {path.name}…")
+        bridge = self._import_bridge
 
-        return self._report(run)
+        def work() -> None:
+            try:
+                result = import_json(self._store, path, self._diary.now, bridge.progressed.emit)
+            except AsmrError as exc:
+                bridge.done.emit(str(exc), True)
+            else:
+                bridge.done.emit(result.message(), False)
+
+        self._import_thread = threading.Thread(target=work, name="import", daemon=True)
+        self._import_thread.start()
+
+    def _import_progressed(self, done: int, total: int) -> None:
+        self.import_progress.setRange(0, max(total, 1))
+        self.import_progress.setValue(done)
+
+    def _import_done(self, message: str, problem: bool) -> None:
+        self._import_thread = None
+        self.import_progress.setVisible(False)
+        self.import_button.setEnabled(True)
+        self.notify(message, problem=problem)
+        self.refresh()
+        self.import_finished.emit(message)
 
     def _report(self, action: Callable[[], str]) -> str:
         try:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from asmr_desktop import APP_NAME
 from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.store import Notice
 from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.services.running import Services
 from asmr_desktop.ui.about import AboutDialog
@@ -472,6 +473,12 @@ class MainWindow(QMainWindow):
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.open()
         self.statusBar().showMessage(text)
+        return box
+
+    def show_notice_until_seen(self, notice: Notice, seen: Callable[[Notice], None]) -> QMessageBox:
+        """A notice kept in the store: marked seen only once the person closes the box."""
+        box = self.show_notice(notice.text)
+        box.finished.connect(lambda _result: seen(notice))
         return box
 
     # -- geometry --------------------------------------------------------------------------

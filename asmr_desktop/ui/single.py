@@ -1,34 +1,106 @@
-"""One window per data folder: a second start hands its request to the first and exits."""
+"""One window per data folder: a second start hands its request to the first and exits.
+
+The data folder's lock (core.context.DataFolderLock) decides who is first, at any timing;
+the local socket only carries the request. It lives in ``$XDG_RUNTIME_DIR`` (the user's own,
+0700), or else in a 0700 folder of the user's, never in a shared /tmp where another user
+could create it first; a socket owned by anyone else is never trusted.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
+import stat
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import platformdirs
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from asmr_desktop import APP_ID
+from asmr_desktop.core.context import DataFolderBusyError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CONNECT_TIMEOUT_MS = 500
 #: Requests a second start may send; anything else is ignored.
 RAISE = b"raise"
 VISUAL_ONLY = b"visual-only"
 KNOWN = (RAISE, VISUAL_ONLY)
+#: How long a second start waits for a first one that holds the lock but is still opening.
+HAND_OVER_WAIT_S = 20.0
+HAND_OVER_POLL_S = 0.1
 
 
-def server_name(data_dir: Path) -> str:
-    """A socket name per user and data folder, so separate --data-dir runs stay separate."""
+def _owned_private_dir(folder: Path) -> bool:
+    """A real folder (no symlink) of this user that nobody else may enter."""
+    try:
+        st = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def runtime_dir(environ: dict[str, str] | None = None) -> Path:
+    """``$XDG_RUNTIME_DIR`` when it is the user's own 0700 folder, else a 0700 folder of ours."""
+    env = os.environ if environ is None else environ
+    xdg = env.get("XDG_RUNTIME_DIR")
+    if xdg and _owned_private_dir(Path(xdg)):
+        return Path(xdg)
+    fallback = Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)) / "run"
+    fallback.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fallback.chmod(0o700)
+    return fallback
+
+
+def server_name(data_dir: Path, environ: dict[str, str] | None = None) -> str:
+    """The socket's full path, one per data folder, so separate --data-dir runs stay separate."""
     digest = hashlib.sha256(str(data_dir.absolute()).encode("utf-8")).hexdigest()[:16]
-    return f"{APP_ID}-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}"
+    return str(runtime_dir(environ) / f"{APP_ID}-{digest}")
+
+
+def trusted_socket(name: str) -> bool:
+    """The socket exists, is a socket, and belongs to this user (not to someone else)."""
+    try:
+        st = os.lstat(name)
+    except OSError:
+        return False
+    return stat.S_ISSOCK(st.st_mode) and st.st_uid == os.getuid()
+
+
+def open_or_hand_over(
+    open_: Callable[[], T],
+    hand_over: Callable[[], bool],
+    wait_s: float = HAND_OVER_WAIT_S,
+) -> T | None:
+    """Open the data folder (``open_``) or hand over to the window that holds it.
+
+    Returns None when a running window took the request. A window that holds the lock may
+    still be opening (its socket not yet listening): keep trying both until ``wait_s``.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        if hand_over():
+            return None
+        try:
+            return open_()
+        except DataFolderBusyError:
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(HAND_OVER_POLL_S)
 
 
 def send_to_running(name: str, request: bytes) -> bool:
-    """True when another instance took ``request``; False when none is running."""
+    """True when another instance of this user took ``request``; False when none is running."""
+    if not trusted_socket(name):
+        if os.path.lexists(name):
+            log.warning("ignored %s: not a socket of this user", name)
+        return False
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
@@ -50,7 +122,8 @@ class InstanceServer(QObject):
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self._server.listen(name):
-            # A crash leaves the socket file behind; nobody answered it, so it is stale.
+            # A crash leaves the socket file behind; we hold the folder's lock, so it is
+            # stale. It sits in the user's own 0700 folder: nobody else could have made it.
             QLocalServer.removeServer(name)
             if not self._server.listen(name):
                 log.warning("single-instance server not started: %s", self._server.errorString())

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from asmr_desktop.core.errors import VisualError
+from asmr_desktop.core.fileio import FileWriteError, atomic_write_bytes
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -40,10 +41,8 @@ def encode_png(frame: NDArray[np.uint8], level: int = 6) -> bytes:
 
 
 def write_png(path: Path, frame: NDArray[np.uint8]) -> None:
-    """Write a frame as PNG; VisualError names the file when it cannot be written."""
+    """Write a frame as PNG (atomic, fsync, owner-only); VisualError names the file."""
     try:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(encode_png(frame))
-        tmp.replace(path)
-    except OSError as exc:
+        atomic_write_bytes(path, encode_png(frame))
+    except FileWriteError as exc:
         raise VisualError(f"Cannot write {path}: {exc.strerror or exc}. Check the folder.") from exc

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -189,3 +191,110 @@ def test_two_hour_check(qtbot: QtBot, context: AppContext) -> None:
     assert diary.next_two_hour_check() is None
     clock.advance(days=1)
     assert clock.now - session.started > timedelta(hours=4)
+
+
+# -- issue 14: imports off the UI thread, notices until seen, the single-instance socket ----
+
+
+def test_history_import_runs_off_the_ui_thread_with_progress(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    import json
+    import threading
+
+    window = window_for(qtbot, context)
+    history = window.history
+    window.pages.setCurrentWidget(history)
+    history.range_box.setCurrentIndex(history.range_box.count() - 1)  # "All"
+    start = datetime(2021, 1, 1, 21, tzinfo=UTC)
+    records = [
+        {"started": (start + timedelta(days=i)).isoformat(), "mode": "rest", "uid": f"{i:032x}"}
+        for i in range(1200)
+    ]
+    backup = tmp_path / "b.json"
+    backup.write_text(
+        json.dumps({"format": "asmr-desktop-backup", "version": 1, "sessions": records})
+    )
+    threads: list[str] = []
+    import asmr_desktop.ui.history as history_module
+
+    real = history_module.import_json
+
+    def recording(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    history_module.import_json = recording  # type: ignore[assignment]
+    try:
+        with qtbot.waitSignal(history.import_finished, timeout=30_000) as finished:
+            history.import_backup(backup)
+            assert history.import_progress.isVisible()
+            assert not history.import_button.isEnabled()
+    finally:
+        history_module.import_json = real
+    assert threads == ["import"]
+    assert finished.args == ["Imported 1200 sessions; 0 were already here."]
+    assert not history.import_progress.isVisible() and history.import_button.isEnabled()
+    assert history.model.rowCount() == 1200
+
+
+def test_a_notice_is_shown_until_the_person_has_seen_it(qtbot: QtBot, context: AppContext) -> None:
+    context.store.add_notice("recovered:x", "Your data file could not be read (test).")
+    window = window_for(qtbot, context)
+    (notice,) = context.unseen_notices()
+    box = window.show_notice_until_seen(notice, context.notice_seen)
+    assert context.unseen_notices() == [notice], "not seen while the box is open"
+    box.accept()
+    qtbot.waitUntil(lambda: context.unseen_notices() == [])
+
+
+def test_the_instance_socket_lives_in_the_users_runtime_dir(tmp_path: Path) -> None:
+    from asmr_desktop.ui.single import server_name
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    name = server_name(tmp_path / "data", {"XDG_RUNTIME_DIR": str(runtime)})
+    assert Path(name).parent == runtime
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    fallback = Path(server_name(tmp_path / "data", {"XDG_RUNTIME_DIR": str(shared)})).parent
+    assert fallback != shared, "a folder others may write is never used"
+    assert fallback.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_socket_of_another_user_is_never_trusted(tmp_path: Path) -> None:
+    import os
+    import socket
+
+    from asmr_desktop.ui.single import RAISE, send_to_running
+
+    path = tmp_path / "s"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(1)
+    try:
+        if os.getuid() != 0:
+            pytest.skip("changing a socket's owner needs root")
+        os.chown(path, 54321, -1)  # as if another local user had created it first
+        assert not send_to_running(str(path), RAISE)
+    finally:
+        listener.close()
+
+
+def test_a_second_start_hands_over_to_the_first_at_any_timing(tmp_path: Path) -> None:
+    from asmr_desktop.core.context import DataFolderBusyError
+    from asmr_desktop.ui.single import open_or_hand_over
+
+    tries: list[str] = []
+
+    def busy() -> str:
+        tries.append("open")
+        raise DataFolderBusyError("busy")
+
+    answers = iter([False, False, True])  # the first window's socket comes up late
+    assert open_or_hand_over(busy, lambda: next(answers), wait_s=5.0) is None
+    assert tries == ["open", "open"]
+    with pytest.raises(DataFolderBusyError):
+        open_or_hand_over(busy, lambda: False, wait_s=0.0)
+    assert open_or_hand_over(lambda: "opened", lambda: False) == "opened"

@@ -128,6 +128,8 @@ def test_migration_hook_runs_each_step_in_order(path: Path) -> None:
 def test_failed_write_keeps_old_file_and_leaves_no_temp(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from asmr_desktop.core import fileio
+
     store = Store(path)
     store.insert("sessions", {"pain": 2})
     before = path.read_bytes()
@@ -135,7 +137,7 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "fsync", disk_full)
+    monkeypatch.setattr(fileio.os, "fsync", disk_full)
     with pytest.raises(StoreError, match="No space left on device"):
         store.insert("sessions", {"pain": 7})
     monkeypatch.undo()
@@ -172,11 +174,13 @@ def test_cached_reads_see_changes_from_another_process(path: Path) -> None:
 def test_failed_write_leaves_cache_and_file_in_step(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from asmr_desktop.core import fileio
+
     store = Store(path)
     store.insert("sessions", {"pain": 1})
 
     def disk_full(path: Path, data: bytes) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+        raise fileio.FileWriteError(path, OSError(errno.ENOSPC, "No space left on device"))
 
     monkeypatch.setattr(store_module, "atomic_write_bytes", disk_full)
     with pytest.raises(StoreError):
@@ -186,3 +190,84 @@ def test_failed_write_leaves_cache_and_file_in_step(
     monkeypatch.undo()
     assert [d["pain"] for d in store.all("sessions")] == [1], "memory must match the disk"
     assert [d["pain"] for d in Store(path).all("sessions")] == [1]
+
+
+def test_deeply_nested_file_is_kept_aside_and_the_store_starts(path: Path) -> None:
+    content = b"[" * 200_000
+    path.write_bytes(content)
+    store = Store(path, clock=FakeClock())
+    assert store.recovered is not None
+    assert "nested too deeply" in store.recovered.message()
+    assert store.recovered.moved_to.read_bytes() == content
+    assert store.all("sessions") == []
+
+
+def test_ids_come_from_the_file_not_from_tinydbs_memory(path: Path) -> None:
+    # Two stores on one file stand for two processes (or a restore after a delete).
+    first = Store(path)
+    second = Store(path)
+    first.insert("sessions", {"n": 1})
+    second.insert("sessions", {"n": 2})
+    first.insert("sessions", {"n": 3})  # tinydb remembered id 2 here: "already exists"
+    assert sorted(d["n"] for d in Store(path).all("sessions")) == [1, 2, 3]
+
+
+def test_insert_many_is_one_write(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(path)
+    writes: list[int] = []
+    real = store_module.atomic_write_bytes
+
+    def counting(target: Path, data: bytes) -> None:
+        writes.append(len(data))
+        real(target, data)
+
+    monkeypatch.setattr(store_module, "atomic_write_bytes", counting)
+    ids = store.insert_many("sessions", [{"n": i} for i in range(500)])
+    assert ids == list(range(1, 501))
+    assert len(writes) == 1
+
+
+def test_reusing_encoded_records_writes_exactly_what_a_full_encoding_would(path: Path) -> None:
+    store = Store(path)
+    ids = store.insert_many("sessions", [{"n": i, "note": f"ü{i}"} for i in range(50)])
+    store.update("sessions", ids[3], {"n": -3, "note": None})
+    store.remove("sessions", ids[7])
+    store.insert("other", {"x": [1, 2.5, "ß"]})
+    store.update("sessions", ids[9], {"extra": {"deep": True}})
+    raw = read_raw(path)
+    full = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert path.read_bytes() == full
+    assert raw is not None and raw["sessions"][str(ids[3])]["n"] == -3
+
+
+def test_notices_wait_until_seen_across_restarts(path: Path) -> None:
+    path.write_bytes(b"damaged")
+    first = Store(path, clock=FakeClock())
+    assert first.recovered is not None
+    first.close()
+    again = Store(path)
+    (notice,) = again.unseen_notices()
+    assert str(first.recovered.moved_to) in notice.text
+    assert list(again) == [], "notices are not a user table"
+    again.mark_notice_seen(notice.key)
+    assert Store(path).unseen_notices() == []
+
+
+def test_a_read_only_snapshot_never_writes_or_deletes(path: Path) -> None:
+    writer = Store(path)
+    writer.insert("sessions", {"pain": 1})
+    temp = path.parent / ".data.json.1.abc.tmp"  # pid 1 is always running: a live writer
+    temp.write_text("in progress")
+    before = path.read_bytes()
+    snapshot = Store(path, read_only=True)
+    assert [d["pain"] for d in snapshot.all("sessions")] == [1]
+    with pytest.raises(StoreError, match="only reads"):
+        snapshot.insert("sessions", {"pain": 2})
+    assert path.read_bytes() == before and temp.exists()
+
+
+def test_a_read_only_snapshot_of_a_damaged_file_leaves_it_in_place(path: Path) -> None:
+    path.write_bytes(b"{bad")
+    with pytest.raises(StoreError, match="damaged"):
+        Store(path, read_only=True)
+    assert path.read_bytes() == b"{bad"

@@ -101,9 +101,9 @@ def _backup_with(tmp_path: Path, clock: FakeClock, change: dict[str, object]) ->
     [
         ({"pain_after": 11}, "0 to 10"),
         ({"pain_before": -2}, "0 to 10"),
-        ({"started": "2099-01-01T00:00:00+00:00"}, "in the future"),
+        ({"started": "2099-01-01T00:00:00+00:00", "uid": "made-up"}, "in the future"),
         ({"colour": "blue"}, "Unknown field"),
-        ({"mode": "dance"}, "bad value"),
+        ({"mode": "dance"}, "not one of"),
         ({"started": "yesterday"}, "not a date"),
         ({"started": "2026-01-01T10:00:00"}, "no time zone"),
     ],

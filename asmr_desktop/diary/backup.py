@@ -52,7 +52,13 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("duration_min", "length in minutes"),
     ("mode", "audio, visual (visual-only) or rest (rest without sound)"),
     ("playlist", "name of the playlist"),
-    ("items", "what was played, separated by a vertical bar"),
+    ("items", "the playlist's items when it started, separated by a vertical bar"),
+    (
+        "heard",
+        "what was actually heard: title=minutes, separated by a vertical bar; "
+        "empty when not recorded (sessions from before version 0.2)",
+    ),
+    ("last_item", "what was playing when the session ended (empty if not known)"),
     ("volume", "volume slider position 0-1"),
     ("migraine_mode", "1 when migraine mode was on"),
     ("pain_before", "pain 0-10 before the session (empty if not asked)"),
@@ -67,6 +73,11 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("unusual", "1 when 'this headache is unusual' was checked"),
     ("pain_free_2h", "1 pain-free two hours after starting, 0 not, empty not asked"),
     ("note", "free text"),
+    (
+        "clock_changed",
+        "1 when the computer's clock changed during the session "
+        "(duration_min is the measured length)",
+    ),
 )
 
 
@@ -97,6 +108,8 @@ def csv_row(session: Session) -> list[str]:
         str(session.mode),
         neutralise(session.playlist),
         neutralise(" | ".join(session.items)),
+        neutralise(heard_text(session.heard)),
+        neutralise(session.last_item or ""),
         f"{session.volume:.2f}" if session.volume is not None else "",
         _flag(session.migraine_mode),
         _opt(session.pain_before),
@@ -111,7 +124,15 @@ def csv_row(session: Session) -> list[str]:
         _flag(session.unusual),
         _flag(session.pain_free_2h),
         neutralise(session.note),
+        _flag(session.clock_changed),
     ]
+
+
+def heard_text(heard: list[tuple[str, float]] | None) -> str:
+    """'Rain=20.0 | Brown noise=3.5' (minutes each); '' when not known."""
+    if heard is None:
+        return ""
+    return " | ".join(f"{title}={seconds / 60:.1f}" for title, seconds in heard)
 
 
 def to_csv(sessions: list[Session]) -> str:

@@ -71,6 +71,29 @@ def mean_ci(values: Sequence[float]) -> MeanCI:
     return MeanCI(n, mean, sd, mean - half, mean + half)
 
 
+def weighted_mean_ci(values: Sequence[float], weights: Sequence[float]) -> MeanCI:
+    """A weighted mean with a 95 % interval on Kish's effective sample size.
+
+    ``n`` stays the number of sessions (what "too few to tell" counts); the interval uses
+    n_eff = (Σw)² / Σw², so a session that credits an item with a small share adds little
+    certainty. Equal weights give exactly :func:`mean_ci`.
+    """
+    pairs = [(v, w) for v, w in zip(values, weights, strict=True) if w > 0]
+    n = len(pairs)
+    if n == 0:
+        return MeanCI(0, None, None, None, None)
+    total = math.fsum(w for _, w in pairs)
+    mean = math.fsum(v * w for v, w in pairs) / total
+    if n == 1:
+        return MeanCI(1, mean, None, None, None)
+    n_eff = total**2 / math.fsum(w * w for _, w in pairs)
+    # Unbiased weighted variance for frequency-like weights scaled to n_eff.
+    var = math.fsum(w * (v - mean) ** 2 for v, w in pairs) / total * n_eff / (n_eff - 1)
+    sd = math.sqrt(var)
+    half = t_ppf(_Q, max(1.0, n_eff - 1)) * sd / math.sqrt(n_eff)
+    return MeanCI(n, mean, sd, mean - half, mean + half)
+
+
 def welch(a: Sequence[float], b: Sequence[float]) -> Difference:
     """Difference of means (a - b) with Welch's unequal-variance 95 % interval."""
     ca, cb = mean_ci(a), mean_ci(b)

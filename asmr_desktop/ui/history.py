@@ -59,7 +59,12 @@ def _cell(session: Session, column: int) -> str:
         return MODE_WORDS[session.mode]
     if column == 2:
         duration = session.duration_s
-        return "running" if duration is None else f"{round(duration / 60)} min"
+        if duration is None:
+            return "running"
+        # The measured length stands; the start time shown may be off by the change.
+        return f"{round(duration / 60)} min" + (
+            "  (clock changed)" if session.clock_changed else ""
+        )
     if column == 3:
         return "" if session.pain_before is None else str(session.pain_before)
     if column == 4:
@@ -70,8 +75,17 @@ def _cell(session: Session, column: int) -> str:
         relief = session.relief
         return "" if relief is None else f"{relief:+d}"
     if column == 6:
-        return session.playlist or ", ".join(session.items)
+        return what_was_heard(session)
     return session.note.replace("\n", " ")
+
+
+def what_was_heard(session: Session) -> str:
+    """'Evening: Rain, Brown' — the items heard where known, else what was queued."""
+    titles = [title for title, _ in session.heard] if session.heard is not None else []
+    listed = ", ".join(titles or session.items)
+    if session.playlist and listed:
+        return f"{session.playlist}: {listed}"
+    return session.playlist or listed
 
 
 def _to_date(value: QDate) -> date:

@@ -509,7 +509,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.hide()
             return
-        if not self._faded:
+        if not self._faded and self.player.running and self.engine.is_active():
             # Every way out fades the sound first, then comes back here to finish.
             event.ignore()
             self._quitting = True

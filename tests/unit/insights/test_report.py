@@ -13,7 +13,7 @@ import pytest
 from asmr_desktop.cli.parser import parse, run_command
 from asmr_desktop.core.paths import AppPaths
 from asmr_desktop.core.store import Store
-from asmr_desktop.diary.model import Mode
+from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.insights.experiment import Experiment
 from asmr_desktop.insights.report import DISCLAIMER, build_report
@@ -95,6 +95,8 @@ def _fill(data_dir: Path, clock: FakeClock) -> None:
         clock.now = at("2026-03-01 21:00") + timedelta(days=i)
         session = diary.start(Mode.AUDIO, items=["rain"], pain_before=5)
         assert session.id is not None
+        clock.now += timedelta(minutes=20)
+        diary.end(session.id, EndReason.STOPPED, measured_s=1200.0, heard=[("rain", 1200.0)])
         diary.rate(session.id, 2)
     store.close()
 

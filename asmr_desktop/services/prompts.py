@@ -126,7 +126,9 @@ def session_summary(session: Session) -> str:
     if session.mode in MODE_WORDS:
         what = MODE_WORDS[session.mode]
     else:
-        titles = ", ".join(session.items[:3]) + ("…" if len(session.items) > 3 else "")
+        # What was heard where the record knows it, else what was queued.
+        names = [title for title, _ in session.heard] if session.heard else session.items
+        titles = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
         what = ": ".join(part for part in (session.playlist, titles) if part) or "sound"
     return "  ·  ".join((local.strftime("%a %d %b, %H:%M"), what, minutes_text(session.duration_s)))
 

@@ -360,7 +360,7 @@ class Engine:
         (migraine mode skipping tracks that are not gentle); choosing one still plays it.
 
         The rule runs on the render thread before each block (and on the caller's thread
-        before play, next, previous, resume and remove), for every item, and never under
+        before play, toggle, next, previous, resume and remove), for every item, never under
         the engine's lock, so it may call the engine's queries. It must be quick and only
         read immutable snapshots (never wait for another thread or for the UI): a verdict
         is judged at most one block before it is used. A rule that raises skips nothing.

@@ -12,11 +12,16 @@ Headless (no Qt). How a front end uses it::
     engine.set_items([PlaylistItem.from_path(path), ...])
     engine.play() / pause() / resume() / toggle() / stop() / next() / previous() / seek(s)
     engine.set_volume(0..1) / set_ceiling_db(db) / set_migraine(on) / set_crossfade_s(s)
-    engine.set_repeat(Repeat.ALL) / set_sleep_timer(s or None) / set_sleep_at_track_end()
+    engine.set_repeat(Repeat.ALL) / set_skip(rule or None)
+    engine.set_sleep_timer(SleepTimer.after(s) | SleepTimer.at_track_end() | SleepTimer.off())
     player.close()              # at exit
 
-Engine methods are thread-safe; callbacks run on the render thread (queue them to the UI
-thread). Modules: decoder (files), resample, gain (ramps, fades, volume scale), lowpass
-(migraine filter), limiter (true-peak ceiling), loudness (BS.1770), engine (playlist and
-chain), output (pygame, WAV, null), player (worker thread), playlist (items, M3U), cli.
+Build the engine with the saved settings: its chain obeys them from the first sample.
+Engine methods are thread-safe; callbacks run after the engine's lock is released, on the
+render thread (queue them to the UI thread). Modules, in the order sound flows:
+source (the protocol), decoder (files), item (a playlist item), resample, gain (ramps,
+fades, the volume scale), voice (one playing item and its state machine; the mix and its
+crossfades), sleep (the sleep timer), lowpass (migraine filter), limiter (true-peak
+ceiling), chain (low-pass -> master gain -> limiter after the mix), engine (transport and
+the playlist), output (pygame, WAV, null), worker (the render thread).
 """

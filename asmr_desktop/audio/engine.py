@@ -1,30 +1,36 @@
-"""The playlist engine: transport, crossfades, sleep timer and the whole processing chain.
+"""The playlist engine: transport and the playlist, over voices, a sleep timer and one chain.
 
 Headless and synchronous: :meth:`Engine.render` produces the next block of finished,
 limited audio. A worker thread (:class:`~asmr_desktop.audio.worker.Player`) calls it;
-every other method is a command that may be called from any thread. Callbacks report
-changes and run on the rendering thread, outside the engine's lock, so a UI must hand
-them to its own thread (a queued Qt signal does exactly that).
+every other method is a command that may be called from any thread. All state lives under
+one lock; callbacks are gathered under it and run after it is released, on the thread of
+the call (the render thread for everything playback itself does), so a UI must hand them
+to its own thread (a queued Qt signal does exactly that).
+
+Parts: :mod:`~asmr_desktop.audio.voice` (one playing item and its state machine),
+:mod:`~asmr_desktop.audio.sleep` (the sleep timer), :mod:`~asmr_desktop.audio.chain` (low-pass,
+master gain and limiter after the mix).
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-import math
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.audio.gain import SILENT_DB, Fade, GainRamp, fade_shape, volume_to_db
+from asmr_desktop.audio.chain import MasterChain
+from asmr_desktop.audio.gain import volume_to_db
 from asmr_desktop.audio.item import PlaylistItem
-from asmr_desktop.audio.limiter import TruePeakLimiter
-from asmr_desktop.audio.lowpass import MigraineFilter
 from asmr_desktop.audio.resample import ResampledSource
+from asmr_desktop.audio.sleep import SleepCountdown, SleepMode, SleepTimer
+from asmr_desktop.audio.voice import Heard, Mix, Successors, Voice, VoiceState
+from asmr_desktop.audio.voice import LoudnessLookup as LoudnessLookup  # the constructor's type
 from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_DEFAULT_S, VOLUME_DEFAULT
 from asmr_desktop.core.errors import AudioError
@@ -32,17 +38,11 @@ from asmr_desktop.core.errors import AudioError
 log = logging.getLogger(__name__)
 
 Samples = NDArray[np.float64]
-LoudnessLookup = Callable[[Path], float | None]
+SkipRule = Callable[[PlaylistItem], bool]
 
-#: Until a track's loudness is known it is assumed this loud (louder than nearly any master),
-#: so it starts too quiet rather than too loud and rises gently once measured.
-UNKNOWN_LOUDNESS_LUFS = -6.0
-#: Normalisation never boosts a quiet track by more than this (its noise would come up too).
-MAX_NORMALISATION_BOOST_DB = 24.0
 #: A seek fades the old position out this quickly, then fades in at the new one.
 SEEK_FADE_OUT_S = 0.25
-#: How often loudness is looked up again for a track still unmeasured, and position reported.
-LOOKUP_EVERY_S = 0.5
+#: How often the position is reported.
 POSITION_EVERY_S = 0.2
 
 
@@ -80,7 +80,7 @@ class EngineSettings:
 
 @dataclass
 class EngineCallbacks:
-    """Set any of these to hear about changes. They run on the rendering thread."""
+    """Set any of these (before playback starts) to hear about changes."""
 
     state_changed: Callable[[PlayState], None] | None = None
     #: Index of the item now playing (None when nothing is).
@@ -99,75 +99,15 @@ class EngineCallbacks:
     error: Callable[[AudioError], None] | None = None
 
 
-class _Voice:
-    """One item being played: source at output rate, its own gain ramp and optional fade."""
+@dataclass(frozen=True)
+class _Skips:
+    """The skip rule's verdicts, judged outside the lock; ``items`` keeps the ids valid."""
 
-    def __init__(
-        self,
-        index: int,
-        item: PlaylistItem,
-        source: ResampledSource,
-        ramp: GainRamp,
-        start_s: float,
-    ) -> None:
-        self.index = index
-        self.item = item
-        self.source = source
-        self.ramp = ramp
-        self.start_s = start_s
-        self.frames_out = 0
-        self.fade: Fade | None = None
-        self.drop_after_fade = True  # False: a pause, keep the voice for resume
-        self.restart_after_fade = False  # resumed while the pause fade was still running
-        self.held = False  # paused and silent
-        self.ended = False
-        self.loudness_known = False
-        self.next_lookup_frame = 0
+    items: tuple[PlaylistItem, ...] = ()
+    skipped: frozenset[int] = frozenset()
 
-    @property
-    def rate_hz(self) -> int:
-        return self.source.rate_hz
-
-    @property
-    def position_s(self) -> float:
-        return self.start_s + self.frames_out / self.rate_hz
-
-    @property
-    def duration_s(self) -> float | None:
-        return self.source.duration_s
-
-    def remaining_frames(self) -> int | None:
-        duration = self.duration_s
-        if duration is None:
-            return None
-        return max(0, round((duration - self.position_s) * self.rate_hz))
-
-    def read(self, frames: int) -> Samples:
-        """Up to ``frames`` gained frames; fewer when the source ended (DecodeError escapes)."""
-        block = self.source.read(frames).astype(np.float64)
-        if not np.all(np.isfinite(block)):  # a generator's bug must not poison filter states
-            block = np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0)
-        n = len(block)
-        if n < frames:
-            self.ended = True
-        self.frames_out += n
-        gains = self.ramp.render(n)
-        if self.fade is not None:
-            gains = gains * self.fade.render(n)
-        return block * gains[:, None]
-
-    def close(self) -> None:
-        try:
-            self.source.close()
-        except Exception:  # closing must never stop playback
-            log.exception("closing %s", self.item.title)
-
-
-@dataclass
-class _Sleep:
-    remaining_frames: int | None  # None: until the end of the current track
-    fade_frames: int
-    multiplier: float = 1.0
+    def __contains__(self, item: PlaylistItem) -> bool:
+        return id(item) in self.skipped
 
 
 @dataclass
@@ -182,8 +122,8 @@ class _Events:
 class Engine:
     """Plays a playlist through the safety chain of DESIGN.md into blocks of float samples.
 
-    Chain: source -> resample -> loudness gain x volume x fades (one ramp per voice, rises at
-    most 6 dB/s) -> mix -> migraine low-pass -> sleep fade -> true-peak limiter.
+    Chain: voices (source -> resample -> loudness gain x volume x fades, one ramp each,
+    rising at most 6 dB/s) -> mix -> :class:`~asmr_desktop.audio.chain.MasterChain`.
     """
 
     def __init__(
@@ -198,18 +138,24 @@ class Engine:
         self.rate_hz = rate_hz
         self.channels = channels
         self.callbacks = callbacks or EngineCallbacks()
-        self._settings = settings or EngineSettings()
+        self._settings = replace(settings) if settings is not None else EngineSettings()
         self._lookup = loudness_lookup
         self._lock = threading.RLock()
         self._active = threading.Event()
         self._items: list[PlaylistItem] = []
-        self._voices: list[_Voice] = []
+        self._mix = Mix(rate_hz, channels)
+        self._successors = Successors(
+            self._crossfade_s, self._crossfade_into, self._after_end, self._voice_failed
+        )
         self._current: int | None = None  # index of the item playing (or paused, or next)
         self._state = PlayState.STOPPED
-        self._filter = MigraineFilter(rate_hz, channels, enabled=self._settings.migraine)
-        self._limiter = TruePeakLimiter(rate_hz, channels, self._effective_ceiling_db())
-        self._sleep: _Sleep | None = None
-        self._skip: Callable[[PlaylistItem], bool] | None = None
+        given = self._settings  # the chain is built with them: the first sample obeys them
+        self._chain = MasterChain(
+            rate_hz, channels, ceiling_db=given.ceiling_db, migraine=given.migraine
+        )
+        self._sleep: SleepCountdown | None = None
+        self._skip: SkipRule | None = None
+        self._skips = _Skips()
         self._events = _Events()
         self._next_position_frame = 0
         self._rendered_frames = 0
@@ -218,22 +164,32 @@ class Engine:
     # --- queries ---------------------------------------------------------------------------
     @property
     def state(self) -> PlayState:
-        return self._state
+        with self._lock:
+            return self._state
 
     @property
     def current_index(self) -> int | None:
-        return self._current
+        with self._lock:
+            return self._current
 
     @property
     def settings(self) -> EngineSettings:
         """A copy of the settings in force (change them through the setters)."""
         with self._lock:
-            return EngineSettings(**vars(self._settings))
+            return replace(self._settings)
 
     @property
     def effective_ceiling_db(self) -> float:
-        """The ceiling the limiter holds now, migraine mode included."""
-        return self._limiter.ceiling_db
+        """The ceiling the limiter holds, migraine mode included."""
+        with self._lock:
+            return self._chain.ceiling_db
+
+    def heard(self, *, reset: bool = False) -> Heard:
+        """What was audible since counting began (per item, seconds); ``reset`` begins
+        counting afresh. Play from stopped begins a count; a listening session reads it at
+        each heartbeat (so a crash still knows) and resets it when it ends."""
+        with self._lock:
+            return self._mix.heard(reset=reset)
 
     def items(self) -> list[PlaylistItem]:
         with self._lock:
@@ -255,7 +211,7 @@ class Engine:
         ``math.inf`` when it waits for the end of a track whose length is unknown.
         """
         with self._lock:
-            return self._sleep_remaining_frames() / self.rate_hz if self._sleep else None
+            return self._sleep_seconds()
 
     def is_active(self) -> bool:
         """True while anything is audible or about to be: the worker should keep rendering."""
@@ -267,51 +223,43 @@ class Engine:
     # --- playlist --------------------------------------------------------------------------
     def set_items(self, items: Sequence[PlaylistItem]) -> None:
         """Replace the playlist; whatever plays fades out."""
-        with self._lock:
-            self._fade_all(safety.FADE_OUT_S, drop=True)
+        with self._command():
+            self._fade_all(safety.FADE_OUT_S, end=True)
             self._items = list(items)
             self._current = 0 if self._items else None
-            if self._state is not PlayState.STOPPED:
-                self._set_state(PlayState.STOPPED)
-        self._flush()
+            self._set_state(PlayState.STOPPED)
 
     def add(self, items: Sequence[PlaylistItem]) -> None:
-        with self._lock:
+        with self._command():
             self._items.extend(items)
             if self._current is None and self._items:
                 self._current = 0
 
     def remove(self, index: int) -> None:
         """Remove an item; if it is playing, it fades out and the next one starts."""
-        with self._lock:
+        with self._command(judge=True):
             del self._items[index]
             playing_it = self._current == index
-            for voice in self._voices:
-                if voice.index == index:
-                    voice.index = -1
-                elif voice.index > index:
-                    voice.index -= 1
+            for voice in self._mix:
+                voice.index = -1 if voice.index == index else voice.index - (voice.index > index)
             if self._current is not None and self._current > index:
                 self._current -= 1
             if playing_it:
-                self._fade_all(safety.FADE_OUT_S, drop=True)
+                self._fade_all(safety.FADE_OUT_S, end=True)
                 self._current = min(index, len(self._items) - 1) if self._items else None
                 if self._state is PlayState.PLAYING and self._current is not None:
-                    self._switch_to(self._current, safety.FADE_OUT_S, safety.FADE_IN_S)
+                    self._switch_to(self._current)
                 else:
                     self._set_state(PlayState.STOPPED)
-        self._flush()
 
     def move(self, src: int, dst: int) -> None:
         """Reorder: the item at ``src`` goes to ``dst``; what plays keeps playing."""
-        with self._lock:
-            item = self._items.pop(src)
-            self._items.insert(dst, item)
+        with self._command():
+            self._items.insert(dst, self._items.pop(src))
             order = list(range(len(self._items)))
-            moved = order.pop(src)
-            order.insert(dst, moved)
+            order.insert(dst, order.pop(src))
             remap = {old: new for new, old in enumerate(order)}
-            for voice in self._voices:
+            for voice in self._mix:
                 if voice.index >= 0:
                     voice.index = remap[voice.index]
             if self._current is not None:
@@ -320,65 +268,50 @@ class Engine:
     # --- transport -------------------------------------------------------------------------
     def play(self, index: int | None = None) -> None:
         """Start (fading in), resume when paused, or jump to item ``index``."""
-        with self._lock:
-            if index is not None:
-                if not 0 <= index < len(self._items):
-                    raise IndexError(f"no playlist item {index}")
-                self._switch_to(index, safety.FADE_OUT_S, safety.FADE_IN_S)
-            elif self._state is PlayState.PAUSED:
-                self._resume()
-            elif self._state is PlayState.STOPPED and self._items:
-                self._switch_to(self._current or 0, safety.FADE_OUT_S, safety.FADE_IN_S)
-        self._flush()
+        with self._command(judge=True):
+            self._play(index)
 
     def pause(self) -> None:
         """Fade out over 1.5 s and hold the position."""
-        with self._lock:
-            if self._state is PlayState.PLAYING:
-                self._fade_all(safety.FADE_OUT_S, drop=False)
-                self._set_state(PlayState.PAUSED)
-        self._flush()
+        with self._command():
+            self._pause()
 
     def resume(self) -> None:
-        with self._lock:
+        with self._command(judge=True):
             if self._state is PlayState.PAUSED:
                 self._resume()
-        self._flush()
 
     def toggle(self) -> None:
-        """Play/pause (the Space key)."""
-        if self._state is PlayState.PLAYING:
-            self.pause()
-        else:
-            self.play()
+        """Play/pause (the Space key): decided and done under the lock, as one command."""
+        with self._command(judge=True):
+            if self._state is PlayState.PLAYING:
+                self._pause()
+            else:
+                self._play(None)
 
     def stop(self) -> None:
         """Fade out over 1.5 s, then stop; the next play starts the current item again."""
-        with self._lock:
-            self._fade_all(safety.FADE_OUT_S, drop=True)
-            if self._state is not PlayState.STOPPED:
-                self._set_state(PlayState.STOPPED)
-        self._flush()
+        with self._command():
+            self._fade_all(safety.FADE_OUT_S, end=True)
+            self._set_state(PlayState.STOPPED)
 
     def next(self) -> None:
-        with self._lock:
+        with self._command(judge=True):
             target = self._following(self._current, manual=True, step=1)
             if target is None:
-                self._fade_all(safety.FADE_OUT_S, drop=True)
+                self._fade_all(safety.FADE_OUT_S, end=True)
                 self._set_state(PlayState.STOPPED)
             else:
                 self._jump(target)
-        self._flush()
 
     def previous(self) -> None:
-        with self._lock:
+        with self._command(judge=True):
             target = self._following(self._current, manual=True, step=-1)
             self._jump(0 if target is None else target)
-        self._flush()
 
     def seek(self, seconds: float) -> None:
         """Move within the current item: a quick fade out, then a fade in at the new place."""
-        with self._lock:
+        with self._command():
             voice = self._main_voice()
             if voice is None or self._current is None:
                 return
@@ -386,228 +319,179 @@ class Engine:
                 return
             duration = voice.duration_s
             seconds = max(0.0, seconds if duration is None else min(seconds, duration))
-            paused = self._state is PlayState.PAUSED
             new = self._open_voice(self._current, onset_fade_s=safety.FADE_IN_S, start_s=seconds)
             if new is None:
                 return
-            self._fade_voice(voice, SEEK_FADE_OUT_S, drop=True)
-            for other in list(self._voices):
-                if other.held:
-                    self._drop(other)
-            if paused:
-                new.held = True
-                new.drop_after_fade = False
-            self._voices.append(new)
+            self._mix.fade(voice, SEEK_FADE_OUT_S, end=True)
+            for other in self._mix:
+                if other.state is VoiceState.HELD:
+                    self._mix.drop(other)
+            if self._state is PlayState.PAUSED:
+                new.hold()
+            self._mix.add(new)
             self._update_active()
-        self._flush()
 
     # --- settings --------------------------------------------------------------------------
     def set_volume(self, position: float) -> None:
         """Volume slider position 0..1 (see :func:`~asmr_desktop.audio.gain.volume_to_db`)."""
-        with self._lock:
+        with self._command():
             self._settings.volume = max(0.0, min(1.0, position)) if position == position else 0.0
             self._apply_levels()
 
     def set_ceiling_db(self, ceiling_db: float) -> None:
-        with self._lock:
+        with self._command():
             self._settings.ceiling_db = safety.clamp_ceiling_db(ceiling_db)
             self._apply_levels()
 
     def set_loudness_target(self, target_lufs: float) -> None:
-        with self._lock:
+        with self._command():
             self._settings.loudness_target_lufs = safety.clamp_loudness_target(target_lufs)
             self._apply_levels()
 
     def set_crossfade_s(self, seconds: float) -> None:
-        with self._lock:
+        with self._command():
             self._settings.crossfade_s = max(0.0, seconds) if seconds == seconds else 0.0
 
     def set_repeat(self, repeat: Repeat) -> None:
-        with self._lock:
+        with self._command():
             self._settings.repeat = repeat
 
     def set_migraine(self, on: bool) -> None:
-        """Migraine mode: ceiling 12 dB lower and the 4 kHz low-pass, switched smoothly."""
-        with self._lock:
+        """Migraine mode: ceiling 12 dB lower and the 4 kHz low-pass (see MasterChain)."""
+        with self._command():
             self._settings.migraine = on
-            self._filter.enabled = on
             self._apply_levels()
 
-    def set_skip(self, rule: Callable[[PlaylistItem], bool] | None) -> None:
+    def set_skip(self, rule: SkipRule | None) -> None:
         """Items for which ``rule`` is true are passed over when playback moves on by itself
-        (migraine mode skipping tracks that are not gentle); choosing one still plays it."""
-        with self._lock:
+        (migraine mode skipping tracks that are not gentle); choosing one still plays it.
+
+        The rule runs on the render thread before each block (and on the caller's thread
+        before play, toggle, next, previous, resume and remove), for every item, never under
+        the engine's lock, so it may call the engine's queries. It must be quick and only
+        read immutable snapshots (never wait for another thread or for the UI): a verdict
+        is judged at most one block before it is used. A rule that raises skips nothing.
+        """
+        with self._command():
             self._skip = rule
 
-    def set_sleep_timer(self, seconds: float | None) -> None:
-        """Stop after ``seconds`` of playback, fading out over the last 60 s; None cancels."""
-        with self._lock:
-            if seconds is None:
-                self._cancel_sleep()
-            else:
-                frames = max(0, round(seconds * self.rate_hz))
-                self._start_sleep(frames)
+    def set_sleep_timer(self, timer: SleepTimer) -> None:
+        """Stop after some seconds of playback or at the end of this item, fading out over
+        the last 60 s (see :class:`~asmr_desktop.audio.sleep.SleepTimer`); off cancels."""
+        with self._command():
+            if self._sleep is not None:  # carry its fade into the voices: no jump up
+                self._fold_sleep()
+            self._sleep = None
+            if timer.mode is not SleepMode.OFF:
+                voice = self._main_voice()
+                left = None if voice is None else voice.remaining_frames()
+                self._sleep = SleepCountdown(timer, self.rate_hz, left)
             self._report_sleep()
-        self._flush()
-
-    def set_sleep_at_track_end(self) -> None:
-        """Stop at the end of the current item, fading out over its last 60 s."""
-        with self._lock:
-            voice = self._main_voice()
-            remaining = None if voice is None else voice.remaining_frames()
-            self._start_sleep(None, fade_frames=remaining)
-            self._report_sleep()
-        self._flush()
 
     def device_failed(self, error: AudioError) -> None:
         """The output broke: pause at once (nothing is heard anyway), keep the position."""
-        with self._lock:
-            for voice in list(self._voices):
-                if voice.drop_after_fade and voice.fade is not None:
-                    self._drop(voice)
-                    continue
-                voice.fade = None
-                voice.held = True
-                voice.drop_after_fade = False
-            self._limiter.reset()  # its look-ahead holds audio that was never heard
+        with self._command():
+            for voice in self._mix:
+                if voice.state is VoiceState.FADING_OUT:
+                    self._mix.drop(voice)
+                else:
+                    voice.hold()
+            self._chain.reset()  # its look-ahead holds audio that was never heard
             if self._state is PlayState.PLAYING:
                 self._set_state(PlayState.PAUSED)
             self._events.add(self.callbacks.error, error)
             self._update_active()
-        self._flush()
 
     # --- rendering -------------------------------------------------------------------------
     def render(self, frames: int) -> NDArray[np.float32]:
         """The next ``frames`` frames of finished audio, float32 (frames, channels)."""
-        with self._lock:
-            out = self._render_locked(frames)
-        self._flush()
+        with self._command(judge=True, only_playing=True):
+            playing = self._state is PlayState.PLAYING
+            sleep_left = self._sleep_frames()
+            self._mix.poll_loudness(*self._levels(), self._lookup)
+            rising = self._mix.rising
+            mix = self._mix.render(frames, self._successors)
+            # One rise at a time: while a voice fades in, the limiter holds its recovery.
+            rising = rising or self._mix.rising
+            gains = None
+            if self._sleep is not None:
+                gains = self._sleep.gains(frames, sleep_left, counting=playing)
+            out = self._chain.process(mix, master_gain=gains, hold_release=rising)
+            self._rendered_frames += frames
+            if self._sleep is not None and playing and self._sleep_frames() <= 0:
+                self._finish_sleep()
+            if self._state is PlayState.PLAYING and not len(self._mix):
+                self._set_state(PlayState.STOPPED, StopReason.ENDED)
+            self._report_position()
+            self._update_active()
         return out
 
-    def _render_locked(self, frames: int) -> NDArray[np.float32]:
-        mix = np.zeros((frames, self.channels))
-        playing = self._state is PlayState.PLAYING
-        sleep_left = self._sleep_remaining_frames()
-        self._poll_loudness()
-        rising = any(v.ramp.rising for v in self._voices if not v.held)
-        self._fill(mix, frames)
-        rising = rising or any(v.ramp.rising for v in self._voices if not v.held)
-        mix = self._filter.process(mix)
-        if self._sleep is not None:
-            mix *= self._sleep_gains(frames, sleep_left, counting=playing)[:, None]
-        # One rise at a time: while a voice fades in (or the highs return after migraine
-        # mode), the limiter holds rather than recovering on top of it.
-        self._limiter.release_allowed = not (rising or self._filter.rising)
-        out = self._limiter.process(mix)
-        self._rendered_frames += frames
-        if self._sleep is not None and playing and self._sleep_remaining_frames() <= 0:
-            self._finish_sleep()
-        if self._state is PlayState.PLAYING and not self._voices:
-            self._set_state(PlayState.STOPPED, StopReason.ENDED)
-        self._report_position()
-        self._update_active()
-        return out.astype(np.float32)
-
-    def _fill(self, mix: Samples, frames: int) -> None:
-        jobs: list[tuple[_Voice, int]] = [(v, 0) for v in self._voices if not v.held]
-        i = 0
-        while i < len(jobs):
-            voice, start = jobs[i]
-            i += 1
-            pos = start
-            while pos < frames and not voice.ended and not voice.held:
-                n = frames - pos
-                if voice.fade is not None:  # stop reading where the fade ends (a pause point)
-                    n = min(n, voice.fade.frames - voice.fade.done_frames)
-                split = self._crossfade_point(voice)
-                if split is not None and split < n:
-                    n = max(split, 0)
-                if n > 0:
-                    try:
-                        block = voice.read(n)
-                    except AudioError as exc:
-                        self._mark_failed(voice.index, str(exc))
-                        voice.ended = True
-                        block = np.zeros((0, self.channels))
-                    mix[pos : pos + len(block)] += block
-                    pos += len(block)
-                if voice.fade is not None and voice.fade.finished:
-                    self._fade_finished(voice)
-                    break
-                if split is not None and split <= n and not voice.ended:
-                    nxt = self._start_crossfade(voice)
-                    if nxt is not None:
-                        jobs.append((nxt, pos))
-            if voice.ended:
-                natural = voice.fade is None and voice.index == self._current
-                self._drop(voice)
-                if natural and self._is_main(voice):
-                    nxt = self._track_ended(voice)
-                    if nxt is not None:
-                        jobs.append((nxt, pos))
-
-    def _is_main(self, voice: _Voice) -> bool:
-        """No other live, non-fading voice of the playlist took over from this one."""
-        return not any(v.fade is None and not v.ended for v in self._voices if v is not voice)
-
-    def _crossfade_point(self, voice: _Voice) -> int | None:
-        """Frames until ``voice`` should start crossfading into the next item, if it should."""
+    # Successors: what the mix asks while it runs through a block.
+    def _crossfade_s(self, voice: Voice) -> float | None:
+        """The crossfade out of ``voice``: at most half its length, so short items are heard."""
         xfade_s = self._settings.crossfade_s
         if (
             xfade_s <= 0
-            or voice.fade is not None
             or voice.index != self._current
             or self._state is not PlayState.PLAYING
-            or (self._sleep is not None and self._sleep.remaining_frames is None)
+            or (self._sleep is not None and self._sleep.at_track_end)
             or self._following(voice.index, manual=False, step=1) is None
         ):
             return None
-        remaining = voice.remaining_frames()
-        if remaining is None:
-            return None
-        return remaining - round(self._crossfade_s(voice) * self.rate_hz)
-
-    def _crossfade_s(self, voice: _Voice) -> float:
-        """The crossfade out of ``voice``: at most half its length, so short items are heard."""
         duration = voice.duration_s
-        xfade_s = self._settings.crossfade_s
         return xfade_s if duration is None else min(xfade_s, duration / 2)
 
-    def _start_crossfade(self, voice: _Voice) -> _Voice | None:
-        remaining = voice.remaining_frames() or 0
-        xfade_s = self._crossfade_s(voice)
-        voice.fade = Fade(min(remaining, round(xfade_s * self.rate_hz)))
-        voice.drop_after_fade = True
+    def _crossfade_into(self, voice: Voice, xfade_s: float) -> Voice | None:
         return self._advance(voice.index, onset_fade_s=xfade_s)
 
-    def _track_ended(self, voice: _Voice) -> _Voice | None:
-        if self._sleep is not None and self._sleep.remaining_frames is None:
+    def _after_end(self, voice: Voice) -> Voice | None:
+        if voice.index != self._current or not self._mix.is_main(voice):
+            return None
+        if self._sleep is not None and self._sleep.at_track_end:
             self._finish_sleep()
             return None
         return self._advance(voice.index, onset_fade_s=self._settings.crossfade_s)
 
-    def _advance(self, index: int, onset_fade_s: float) -> _Voice | None:
-        """Start the item after ``index`` (repeat rules, failed items skipped)."""
+    def _voice_failed(self, voice: Voice, reason: str) -> None:
+        self._mark_failed(voice.index, reason)
+
+    # --- playlist flow ---------------------------------------------------------------------
+    def _play(self, index: int | None) -> None:
+        if self._state is PlayState.STOPPED:
+            self._mix.heard(reset=True)  # a new run of listening: count what it plays
+        if index is not None:
+            if not 0 <= index < len(self._items):
+                raise IndexError(f"no playlist item {index}")
+            self._switch_to(index)
+        elif self._state is PlayState.PAUSED:
+            self._resume()
+        elif self._state is PlayState.STOPPED and self._items:
+            self._switch_to(self._current or 0)
+
+    def _pause(self) -> None:
+        if self._state is PlayState.PLAYING:
+            self._fade_all(safety.FADE_OUT_S, end=False)
+            self._set_state(PlayState.PAUSED)
+
+    def _advance(self, index: int, onset_fade_s: float) -> Voice | None:
+        """Start the item after ``index`` (repeat rules, skipped and failed items passed)."""
         tried = 0
         target = self._following(index, manual=False, step=1)
         while target is not None and tried < len(self._items):
             tried += 1
-            if self._skip is not None and self._skip(self._items[target]):
+            if self._items[target] in self._skips:
                 self._events.add(self.callbacks.item_skipped, target)
-                if self._settings.repeat is Repeat.ONE:
-                    break
-                target = self._following(target, manual=True, step=1)
-                continue
-            voice = self._open_voice(target, onset_fade_s=onset_fade_s)
-            if voice is not None:
-                self._voices.append(voice)
-                self._set_current(target)
-                return voice
+            else:
+                voice = self._open_voice(target, onset_fade_s=onset_fade_s)
+                if voice is not None:
+                    self._mix.add(voice)
+                    self._set_current(target)
+                    return voice
             if self._settings.repeat is Repeat.ONE:
                 break
             target = self._following(target, manual=True, step=1)
         self._set_current(0 if self._items else None)
-        if not any(not v.ended for v in self._voices):
+        if not any(not v.ended for v in self._mix):
             self._set_state(PlayState.STOPPED, StopReason.ENDED)
         return None
 
@@ -629,37 +513,31 @@ class Engine:
 
     def _jump(self, index: int) -> None:
         if self._state is PlayState.PAUSED:
-            self._fade_all(0.0, drop=True)
+            self._fade_all(0.0, end=True)
             self._set_current(index)
             voice = self._open_voice(index, onset_fade_s=safety.FADE_IN_S)
             if voice is not None:
-                voice.held = True
-                voice.drop_after_fade = False
-                self._voices.append(voice)
-            return
-        if self._state is PlayState.STOPPED:
+                voice.hold()
+                self._mix.add(voice)
+        elif self._state is PlayState.STOPPED:
             self._set_current(index)
-            return
-        self._switch_to(index, safety.FADE_OUT_S, safety.FADE_IN_S)
-
-    def _switch_to(self, index: int, out_s: float, in_s: float) -> None:
-        """Fade out whatever plays and fade ``index`` in (skipping items that fail)."""
-        self._fade_all(out_s, drop=True)
-        self._set_current(index)
-        voice = self._open_voice(index, onset_fade_s=in_s)
-        if voice is None:
-            voice = self._advance(index, onset_fade_s=in_s)
-            if voice is None:
-                self._update_active()
-                return
         else:
-            self._voices.append(voice)
+            self._switch_to(index)
+
+    def _switch_to(self, index: int) -> None:
+        """Fade out whatever plays and fade ``index`` in (skipping items that fail)."""
+        self._fade_all(safety.FADE_OUT_S, end=True)
+        self._set_current(index)
+        voice = self._open_voice(index, onset_fade_s=safety.FADE_IN_S)
+        if voice is not None:
+            self._mix.add(voice)
+        elif self._advance(index, onset_fade_s=safety.FADE_IN_S) is None:
+            self._update_active()
+            return
         self._set_state(PlayState.PLAYING)
         self._update_active()
 
-    def _open_voice(
-        self, index: int, *, onset_fade_s: float, start_s: float = 0.0
-    ) -> _Voice | None:
+    def _open_voice(self, index: int, *, onset_fade_s: float, start_s: float = 0.0) -> Voice | None:
         item = self._items[index]
         if item.failed and item.factory is None and item.path is None:
             self._events.add(self.callbacks.item_failed, index, item.failed)
@@ -675,9 +553,8 @@ class Engine:
         if item.duration_s is None:
             item.duration_s = source.duration_s
         item.failed = None
-        ramp = GainRamp(self.rate_hz, onset_fade_s=onset_fade_s)
-        voice = _Voice(index, item, resampled, ramp, start_s)
-        ramp.target_db = self._voice_target_db(voice)
+        voice = Voice(index, item, resampled, onset_fade_s=onset_fade_s, start_s=start_s)
+        voice.aim(*self._levels(), self._lookup)
         return voice
 
     def _mark_failed(self, index: int, reason: str) -> None:
@@ -686,174 +563,94 @@ class Engine:
             log.warning("cannot play item %d: %s", index, reason)
             self._events.add(self.callbacks.item_failed, index, reason)
 
-    def _drop(self, voice: _Voice) -> None:
-        voice.ended = True
-        if voice in self._voices:
-            self._voices.remove(voice)
-        voice.close()
-
-    def _fade_voice(self, voice: _Voice, seconds: float, *, drop: bool) -> None:
-        """Fade ``voice`` out (dropping it after, or holding it for resume)."""
-        if voice.held or seconds <= 0 or voice.ramp.current_db == SILENT_DB:
-            if drop:
-                self._drop(voice)
-            else:
-                voice.held = True
-                voice.fade = None
-                voice.drop_after_fade = False
-            return
-        frames = max(1, round(seconds * self.rate_hz))
-        already_dropping = voice.fade is not None and voice.drop_after_fade
-        if voice.fade is None or voice.fade.frames - voice.fade.done_frames > frames:
-            # A new, shorter fade starts from where a running one has got to (no step).
-            if voice.fade is not None:
-                voice.ramp.scale(voice.fade.value)
-            voice.fade = Fade(frames)
-        voice.drop_after_fade = drop or already_dropping
-        voice.restart_after_fade = False
-
-    def _fade_all(self, seconds: float, *, drop: bool) -> None:
-        for voice in list(self._voices):
-            self._fade_voice(voice, seconds, drop=drop)
+    def _fade_all(self, seconds: float, *, end: bool) -> None:
+        self._mix.fade_all(seconds, end=end)
         self._update_active()
 
-    def _fade_finished(self, voice: _Voice) -> None:
-        if voice.drop_after_fade:
-            voice.ended = True
-            return
-        voice.fade = None
-        if voice.restart_after_fade:
-            voice.restart_after_fade = False
-            voice.ramp.current_db = SILENT_DB
-            voice.ramp.onset_fade_s = safety.FADE_IN_S
-        else:
-            voice.held = True
-
     def _resume(self) -> None:
-        floor = 10 ** (-(safety.FADE_IN_S * safety.MAX_GAIN_RISE_DB_PER_S) / 20)
-        for voice in self._voices:
-            if voice.drop_after_fade:
-                continue
-            if voice.held:
-                voice.held = False
-                voice.ramp.current_db = SILENT_DB
-                voice.ramp.onset_fade_s = safety.FADE_IN_S
-            elif voice.fade is not None:
-                if voice.fade.value >= floor:
-                    voice.ramp.scale(voice.fade.value)
-                    voice.fade = None
-                else:  # nearly silent: finish the fade, then fade in from silence
-                    voice.restart_after_fade = True
-        if not self._voices and self._current is not None:
-            self._switch_to(self._current, safety.FADE_OUT_S, safety.FADE_IN_S)
+        for voice in self._mix:
+            voice.resume()
+        if not len(self._mix) and self._current is not None:
+            self._switch_to(self._current)
         self._set_state(PlayState.PLAYING)
         self._update_active()
 
-    def _main_voice(self) -> _Voice | None:
-        for voice in reversed(self._voices):
-            if voice.index == self._current and not voice.ended:
-                return voice
-        return None
+    def _main_voice(self) -> Voice | None:
+        return self._mix.main(self._current)
 
     # --- levels ----------------------------------------------------------------------------
-    def _effective_ceiling_db(self) -> float:
-        ceiling = safety.clamp_ceiling_db(self._settings.ceiling_db)
-        if self._settings.migraine:
-            ceiling -= safety.MIGRAINE_CEILING_DROP_DB
-        return ceiling
+    def _levels(self) -> tuple[float, float]:
+        """(loudness target, volume in dB) that every voice aims at."""
+        return self._settings.loudness_target_lufs, volume_to_db(self._settings.volume)
 
     def _apply_levels(self) -> None:
-        self._limiter.ceiling_db = self._effective_ceiling_db()
-        for voice in self._voices:
-            voice.ramp.target_db = self._voice_target_db(voice)
-
-    def _voice_target_db(self, voice: _Voice) -> float:
-        volume_db = volume_to_db(self._settings.volume)
-        if volume_db == SILENT_DB:
-            return SILENT_DB
-        loudness = voice.item.loudness_lufs
-        if loudness is None and voice.item.path is not None and self._lookup is not None:
-            try:
-                loudness = self._lookup(voice.item.path)
-            except Exception:  # a broken measurement must not stop playback
-                log.exception("loudness lookup for %s", voice.item.path)
-                loudness = None
-        voice.loudness_known = loudness is not None and math.isfinite(loudness)
-        if not voice.loudness_known or loudness is None:
-            loudness = UNKNOWN_LOUDNESS_LUFS
-        target = safety.clamp_loudness_target(self._settings.loudness_target_lufs)
-        return min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
-
-    def _poll_loudness(self) -> None:
-        for voice in self._voices:
-            if not voice.loudness_known and voice.frames_out >= voice.next_lookup_frame:
-                voice.next_lookup_frame = voice.frames_out + round(LOOKUP_EVERY_S * self.rate_hz)
-                voice.ramp.target_db = self._voice_target_db(voice)
+        settings = self._settings
+        self._chain.configure(ceiling_db=settings.ceiling_db, migraine=settings.migraine)
+        self._mix.aim(*self._levels(), self._lookup)
+        self._update_active()
 
     # --- sleep timer -----------------------------------------------------------------------
-    def _start_sleep(self, frames: int | None, fade_frames: int | None = None) -> None:
-        full = round(safety.SLEEP_FADE_S * self.rate_hz)
-        left = frames if frames is not None else fade_frames
-        fade = full if left is None else max(1, min(full, left))
-        if self._sleep is not None and self._sleep.multiplier < 1.0:
-            self._fold_sleep()
-        self._sleep = _Sleep(frames, fade)
-
-    def _cancel_sleep(self) -> None:
-        if self._sleep is not None:
-            self._fold_sleep()
-        self._sleep = None
-
     def _fold_sleep(self) -> None:
         """Carry the sleep fade's level into the voices, so cancelling it is no jump up."""
-        if self._sleep is None:
-            return
-        for voice in self._voices:
-            voice.ramp.scale(self._sleep.multiplier)
-        self._sleep.multiplier = 1.0
+        if self._sleep is not None:
+            multiplier = self._sleep.take_multiplier()
+            for voice in self._mix:
+                voice.ramp.scale(multiplier)
 
-    def _sleep_remaining_frames(self) -> float:
+    def _sleep_frames(self) -> float:
         """Frames of playback left on the sleep timer (inf: the track has no known end)."""
         if self._sleep is None:
             return 0
-        if self._sleep.remaining_frames is not None:
-            return self._sleep.remaining_frames
         voice = self._main_voice()
-        remaining = None if voice is None else voice.remaining_frames()
-        return math.inf if remaining is None else remaining
+        return self._sleep.remaining_frames(None if voice is None else voice.remaining_frames())
 
     def _sleep_seconds(self) -> float | None:
-        return self._sleep_remaining_frames() / self.rate_hz if self._sleep else None
+        return self._sleep_frames() / self.rate_hz if self._sleep else None
 
     def _report_sleep(self) -> None:
         """Tell the listener the time left; an unknown end (endless track) is not reported."""
         seconds = self._sleep_seconds()
-        if seconds is None or math.isfinite(seconds):
+        if seconds is None or np.isfinite(seconds):
             self._events.add(self.callbacks.sleep_timer, seconds)
 
-    def _sleep_gains(self, frames: int, left: float, *, counting: bool) -> Samples:
-        """The sleep fade over the next block; it only moves on while playing."""
-        assert self._sleep is not None
-        sleep = self._sleep
-        if not counting:
-            return np.full(frames, sleep.multiplier)
-        if sleep.remaining_frames is not None:
-            sleep.remaining_frames = max(0, sleep.remaining_frames - frames)
-        # Frames still to go at each sample of this block, as a fraction of the fade.
-        to_go = (left - np.arange(1, frames + 1)) / sleep.fade_frames
-        gains = fade_shape(to_go)
-        sleep.multiplier = float(gains[-1])
-        return gains
-
     def _finish_sleep(self) -> None:
-        for voice in self._voices:
-            voice.close()
-        self._voices = []
+        self._mix.drop_all()
         self._sleep = None
         self._set_state(PlayState.STOPPED, StopReason.SLEEP_TIMER)
         self._events.add(self.callbacks.sleep_timer, None)
 
-    # --- reporting -------------------------------------------------------------------------
+    # --- the lock, the skip rule and reporting ---------------------------------------------
+    @contextmanager
+    def _command(self, *, judge: bool = False, only_playing: bool = False) -> Iterator[None]:
+        """Run a block under the lock, then the callbacks it gathered outside it.
+
+        With ``judge``, the skip rule is asked first, outside the lock (see :meth:`set_skip`);
+        ``only_playing`` asks it only when playback plays (the render thread's case).
+        """
+        skips = self._judge_skips(only_playing) if judge else None
+        with self._lock:
+            if skips is not None:
+                self._skips = skips
+            yield
+        self._flush()
+
+    def _judge_skips(self, only_playing: bool) -> _Skips | None:
+        """The rule's verdicts on every item, or None to keep the last ones."""
+        with self._lock:
+            rule, items = self._skip, tuple(self._items)
+            if rule is None:
+                return _Skips()
+            if only_playing and self._state is not PlayState.PLAYING:
+                return None  # nothing moves on by itself unless playing
+        skipped = set()
+        for item in items:
+            try:
+                if rule(item):
+                    skipped.add(id(item))
+            except Exception:  # a broken rule must not stop playback: it skips nothing
+                log.exception("skip rule failed for %s", item.title)
+        return _Skips(items, frozenset(skipped))
+
     def _set_state(self, state: PlayState, reason: StopReason = StopReason.ASKED) -> None:
         if state is not self._state:
             self._state = state
@@ -878,11 +675,12 @@ class Engine:
                 self._report_sleep()
 
     def _update_active(self) -> None:
-        audible = any(not v.held and not v.ended for v in self._voices)
-        if audible or self._state is PlayState.PLAYING:
+        """Keep rendering while anything is audible or playback plays; at rest, settle."""
+        if self._mix.audible or self._state is PlayState.PLAYING:
             self._active.set()
         else:
             self._active.clear()
+            self._chain.settle()  # a ceiling or migraine change holds from the next sample
 
     def _flush(self) -> None:
         """Run the callbacks gathered under the lock, now that it is released."""

@@ -28,6 +28,9 @@ class Beat:
     session_uid: str
     elapsed_s: float
     at: datetime
+    #: What was heard so far ((title, seconds)), and the title heard last; None: not known.
+    heard: list[tuple[str, float]] | None = None
+    last_item: str | None = None
 
 
 class BeatFile:
@@ -39,6 +42,8 @@ class BeatFile:
             "session": beat.session_uid,
             "elapsed_s": beat.elapsed_s,
             "at": beat.at.isoformat(),
+            "heard": None if beat.heard is None else [[t, s] for t, s in beat.heard],
+            "last_item": beat.last_item,
         }
         atomic_write_bytes(self.path, json.dumps(payload).encode("utf-8"))
 
@@ -47,8 +52,13 @@ class BeatFile:
         session ends at its last sign of life in the diary instead)."""
         try:
             data = json.loads(self.path.read_bytes())
+            heard = data.get("heard")
             beat = Beat(
-                str(data["session"]), float(data["elapsed_s"]), datetime.fromisoformat(data["at"])
+                str(data["session"]),
+                float(data["elapsed_s"]),
+                datetime.fromisoformat(data["at"]),
+                None if heard is None else [(str(t), float(s)) for t, s in heard],
+                None if data.get("last_item") is None else str(data["last_item"]),
             )
         except FileNotFoundError:
             return None

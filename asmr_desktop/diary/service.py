@@ -253,8 +253,11 @@ class Diary:
         for session in self._in_states(RatingState.OPEN):
             ended = session.last_seen or session.started
             measured: float | None = None
+            heard: list[tuple[str, float]] | None = None
+            last_item: str | None = None
             if beat is not None and beat.session_uid == session.uid:
                 measured = beat.elapsed_s
+                heard, last_item = beat.heard, beat.last_item
                 # A clock set back meanwhile must not end it before it began.
                 ended = max(beat.at, session.started)
             closed.append(
@@ -265,6 +268,8 @@ class Diary:
                         end_reason=EndReason.INTERRUPTED,
                         state=RatingState.DEFERRED,
                         measured_s=measured,
+                        heard=heard,
+                        last_item=last_item,
                     )
                 )
             )

@@ -99,6 +99,7 @@ class ListeningService:
         self._pending: dict[str, object] = {}
         self._update_skip()
         engine.set_skip(self.skips)
+        sessions.heard_source = self.take_heard
 
     # -- playlist --------------------------------------------------------------------------
     def items(self) -> list[PlaylistItem]:
@@ -277,6 +278,14 @@ class ListeningService:
                 self._settings.update(**pending)
             except AsmrError as exc:
                 log.warning("settings not saved: %s", exc)
+
+    # -- what was heard --------------------------------------------------------------------
+    def take_heard(self, reset: bool = True) -> tuple[list[tuple[str, float]], str | None]:
+        """What the engine counted as audible since the session began: (title, seconds) in
+        the order first heard, and the title heard last; ``reset`` starts a new count."""
+        heard = self.engine.heard(reset=reset)
+        titles = [(item.title, round(seconds, 1)) for item, seconds in heard.items]
+        return titles, heard.last.title if heard.last is not None else None
 
     # -- what the engine reports (call these on one thread, the window's) -------------------
     def state_changed(self, state: PlayState) -> None:

@@ -30,6 +30,11 @@ HEARTBEAT_S = 10.0
 DIARY_BEAT_EVERY = 6
 
 
+#: (reset) -> ([(title, seconds heard)], title heard last), counted by the audio engine;
+#: ``reset`` ends the count (the session ends), else it is only read (a heartbeat).
+HeardSource = Callable[[bool], tuple[list[tuple[str, float]], str | None]]
+
+
 def _ignore(_session: Session) -> None:
     return None
 
@@ -64,6 +69,9 @@ class SessionService:
         self._started_at = 0.0
         self._beat_count = 0
         self.current: Session | None = None
+        #: Where a sound session's "what was heard" comes from when it ends (the listening
+        #: service sets it); None for sessions without sound.
+        self.heard_source: HeardSource | None = None
 
     @property
     def elapsed_s(self) -> float | None:
@@ -158,7 +166,8 @@ class SessionService:
         self._beat_count += 1
         try:
             if self._beats is not None:
-                self._beats.write(Beat(session.uid, elapsed, self.diary.now()))
+                heard, last = self._heard_so_far(session)
+                self._beats.write(Beat(session.uid, elapsed, self.diary.now(), heard, last))
             if self._beats is None or self._beat_count % DIARY_BEAT_EVERY == 0:
                 self.diary.heartbeat(session.id)
         except AsmrError as exc:
@@ -173,6 +182,12 @@ class SessionService:
         """The app closes: the running session ends, to be rated now or at the next start."""
         return self._end(EndReason.STOPPED, heard=heard, last_item=last_item)
 
+    def _heard_so_far(self, session: Session) -> tuple[list[tuple[str, float]] | None, str | None]:
+        if session.mode is not Mode.AUDIO or self.heard_source is None:
+            return None, None
+        heard, last = self.heard_source(False)
+        return heard, last
+
     def _end(
         self,
         reason: EndReason,
@@ -184,6 +199,8 @@ class SessionService:
         if session is None or session.id is None:
             return None
         self.current = None
+        if heard is None and session.mode is Mode.AUDIO and self.heard_source is not None:
+            heard, last_item = self.heard_source(True)
         try:
             ended = self.diary.end(
                 session.id, reason, measured_s=elapsed, heard=heard, last_item=last_item

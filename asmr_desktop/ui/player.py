@@ -40,6 +40,7 @@ from asmr_desktop.analysis.verdict import Verdict
 from asmr_desktop.audio.engine import Engine, PlayState, Repeat
 from asmr_desktop.audio.gain import volume_to_db
 from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.sleep import SleepTimer
 from asmr_desktop.audio.worker import Player
 from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_MAX_S
@@ -53,15 +54,15 @@ from asmr_desktop.ui.theme import WARNING
 
 log = logging.getLogger(__name__)
 
-SLEEP_CHOICES: tuple[tuple[str, float | None], ...] = (
-    ("Sleep timer off", None),
-    ("15 minutes", 15 * 60),
-    ("30 minutes", 30 * 60),
-    ("45 minutes", 45 * 60),
-    ("60 minutes", 60 * 60),
-    ("90 minutes", 90 * 60),
-    ("Custom…", -1.0),
-    ("End of this track", -2.0),
+SLEEP_CHOICES: tuple[tuple[str, SleepTimer | None], ...] = (  # None: ask for the minutes
+    ("Sleep timer off", SleepTimer.off()),
+    ("15 minutes", SleepTimer.after(15 * 60)),
+    ("30 minutes", SleepTimer.after(30 * 60)),
+    ("45 minutes", SleepTimer.after(45 * 60)),
+    ("60 minutes", SleepTimer.after(60 * 60)),
+    ("90 minutes", SleepTimer.after(90 * 60)),
+    ("Custom…", None),
+    ("End of this track", SleepTimer.at_track_end()),
 )
 REPEAT_WORDS = {Repeat.OFF: "Repeat: off", Repeat.ONE: "Repeat: this", Repeat.ALL: "Repeat: all"}
 SLIDER_STEPS = 1000
@@ -654,21 +655,18 @@ class PlayerPanel(QWidget):
 
     # -- sleep timer -----------------------------------------------------------------------
     def _sleep_chosen(self, index: int) -> None:
-        seconds = SLEEP_CHOICES[index][1]
-        if seconds == -1.0:
+        timer = SLEEP_CHOICES[index][1]
+        if timer is None:
             minutes, ok = QInputDialog.getInt(self, "Sleep timer", "Minutes:", 20, 1, 600)
             if not ok:
                 self.sleep_box.setCurrentIndex(0)
                 return
-            seconds = minutes * 60.0
-        self.set_sleep_timer(seconds)
+            timer = SleepTimer.after(minutes * 60.0)
+        self.set_sleep_timer(timer)
 
-    def set_sleep_timer(self, seconds: float | None) -> None:
-        """None turns it off; -2 means at the end of this track; else seconds from now."""
-        if seconds == -2.0:
-            self.engine.set_sleep_at_track_end()
-        else:
-            self.engine.set_sleep_timer(seconds)
+    def set_sleep_timer(self, timer: SleepTimer) -> None:
+        """Off, after some seconds of playback, or at the end of this track."""
+        self.engine.set_sleep_timer(timer)
 
     # -- engine reports (Qt thread) ----------------------------------------------------------
     def _state_changed(self, state: PlayState) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from asmr_desktop import APP_ID, APP_NAME
 from asmr_desktop.audio.engine import PlayState
+from asmr_desktop.audio.sleep import SleepTimer
 from asmr_desktop.ui.bridges import EngineBridge
 from asmr_desktop.ui.theme import ACCENT, ACCENT_DIM
 
@@ -29,15 +30,15 @@ ICON_FILE = (
 )
 NOTICE = "ASMR Desktop keeps playing here; quit from this menu."
 NOTICE_MS = 8000
-#: Sleep timer choices: (label, seconds); None turns it off, -2 means the end of this track.
-SLEEP_CHOICES: tuple[tuple[str, float | None], ...] = (
-    ("Off", None),
-    ("15 minutes", 15 * 60.0),
-    ("30 minutes", 30 * 60.0),
-    ("45 minutes", 45 * 60.0),
-    ("60 minutes", 60 * 60.0),
-    ("90 minutes", 90 * 60.0),
-    ("End of this track", -2.0),
+#: Sleep timer choices: (label, what the timer does).
+SLEEP_CHOICES: tuple[tuple[str, SleepTimer], ...] = (
+    ("Off", SleepTimer.off()),
+    ("15 minutes", SleepTimer.after(15 * 60.0)),
+    ("30 minutes", SleepTimer.after(30 * 60.0)),
+    ("45 minutes", SleepTimer.after(45 * 60.0)),
+    ("60 minutes", SleepTimer.after(60 * 60.0)),
+    ("90 minutes", SleepTimer.after(90 * 60.0)),
+    ("End of this track", SleepTimer.at_track_end()),
 )
 
 
@@ -97,7 +98,7 @@ class TrayIcon(QObject):
         *,
         toggle: Callable[[], None],
         visual_only: Callable[[], None],
-        set_sleep_timer: Callable[[float | None], None],
+        set_sleep_timer: Callable[[SleepTimer], None],
         show_window: Callable[[], None],
         quit_app: Callable[[], None],
         keep_playing_in_tray: bool = True,
@@ -140,7 +141,7 @@ class TrayIcon(QObject):
         self,
         toggle: Callable[[], None],
         visual_only: Callable[[], None],
-        set_sleep_timer: Callable[[float | None], None],
+        set_sleep_timer: Callable[[SleepTimer], None],
         show_window: Callable[[], None],
         quit_app: Callable[[], None],
     ) -> QMenu:
@@ -151,9 +152,9 @@ class TrayIcon(QObject):
         self.actions["visual"] = menu.addAction("Visual only")
         self.actions["visual"].triggered.connect(lambda _checked=False: visual_only())
         self.sleep_menu = menu.addMenu("Sleep timer")
-        for label, seconds in SLEEP_CHOICES:
+        for label, timer in SLEEP_CHOICES:
             action = self.sleep_menu.addAction(label)
-            action.triggered.connect(lambda _checked=False, s=seconds: set_sleep_timer(s))
+            action.triggered.connect(lambda _checked=False, t=timer: set_sleep_timer(t))
             self.actions[f"sleep:{label}"] = action
         menu.addSeparator()
         self.actions["show"] = menu.addAction("Show window")

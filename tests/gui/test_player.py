@@ -14,6 +14,7 @@ from asmr_desktop.app import OUTPUT_RATE_HZ, build_window
 from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import NullOutput
+from asmr_desktop.audio.sleep import SleepTimer
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode, RatingState
@@ -88,7 +89,7 @@ def test_sleep_timer_end_defers_the_rating(
     panel.add_paths([tone(tmp_path / "long.wav", 60.0)])
     panel.toggle()
     qtbot.waitUntil(lambda: panel.engine.state is PlayState.PLAYING)
-    panel.set_sleep_timer(1.0)
+    panel.set_sleep_timer(SleepTimer.after(1.0))
     qtbot.waitUntil(lambda: panel.engine.state is PlayState.STOPPED, timeout=10000)
     qtbot.waitUntil(lambda: window.sessions.current is None, timeout=5000)
     (session,) = window.diary.sessions()

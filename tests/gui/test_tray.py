@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QIcon
 
 from asmr_desktop.audio.engine import PlayState
+from asmr_desktop.audio.sleep import SleepTimer
 from asmr_desktop.ui.bridges import EngineBridge
 from asmr_desktop.ui.tray import ICON_FILE, NOTICE, TrayIcon, app_icon, drawn_icon
 
@@ -55,13 +56,13 @@ def test_menu_entries_call_their_callbacks() -> None:
     for action in tray.sleep_menu.actions():
         action.trigger()
     assert calls.log == [
-        ("sleep", None),
-        ("sleep", 900.0),
-        ("sleep", 1800.0),
-        ("sleep", 2700.0),
-        ("sleep", 3600.0),
-        ("sleep", 5400.0),
-        ("sleep", -2.0),
+        ("sleep", SleepTimer.off()),
+        ("sleep", SleepTimer.after(900.0)),
+        ("sleep", SleepTimer.after(1800.0)),
+        ("sleep", SleepTimer.after(2700.0)),
+        ("sleep", SleepTimer.after(3600.0)),
+        ("sleep", SleepTimer.after(5400.0)),
+        ("sleep", SleepTimer.at_track_end()),
     ]
     tray.close()
 

@@ -17,7 +17,6 @@ from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.analysis.loudness import integrated_lufs
 from asmr_desktop.audio.engine import (
     SEEK_FADE_OUT_S,
-    UNKNOWN_LOUDNESS_LUFS,
     Engine,
     EngineCallbacks,
     EngineSettings,
@@ -26,6 +25,8 @@ from asmr_desktop.audio.engine import (
 )
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.lowpass import Biquad, lowpass_sections
+from asmr_desktop.audio.sleep import SleepTimer
+from asmr_desktop.audio.voice import UNKNOWN_LOUDNESS_LUFS
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import DecodeError
 from tests.unit.audio.helpers import (
@@ -385,7 +386,7 @@ def test_reorder_and_remove_keep_the_playing_item():
 def test_sleep_timer_fades_over_the_last_minute_then_stops():
     engine, rec = make([array_item(constant(1, RATE), RATE, loop=True)])
     engine.play()
-    engine.set_sleep_timer(70)
+    engine.set_sleep_timer(SleepTimer.after(70))
     assert engine.sleep_remaining_s() == pytest.approx(70)
     out = render(engine, 72, block_s=0.25)
     g = gain_of(out)
@@ -406,7 +407,7 @@ def test_sleep_at_track_end_stops_there_instead_of_playing_on():
     items = [array_item(constant(90, RATE), RATE), array_item(constant(90, RATE), RATE)]
     engine, rec = make(items, crossfade_s=4.0)
     engine.play()
-    engine.set_sleep_at_track_end()
+    engine.set_sleep_timer(SleepTimer.at_track_end())
     assert engine.sleep_remaining_s() == pytest.approx(90)
     g = gain_of(render(engine, 95, block_s=0.5))
     lat = first_sound(g)
@@ -419,9 +420,9 @@ def test_sleep_at_track_end_stops_there_instead_of_playing_on():
 def test_cancelling_the_sleep_fade_brings_the_sound_back_gently():
     engine, _ = make([array_item(constant(1, RATE), RATE, loop=True)])
     engine.play()
-    engine.set_sleep_timer(65)
+    engine.set_sleep_timer(SleepTimer.after(65))
     a = gain_of(render(engine, 40))
-    engine.set_sleep_timer(None)
+    engine.set_sleep_timer(SleepTimer.off())
     b = gain_of(render(engine, 20))
     assert max_rise_db(np.concatenate([a, b])) <= MAX_STEP_DB + 1e-5
     assert b[-1] == pytest.approx(1.0, abs=1e-4)
@@ -562,13 +563,13 @@ def test_callbacks_may_call_back_into_the_engine_from_the_render_thread():
 
 def test_sleep_at_the_end_of_an_endless_track_never_reports_infinity():
     engine, rec = make([array_item(constant(1, RATE), RATE, loop=True)])
-    engine.set_sleep_at_track_end()  # before anything plays: the end is unknown
+    engine.set_sleep_timer(SleepTimer.at_track_end())  # before anything plays: the end is unknown
     engine.play()
     render(engine, 2)
     assert engine.sleep_remaining_s() == float("inf")
     assert all(s is None or np.isfinite(s) for (s,) in rec.of("sleep"))
     assert engine.state is PlayState.PLAYING  # and nothing fades: there is no end to fade to
-    engine.set_sleep_timer(None)
+    engine.set_sleep_timer(SleepTimer.off())
     assert rec.of("sleep")[-1] == (None,)
 
 
@@ -581,3 +582,57 @@ def test_short_items_are_crossfaded_over_at_most_half_their_length():
     b_start, a_end = first_sound(b), len(a) - int(np.argmax(a[::-1] > 0))
     assert (a_end - b_start) / RATE == pytest.approx(1.0, abs=0.01)  # half of the 2 s item
     assert max_rise_db(b) <= MAX_STEP_DB + 1e-5
+
+
+# --- threads and the state machine -----------------------------------------------------------
+class _WatchedLock:
+    """The engine's lock, telling when another thread starts waiting for it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.owner: int | None = None
+        self.waited = threading.Event()
+
+    def __enter__(self) -> None:
+        if self.owner is not None and self.owner != threading.get_ident():
+            self.waited.set()
+        self._lock.acquire()
+        self.owner = threading.get_ident()
+
+    def __exit__(self, *exc: object) -> None:
+        self.owner = None  # an RLock re-entered by the owner releases in order: good enough
+        self._lock.release()
+
+
+def test_toggle_decides_under_the_lock_what_a_concurrent_play_left():
+    engine, _ = make([array_item(constant(30, RATE), RATE)])
+    engine.play()
+    render(engine, 4)
+    engine.pause()
+    render(engine, 2)
+    lock = _WatchedLock()
+    engine._lock = lock  # type: ignore[assignment]
+    with lock:  # another thread (the tray) holds the engine while it resumes
+        toggler = threading.Thread(target=engine.toggle)
+        toggler.start()
+        assert lock.waited.wait(5)
+        engine.resume()
+    toggler.join(5)
+    # Space pressed after the resume: it must pause, not decide on the stale "paused".
+    assert engine.state is PlayState.PAUSED
+
+
+def test_a_voice_fading_out_when_paused_is_not_brought_back_by_resume():
+    items = [array_item(_sided(30, 0), RATE), array_item(_sided(30, 1), RATE)]
+    engine, _ = make(items, crossfade_s=10.0)
+    engine.play()
+    render(engine, 20.5)  # the crossfade has begun
+    engine.set_volume(0.0)
+    render(engine, 6)  # both voices ramp down to silence, the old one still fading out
+    engine.pause()
+    render(engine, 2)
+    engine.resume()
+    engine.set_volume(1.0)
+    out = render(engine, 6).astype(np.float64) / DC
+    assert np.all(out[:, 0] == 0), "the first item, crossfaded out, came back"
+    assert out[-1, 1] == pytest.approx(1.0, abs=1e-4)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 from asmr_desktop.audio.engine import Engine, EngineCallbacks, PlayState, StopReason
+from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.sleep import SleepTimer
 from tests.unit.audio.helpers import array_item, constant, render, render_until_idle
 
 RATE = 8000
@@ -42,7 +46,7 @@ def test_end_of_playlist_is_ended() -> None:
 def test_sleep_timer_is_sleep_timer() -> None:
     engine, events = engine_with(["a"], seconds=30.0)
     engine.play()
-    engine.set_sleep_timer(1.0)
+    engine.set_sleep_timer(SleepTimer.after(1.0))
     render_until_idle(engine)
     assert [e for e in events if isinstance(e, StopReason)] == [StopReason.SLEEP_TIMER]
 
@@ -59,3 +63,22 @@ def test_skip_rule_passes_over_items_when_moving_on() -> None:
     engine.play(1)
     assert engine.current_index == 1
     assert engine.state is PlayState.PLAYING
+
+
+def test_the_skip_rule_runs_outside_the_engine_lock() -> None:
+    """A rule that waits for another thread using the engine must not deadlock it."""
+    engine, _ = engine_with(["a", "b"], seconds=0.5)
+    blocked: list[bool] = []
+
+    def rule(item: PlaylistItem) -> bool:
+        other = threading.Thread(target=engine.set_volume, args=(0.5,))
+        other.start()
+        other.join(timeout=1.0)
+        blocked.append(other.is_alive())  # it finishes once the lock is free
+        return False
+
+    engine.set_skip(rule)
+    engine.play()
+    render(engine, 1.0)  # past the end of the first item: the rule decides the next
+    engine.set_skip(None)
+    assert blocked and not any(blocked)

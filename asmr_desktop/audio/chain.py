@@ -1,0 +1,114 @@
+"""The master chain after the sum of the voices: migraine low-pass -> master gain -> limiter.
+
+The true-peak limiter is the last stage that changes level; the chain hands back float32
+blocks, which the output turns into int16 (:func:`~asmr_desktop.audio.output.to_int16`
+truncates toward zero, so no sample grows). The master gain carries the sleep timer's fade.
+The volume slider is *not* here: it sits in each voice's one gain ramp, so a slider move and
+a fade in share a single 6 dB/s rise bound instead of adding up.
+
+Settings changes take two paths. While sound passes through, a lower ceiling glides down
+(24 dB/s) and the low-pass crossfades (0.5 s), so nothing jolts. While the chain rests (the
+engine renders nothing: stopped or paused, and silent), the stages are built afresh with
+the settings in force (:meth:`MasterChain.settle`), so a ceiling or migraine change made
+while stopped or paused holds from the first sample of the next sound, which always starts
+from silence with a fade in.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from numpy.typing import NDArray
+
+from asmr_desktop.audio.limiter import TruePeakLimiter
+from asmr_desktop.audio.lowpass import MigraineFilter
+from asmr_desktop.core import safety
+
+log = logging.getLogger(__name__)
+
+Samples = NDArray[np.float64]
+
+
+def effective_ceiling_db(ceiling_db: float, migraine: bool) -> float:
+    """The ceiling the limiter holds: the chosen one within bounds, lower in migraine mode."""
+    ceiling = safety.clamp_ceiling_db(ceiling_db)
+    if migraine:
+        ceiling -= safety.MIGRAINE_CEILING_DROP_DB
+    return safety.clamp_ceiling_db(ceiling)
+
+
+class MasterChain:
+    """Everything after the mix, for ``channels`` channels at ``rate_hz``.
+
+    Built with the settings in force, so its first sample already obeys them.
+    """
+
+    def __init__(self, rate_hz: int, channels: int, *, ceiling_db: float, migraine: bool) -> None:
+        self.rate_hz = rate_hz
+        self.channels = channels
+        self._ceiling_db = effective_ceiling_db(ceiling_db, migraine)
+        self._migraine = migraine
+        self._build()
+
+    def _build(self) -> None:
+        self._filter = MigraineFilter(self.rate_hz, self.channels, enabled=self._migraine)
+        self._limiter = TruePeakLimiter(self.rate_hz, self.channels, self._ceiling_db)
+        self._settled = True  # the stages hold the settings in force, no glide under way
+
+    @property
+    def ceiling_db(self) -> float:
+        """The ceiling in force (dBTP), migraine mode included."""
+        return self._ceiling_db
+
+    @property
+    def migraine(self) -> bool:
+        return self._migraine
+
+    @property
+    def settled(self) -> bool:
+        """The stages already hold the settings in force (no glide or crossfade pending)."""
+        return self._settled
+
+    @property
+    def rising(self) -> bool:
+        """The highs are coming back after migraine mode was switched off (a gain rise)."""
+        return self._filter.rising
+
+    def configure(self, *, ceiling_db: float, migraine: bool) -> None:
+        """Ask for a ceiling and migraine mode; they glide in (see :meth:`settle`)."""
+        ceiling = effective_ceiling_db(ceiling_db, migraine)
+        if (ceiling, migraine) == (self._ceiling_db, self._migraine):
+            return
+        self._ceiling_db, self._migraine = ceiling, migraine
+        self._limiter.ceiling_db = ceiling
+        self._filter.enabled = migraine
+        self._settled = False
+
+    def settle(self) -> None:
+        """The chain rests (nothing renders until a sound starts again from silence): build
+        the stages afresh if a change is pending, so it holds from the next sample on.
+
+        What the look-ahead still holds then is dropped: after a pause or stop it is the
+        silent end of a fade; after the last track it is its final few milliseconds.
+        """
+        if not self._settled:
+            self._build()
+
+    def reset(self) -> None:
+        """Forget what the stages hold (the output failed: it was never heard)."""
+        self._build()
+
+    def process(
+        self, mix: Samples, *, master_gain: Samples | None, hold_release: bool
+    ) -> NDArray[np.float32]:
+        """The finished block for ``mix`` (frames, channels), delayed by the look-ahead.
+
+        ``master_gain`` (frames,) multiplies after the low-pass; ``hold_release`` stops the
+        limiter recovering while something before it raises its gain (one rise at a time).
+        """
+        x = self._filter.process(mix)
+        if master_gain is not None:
+            x = x * master_gain[:, None]
+        self._limiter.release_allowed = not (hold_release or self._filter.rising)
+        return self._limiter.process(x).astype(np.float32)

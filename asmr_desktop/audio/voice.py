@@ -1,0 +1,473 @@
+"""Voices and crossfades: each item being played, and the mix of all of them.
+
+A :class:`Voice` is one item: its source at the output rate, its normalisation gain, its
+volume and fades (one smooth ramp, one fade). Its life is an explicit state machine
+(:class:`VoiceState`); every change goes through :meth:`Voice._to`, which refuses a
+transition the design does not have. :class:`Mix` sums the voices block by block and splits
+a block where one voice hands over to the next (a crossfade), asking the playlist
+(:class:`Successors`) what comes next. The engine decides *when* (a pause, a stop); the
+voices know *how* (which fade, which ramp).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from asmr_desktop.audio.gain import SILENT_DB, Fade, GainRamp
+from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.resample import ResampledSource
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import AudioError
+
+log = logging.getLogger(__name__)
+
+Samples = NDArray[np.float64]
+LoudnessLookup = Callable[[Path], float | None]
+
+#: Until a track's loudness is known it is assumed this loud (louder than nearly any master),
+#: so it starts too quiet rather than too loud and rises gently once measured.
+UNKNOWN_LOUDNESS_LUFS = -6.0
+#: A frame counts as heard when its voice's gain is above this (-60 dB): the tail of a fade
+#: and a slider at 0 are not listening time.
+AUDIBLE_GAIN = 10 ** (-60 / 20)
+#: Normalisation never boosts a quiet track by more than this (its noise would come up too).
+MAX_NORMALISATION_BOOST_DB = 24.0
+#: How often loudness is looked up again for a track still unmeasured.
+LOOKUP_EVERY_S = 0.5
+#: A resume finds a pause fade still above this gain: it turns round from there. Below it
+#: (the fade is nearly over) the fade finishes and a full fade in follows, because a ramp
+#: starting that low would take longer than the fade in itself (18 dB at 6 dB/s).
+TURN_ROUND_FLOOR = 10 ** (-(safety.FADE_IN_S * safety.MAX_GAIN_RISE_DB_PER_S) / 20)
+
+
+class VoiceState(enum.Enum):
+    """Where a voice is in its life. Only :data:`TRANSITIONS` lead from one to the next."""
+
+    PLAYING = "playing"  # audible, no fade running (its ramp may still be rising: a fade in)
+    PAUSING = "pausing"  # fading out, to be held at the end (a pause)
+    DIPPING = "dipping"  # resumed too late in a pause fade: finish it, then fade in afresh
+    HELD = "held"  # paused and silent; keeps its position for a resume
+    FADING_OUT = "fading_out"  # fading out for good: stop, skip, seek, crossfade, removal
+    ENDED = "ended"  # source ended or failed, fade done, or dropped: never plays again
+
+
+TRANSITIONS: dict[VoiceState, frozenset[VoiceState]] = {
+    VoiceState.PLAYING: frozenset(
+        {VoiceState.PAUSING, VoiceState.HELD, VoiceState.FADING_OUT, VoiceState.ENDED}
+    ),
+    VoiceState.PAUSING: frozenset(
+        {
+            VoiceState.PLAYING,  # resumed while still well audible: turns round, no dip
+            VoiceState.DIPPING,
+            VoiceState.HELD,
+            VoiceState.FADING_OUT,
+            VoiceState.ENDED,
+        }
+    ),
+    VoiceState.DIPPING: frozenset(
+        {
+            VoiceState.PLAYING,  # the dip reached silence: the fade in starts
+            VoiceState.PAUSING,
+            VoiceState.HELD,
+            VoiceState.FADING_OUT,
+            VoiceState.ENDED,
+        }
+    ),
+    VoiceState.HELD: frozenset({VoiceState.PLAYING, VoiceState.ENDED}),
+    # Fading out for good never turns back: a pause or resume cannot revive it.
+    VoiceState.FADING_OUT: frozenset({VoiceState.ENDED}),
+    VoiceState.ENDED: frozenset(),
+}
+
+
+class VoiceStateError(AudioError):
+    """A voice was asked for a change its state machine does not allow (a bug in the engine)."""
+
+
+class Voice:
+    """One item being played: source -> gain ramp (normalisation x volume) -> optional fade."""
+
+    def __init__(
+        self,
+        index: int,
+        item: PlaylistItem,
+        source: ResampledSource,
+        *,
+        onset_fade_s: float,
+        start_s: float = 0.0,
+    ) -> None:
+        self.index = index  # position in the playlist; -1 once the item was removed
+        self.item = item
+        self.source = source
+        self.ramp = GainRamp(source.rate_hz, onset_fade_s=onset_fade_s)
+        self.start_s = start_s
+        self.frames_out = 0
+        self.fade: Fade | None = None  # set in PAUSING, DIPPING and FADING_OUT (and kept)
+        #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
+        self.audible_frames = 0
+        self.loudness_known = False
+        self._next_lookup_frame = 0
+        self._state = VoiceState.PLAYING
+        self._ended_from: VoiceState | None = None
+        self._closed = False
+
+    # --- state -----------------------------------------------------------------------------
+    @property
+    def state(self) -> VoiceState:
+        return self._state
+
+    def _to(self, state: VoiceState) -> None:
+        if state is self._state:
+            return
+        if state not in TRANSITIONS[self._state]:
+            raise VoiceStateError(
+                f"Playback hit an internal error: a voice cannot go from {self._state.value} "
+                f"to {state.value}. Please report this; playback pauses."
+            )
+        if state is VoiceState.ENDED:
+            self._ended_from = self._state
+        self._state = state
+
+    @property
+    def audible(self) -> bool:
+        """Read and mixed in each block: not held, not ended."""
+        return self._state not in (VoiceState.HELD, VoiceState.ENDED)
+
+    @property
+    def ended(self) -> bool:
+        return self._state is VoiceState.ENDED
+
+    @property
+    def ended_naturally(self) -> bool:
+        """It ended while playing (its source ran out or failed), not at the end of a fade."""
+        return self._ended_from is VoiceState.PLAYING
+
+    # --- transitions -----------------------------------------------------------------------
+    def fade_out(self, frames: int, *, end: bool) -> None:
+        """Fade to silence over ``frames`` (0: at once), then end (``end``) or be held.
+
+        A fade already running and shorter stays; a new, shorter one starts from where the
+        running one has got to, so there is no step. Once fading out for good, a voice stays
+        on its way out whatever is asked after.
+        """
+        end = end or self._state is VoiceState.FADING_OUT
+        if self._state is VoiceState.HELD or frames <= 0 or self.ramp.current_db == SILENT_DB:
+            if end:
+                self._to(VoiceState.ENDED)
+            else:
+                self.fade = None
+                self._to(VoiceState.HELD)
+            return
+        if self.fade is None or self.fade.frames - self.fade.done_frames > frames:
+            if self.fade is not None:
+                self.ramp.scale(self.fade.value)
+            self.fade = Fade(frames)
+        self._to(VoiceState.FADING_OUT if end else VoiceState.PAUSING)
+
+    def crossfade_out(self, frames: int) -> None:
+        """Fade out over ``frames`` while the next item fades in (only from PLAYING)."""
+        if self._state is not VoiceState.PLAYING:
+            raise VoiceStateError(
+                "Playback hit an internal error: only a playing voice can crossfade out."
+            )
+        self.fade = Fade(frames)
+        self._to(VoiceState.FADING_OUT)
+
+    def fade_finished(self) -> None:
+        """The running fade reached silence: end, hold, or (after a dip) fade in afresh."""
+        if self._state is VoiceState.FADING_OUT:
+            self._to(VoiceState.ENDED)
+            return
+        self.fade = None
+        if self._state is VoiceState.DIPPING:
+            self._fade_in_from_silence()
+            self._to(VoiceState.PLAYING)
+        else:
+            self._to(VoiceState.HELD)
+
+    def hold(self) -> None:
+        """Silent at once, position kept (opened while paused, or the output failed)."""
+        self.fade = None
+        self._to(VoiceState.HELD)
+
+    def resume(self) -> None:
+        """Play again after a pause; a voice fading out for good or playing is left alone."""
+        if self._state is VoiceState.HELD:
+            self._fade_in_from_silence()
+            self._to(VoiceState.PLAYING)
+        elif self._state in (VoiceState.PAUSING, VoiceState.DIPPING) and self.fade is not None:
+            if self.fade.value >= TURN_ROUND_FLOOR:
+                self.ramp.scale(self.fade.value)  # rise from where the fade has got to
+                self.fade = None
+                self._to(VoiceState.PLAYING)
+            else:
+                self._to(VoiceState.DIPPING)
+
+    def end(self) -> None:
+        """Ended for good (dropped, failed); closes the source once."""
+        self._to(VoiceState.ENDED)
+        if not self._closed:
+            self._closed = True
+            try:
+                self.source.close()
+            except Exception:  # closing must never stop playback
+                log.exception("closing %s", self.item.title)
+
+    def _fade_in_from_silence(self) -> None:
+        self.ramp.current_db = SILENT_DB
+        self.ramp.onset_fade_s = safety.FADE_IN_S
+
+    # --- position --------------------------------------------------------------------------
+    @property
+    def rate_hz(self) -> int:
+        return self.source.rate_hz
+
+    @property
+    def position_s(self) -> float:
+        return self.start_s + self.frames_out / self.rate_hz
+
+    @property
+    def duration_s(self) -> float | None:
+        return self.source.duration_s
+
+    def remaining_frames(self) -> int | None:
+        duration = self.duration_s
+        if duration is None:
+            return None
+        return max(0, round((duration - self.position_s) * self.rate_hz))
+
+    def frames_to_read(self, frames: int) -> int:
+        """How much of ``frames`` to read now: a fade stops reading where it ends (a pause)."""
+        if self.fade is None:
+            return frames
+        return min(frames, self.fade.frames - self.fade.done_frames)
+
+    def read(self, frames: int) -> Samples:
+        """Up to ``frames`` gained frames; fewer when the source ended (then ENDED).
+
+        A DecodeError escapes: the caller marks the item failed and calls :meth:`end`.
+        """
+        block = self.source.read(frames).astype(np.float64)
+        if not np.all(np.isfinite(block)):  # a generator's bug must not poison filter states
+            block = np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0)
+        n = len(block)
+        self.frames_out += n
+        gains = self.ramp.render(n)
+        if self.fade is not None:
+            gains = gains * self.fade.render(n)
+        self.audible_frames += int(np.count_nonzero(gains > AUDIBLE_GAIN))
+        if n < frames:
+            self._to(VoiceState.ENDED)
+        return block * gains[:, None]
+
+    # --- level -----------------------------------------------------------------------------
+    def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
+        """Set the ramp's target: normalise to ``target_lufs``, then the volume on top."""
+        if volume_db == SILENT_DB:
+            self.ramp.target_db = SILENT_DB
+            return
+        loudness = self.item.loudness_lufs
+        if loudness is None and self.item.path is not None and lookup is not None:
+            try:
+                loudness = lookup(self.item.path)
+            except Exception:  # a broken measurement must not stop playback
+                log.exception("loudness lookup for %s", self.item.path)
+                loudness = None
+        self.loudness_known = loudness is not None and math.isfinite(loudness)
+        if not self.loudness_known or loudness is None:
+            loudness = UNKNOWN_LOUDNESS_LUFS
+        target = safety.clamp_loudness_target(target_lufs)
+        self.ramp.target_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
+
+    def lookup_due(self) -> bool:
+        """Unmeasured and due for another look (every :data:`LOOKUP_EVERY_S` of playback)."""
+        if self.loudness_known or self.frames_out < self._next_lookup_frame:
+            return False
+        self._next_lookup_frame = self.frames_out + round(LOOKUP_EVERY_S * self.rate_hz)
+        return True
+
+
+@dataclass(frozen=True)
+class Successors:
+    """What the playlist answers while a block is mixed (the engine's, under its lock)."""
+
+    #: Seconds of crossfade out of this voice into the next item; None: it hands over
+    #: gaplessly at its end, or nothing follows it.
+    crossfade_s: Callable[[Voice], float | None]
+    #: The voice has begun fading out over that crossfade: start the next item with that
+    #: fade in (added to the mix), or None.
+    crossfade_into: Callable[[Voice, float], Voice | None]
+    #: The voice ran out while playing: start what follows (added to the mix), or None.
+    after_end: Callable[[Voice], Voice | None]
+    #: Reading the voice failed with this one-line reason (it ends).
+    failed: Callable[[Voice, str], None]
+
+
+@dataclass
+class _Tally:
+    item: PlaylistItem
+    frames: int = 0
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What reached the mix audibly since the last count: (item, seconds) in the order each
+    was first heard (a crossfade counts for both), and the item heard last."""
+
+    items: tuple[tuple[PlaylistItem, float], ...] = ()
+    last: PlaylistItem | None = None
+
+
+class Mix:
+    """The voices sounding now (and held ones), summed into blocks."""
+
+    def __init__(self, rate_hz: int, channels: int) -> None:
+        self.rate_hz = rate_hz
+        self.channels = channels
+        self._voices: list[Voice] = []
+        # Keyed by id(item): items are dataclasses (unhashable), and two equal entries of a
+        # playlist are still two things heard.
+        self._heard: dict[int, _Tally] = {}
+        self._last_heard: PlaylistItem | None = None
+
+    def heard(self, *, reset: bool) -> Heard:
+        """What was heard since counting began; with ``reset`` counting begins afresh."""
+        items = tuple((t.item, t.frames / self.rate_hz) for t in self._heard.values())
+        heard = Heard(items, self._last_heard)
+        if reset:
+            self._heard = {}
+            self._last_heard = None
+        return heard
+
+    def _count(self, voice: Voice, before: int) -> None:
+        frames = voice.audible_frames - before
+        if frames <= 0:
+            return
+        self._heard.setdefault(id(voice.item), _Tally(voice.item)).frames += frames
+        self._last_heard = voice.item
+
+    def __iter__(self) -> Iterator[Voice]:
+        return iter(list(self._voices))
+
+    def __len__(self) -> int:
+        return len(self._voices)
+
+    def add(self, voice: Voice) -> None:
+        self._voices.append(voice)
+
+    def drop(self, voice: Voice) -> None:
+        voice.end()
+        if voice in self._voices:
+            self._voices.remove(voice)
+
+    def drop_all(self) -> None:
+        for voice in self:
+            self.drop(voice)
+
+    def fade(self, voice: Voice, seconds: float, *, end: bool) -> None:
+        """Fade ``voice`` out over ``seconds`` (0: at once), ending or holding it after."""
+        voice.fade_out(max(1, round(seconds * self.rate_hz)) if seconds > 0 else 0, end=end)
+        if voice.ended:
+            self.drop(voice)
+
+    def fade_all(self, seconds: float, *, end: bool) -> None:
+        for voice in self:
+            self.fade(voice, seconds, end=end)
+
+    @property
+    def audible(self) -> bool:
+        return any(voice.audible for voice in self._voices)
+
+    @property
+    def rising(self) -> bool:
+        """Some audible voice's gain is going up (a fade in, a volume move)."""
+        return any(voice.ramp.rising for voice in self._voices if voice.audible)
+
+    def main(self, index: int | None) -> Voice | None:
+        """The newest live voice of item ``index``."""
+        for voice in reversed(self._voices):
+            if voice.index == index and not voice.ended:
+                return voice
+        return None
+
+    def is_main(self, voice: Voice) -> bool:
+        """No other voice is playing or held: none took over from this one."""
+        steady = (VoiceState.PLAYING, VoiceState.HELD)
+        return not any(v.state in steady for v in self._voices if v is not voice)
+
+    def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
+        for voice in self._voices:
+            voice.aim(target_lufs, volume_db, lookup)
+
+    def poll_loudness(
+        self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None
+    ) -> None:
+        """Look again for the loudness of voices still unmeasured (it may have landed)."""
+        for voice in self._voices:
+            if voice.lookup_due():
+                voice.aim(target_lufs, volume_db, lookup)
+
+    def render(self, frames: int, successors: Successors) -> Samples:
+        """The sum of all audible voices over the next ``frames`` frames."""
+        mix = np.zeros((frames, self.channels))
+        jobs = [(voice, 0) for voice in self._voices if voice.audible]
+        i = 0
+        while i < len(jobs):
+            voice, pos = jobs[i]
+            i += 1
+            while pos < frames and voice.audible:
+                n = voice.frames_to_read(frames - pos)
+                split = self._handover_point(voice, successors)
+                if split is not None and split < n:
+                    n = max(split, 0)
+                if n > 0:
+                    before = voice.audible_frames
+                    try:
+                        block = voice.read(n)
+                    except AudioError as exc:
+                        successors.failed(voice, str(exc))
+                        voice.end()
+                        block = np.zeros((0, self.channels))
+                    self._count(voice, before)
+                    mix[pos : pos + len(block)] += block
+                    pos += len(block)
+                if voice.fade is not None and voice.fade.finished:
+                    voice.fade_finished()
+                    break
+                if split is not None and split <= n and not voice.ended:
+                    nxt = self._hand_over(voice, successors)
+                    if nxt is not None:
+                        jobs.append((nxt, pos))
+            if voice.ended:
+                natural = voice.ended_naturally
+                self.drop(voice)
+                if natural:
+                    nxt = successors.after_end(voice)
+                    if nxt is not None:
+                        jobs.append((nxt, pos))
+        return mix
+
+    def _handover_point(self, voice: Voice, successors: Successors) -> int | None:
+        """Frames until ``voice`` starts crossfading into the next item, if it does."""
+        if voice.state is not VoiceState.PLAYING:
+            return None
+        xfade_s = successors.crossfade_s(voice)
+        remaining = voice.remaining_frames()
+        if xfade_s is None or remaining is None:
+            return None
+        return remaining - round(xfade_s * self.rate_hz)
+
+    def _hand_over(self, voice: Voice, successors: Successors) -> Voice | None:
+        xfade_s = successors.crossfade_s(voice)
+        assert xfade_s is not None  # it was a handover point a moment ago
+        remaining = voice.remaining_frames() or 0
+        voice.crossfade_out(min(remaining, round(xfade_s * self.rate_hz)))
+        return successors.crossfade_into(voice, xfade_s)

@@ -1,0 +1,143 @@
+"""What a session records as heard, from the engine's own count of audible frames, for the
+cases the records issue names: stopped in track 1, crossfading through three tracks, ended
+by the sleep timer, and killed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asmr_desktop.audio.engine import Engine, EngineCallbacks, EngineSettings
+from asmr_desktop.audio.sleep import SleepTimer
+from asmr_desktop.core.settings import SettingsStore
+from asmr_desktop.diary.heartbeat import BeatFile
+from asmr_desktop.diary.model import EndReason, Mode, RatingState
+from asmr_desktop.diary.service import Diary
+from asmr_desktop.insights.relief import credits
+from asmr_desktop.library import builtin
+from asmr_desktop.library.playlists import PlaylistStore
+from asmr_desktop.services.listening import ListeningService
+from asmr_desktop.services.prompts import PromptQueue
+from asmr_desktop.services.sessions import SessionService
+from tests.helpers.clock import FakeClock
+from tests.unit.audio.helpers import array_item, render, render_until_idle, sine
+
+RATE = 48000
+
+
+class Rig:
+    """A listening service over a real engine, rendered by hand; the clocks move with it."""
+
+    def __init__(
+        self,
+        diary: Diary,
+        settings: SettingsStore,
+        queue: PromptQueue,
+        clock: FakeClock,
+        tmp_path: Path,
+        crossfade_s: float = 4.0,
+    ) -> None:
+        self.clock = clock
+        self.mono = 0.0
+        self.sessions = SessionService(
+            diary,
+            settings,
+            queue,
+            beats=BeatFile(tmp_path / "session.beat"),
+            monotonic=lambda: self.mono,
+        )
+        callbacks = EngineCallbacks(
+            state_changed=lambda state: self.listening.state_changed(state),
+            stopped=lambda reason: self.listening.stopped(reason),
+        )
+        self.engine = Engine(RATE, 2, EngineSettings(crossfade_s=crossfade_s), callbacks=callbacks)
+        self.listening = ListeningService(
+            self.engine, self.sessions, PlaylistStore(diary._store, builtin.resolve), settings
+        )
+
+    def tracks(self, *seconds: float) -> None:
+        items = []
+        for index, length in enumerate(seconds):
+            item = array_item(sine(220 + 40 * index, length, RATE, amp=0.2), RATE)
+            item.title = "abcdefg"[index]
+            item.loudness_lufs = -30.0
+            items.append(item)
+        self.engine.set_items(items)
+
+    def play_for(self, seconds: float) -> None:
+        for _ in range(round(seconds / 0.5)):
+            render(self.engine, 0.5)
+            self.clock.advance(seconds=0.5)
+            self.mono += 0.5
+
+    def heard(self) -> dict[str, float]:
+        (session,) = self.sessions.diary.sessions()
+        assert session.heard is not None
+        return dict(session.heard)
+
+
+@pytest.fixture
+def rig(diary, settings, queue, clock, tmp_path) -> Rig:
+    return Rig(diary, settings, queue, clock, tmp_path)
+
+
+def test_stopped_in_the_first_track_credits_only_what_played(rig: Rig) -> None:
+    rig.tracks(60, 60, 60, 60, 60, 60, 60)
+    rig.engine.play()
+    rig.play_for(6)
+    rig.engine.stop()
+    render_until_idle(rig.engine)
+    (session,) = rig.sessions.diary.sessions()
+    assert session.items == list("abcdefg")
+    assert list(rig.heard()) == ["a"], "the six other items were never heard"
+    assert 6.0 <= rig.heard()["a"] <= 6.0 + 1.6  # and the stop fade
+    assert session.last_item == "a"
+    assert credits(session) == {}, "six seconds are not credited"
+
+
+def test_a_crossfade_through_three_tracks_counts_for_both_sides(rig: Rig) -> None:
+    rig.tracks(20, 20, 20)
+    rig.engine.play()
+    render_until_idle(rig.engine)
+    heard = rig.heard()
+    assert list(heard) == ["a", "b", "c"]
+    for title in "abc":
+        assert heard[title] == pytest.approx(20.0, abs=1.0), (
+            title
+        )  # a fade tail below -60 dB is not heard
+    (session,) = rig.sessions.diary.sessions()
+    assert session.end_reason is EndReason.FINISHED and session.last_item == "c"
+
+
+def test_the_sleep_timer_session_records_what_played_until_it_faded(rig: Rig) -> None:
+    rig.tracks(600, 600)
+    rig.engine.play()
+    rig.engine.set_sleep_timer(SleepTimer.after(90))
+    render_until_idle(rig.engine)
+    (session,) = rig.sessions.diary.sessions()
+    assert session.end_reason is EndReason.SLEEP_TIMER
+    assert session.state is RatingState.DEFERRED
+    assert list(rig.heard()) == ["a"] and 85 <= rig.heard()["a"] <= 95
+
+
+def test_a_killed_session_keeps_what_was_heard_up_to_its_last_beat(
+    rig: Rig, diary, settings, queue, tmp_path
+) -> None:
+    rig.tracks(20, 120)
+    rig.engine.play()
+    rig.listening.state_changed(rig.engine.state)
+    for _ in range(5):  # 50 s, a beat every 10 s
+        rig.play_for(10)
+        rig.sessions.heartbeat()
+    rig.play_for(4)  # the power goes here
+    after = SessionService(diary, settings, queue, beats=BeatFile(tmp_path / "session.beat"))
+    after.recover()
+    (session,) = diary.sessions()
+    assert session.end_reason is EndReason.INTERRUPTED
+    assert session.heard is not None
+    heard = dict(session.heard)
+    assert heard["a"] == pytest.approx(20.0, abs=1.0)
+    assert heard["b"] == pytest.approx(34.0, abs=1.0), "to the last beat, crossfade included"
+    assert session.last_item == "b"
+    assert session.mode is Mode.AUDIO

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import resource
+import shlex
 import subprocess
 import sys
 import time
@@ -78,7 +79,7 @@ def main() -> int:
         *(["-m", ""] if args.all else []),
         *args.pytest_args,
     ]
-    print(" ".join(command[1:]), flush=True)
+    print(shlex.join(command[1:]), flush=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)

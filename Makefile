@@ -34,8 +34,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# -m "" undoes pyproject's -m 'not slow': make test (and CI) runs the slow tests too.
+# A -m in PYTEST_ARGS comes later and wins, e.g. PYTEST_ARGS="-m slow".
 unit: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "" $(PYTEST_ARGS)
 
 test:
 	packaging/system-deps.sh test

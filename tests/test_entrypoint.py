@@ -252,6 +252,28 @@ def test_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_dir_works_before_and_after_the_command(tmp_path: Path, where: str) -> None:
+    """``asmr-desktop export --csv f.csv --data-dir D``, as people type it, reads D."""
+    from asmr_desktop.core.context import AppContext
+    from asmr_desktop.core.paths import AppPaths
+    from asmr_desktop.diary.model import Mode
+    from asmr_desktop.diary.service import Diary
+
+    data = tmp_path / "D"
+    context = AppContext.open(AppPaths.under(data))
+    Diary(context.store, context.clock).start(Mode.VISUAL, pain_before=5)
+    context.close()
+    export = ["export", "--csv", str(tmp_path / "f.csv")]
+    option = ["--data-dir", str(data)]
+    # The platform's folders hold no diary: reading them would export 0 sessions.
+    empty_home = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path / "home")}
+    result = run(*(option + export if where == "before" else export + option), env=empty_home)
+    assert result.returncode == 0, result.stderr
+    assert f"exported 1 sessions to {tmp_path / 'f.csv'}" in result.stderr
+    assert not (tmp_path / "xdg").exists()
+
+
 @pytest.mark.parametrize("module", [["-m", "asmr_desktop", "--version"]])
 def test_python_dash_m(module: list[str]) -> None:
     result = subprocess.run([sys.executable, *module], capture_output=True, text=True, timeout=60)
@@ -260,21 +282,27 @@ def test_python_dash_m(module: list[str]) -> None:
 
 
 def test_second_start_hands_over_to_the_first(tmp_path: Path) -> None:
+    # Qt puts the single-instance socket in TMPDIR: a private one lets this test wait for
+    # the socket itself instead of guessing how long the window takes on a busy machine.
+    sockets = tmp_path / "tmp"
+    sockets.mkdir()
+    env = {**os.environ, "TMPDIR": str(sockets)}
     first = subprocess.Popen(
-        [str(ENTRY), "--data-dir", str(tmp_path), "--quit-after-ms", "8000"],
+        # Ended by terminate() below; the quit timer is only a backstop.
+        [str(ENTRY), "--data-dir", str(tmp_path), "--quit-after-ms", "60000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     log = tmp_path / "logs" / "asmr-desktop.log"
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if log.exists() and "starting" in log.read_text():
-                break
+        while not any(sockets.glob("asmr-desktop-*")) and time.monotonic() < deadline:
+            assert first.poll() is None, "the first start ended early"
             time.sleep(0.1)
-        time.sleep(0.5)  # the server listens right after the window is built
-        second = run("--data-dir", str(tmp_path))
+        assert any(sockets.glob("asmr-desktop-*")), "the first start never listened"
+        second = run("--data-dir", str(tmp_path), env={"TMPDIR": str(sockets)})
         assert second.returncode == 0
         assert "already running" in second.stderr
         deadline = time.monotonic() + 10

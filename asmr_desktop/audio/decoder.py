@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 
 #: The engine plays at most stereo; files with more channels are folded down to two.
 MAX_CHANNELS = 2
+#: File name suffixes (lower case) of the formats :class:`FileSource` plays through
+#: libsndfile 1.2 here: WAV, FLAC, Ogg Vorbis (.ogg, .oga), Opus and MP3. The one list for
+#: folder scans and file dialogs; tests/unit/library/test_files.py decodes each one.
+AUDIO_SUFFIXES: tuple[str, ...] = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3")
 
 
 def downmix(block: Block, channels: int) -> Block:

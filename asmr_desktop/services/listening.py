@@ -27,13 +27,13 @@ from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import Settings, SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.library.builtin import add_ready_playlists
+from asmr_desktop.library.files import audio_files_in
 from asmr_desktop.library.m3u import read_m3u, write_m3u
 from asmr_desktop.library.playlists import PlaylistStore, probe
 from asmr_desktop.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3")  # MERGE: library/files.py
 #: How the diary records each way playback can stop.
 STOP_REASONS = {
     StopReason.ASKED: EndReason.STOPPED,
@@ -333,19 +333,3 @@ def ensure_ready_playlists(playlists: PlaylistStore, settings: SettingsStore) ->
 
 def _gentle(analysis: TrackAnalysis) -> bool:
     return analysis.verdict is Verdict.GENTLE
-
-
-def audio_files_in(paths: Sequence[Path]) -> list[Path]:
-    """Files with an audio suffix, folders searched recursively, in name order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    (p for p in path.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES),
-                    key=lambda p: str(p).lower(),
-                )
-            )
-        elif path.suffix.lower() in AUDIO_SUFFIXES or not path.exists():
-            found.append(path)
-    return found

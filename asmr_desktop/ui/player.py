@@ -46,6 +46,7 @@ from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_MAX_S
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import SettingsStore
+from asmr_desktop.library.files import dialog_patterns
 from asmr_desktop.services.listening import ListeningService
 from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
 from asmr_desktop.ui.notice import NoticeLine
@@ -503,7 +504,7 @@ class PlayerPanel(QWidget):
 
     def _add_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self, "Add files", "", "Audio (*.wav *.flac *.ogg *.oga *.opus *.mp3)"
+            self, "Add files", "", f"Audio ({dialog_patterns()})"
         )
         if names:
             self.add_paths([Path(n) for n in names])

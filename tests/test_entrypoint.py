@@ -282,11 +282,11 @@ def test_python_dash_m(module: list[str]) -> None:
 
 
 def test_second_start_hands_over_to_the_first(tmp_path: Path) -> None:
-    # Qt puts the single-instance socket in TMPDIR: a private one lets this test wait for
-    # the socket itself instead of guessing how long the window takes on a busy machine.
-    sockets = tmp_path / "tmp"
-    sockets.mkdir()
-    env = {**os.environ, "TMPDIR": str(sockets)}
+    # The single-instance socket lives in XDG_RUNTIME_DIR: a private one lets this test wait
+    # for the socket itself instead of guessing how long the window takes on a busy machine.
+    sockets = tmp_path / "run"
+    sockets.mkdir(mode=0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(sockets)}
     first = subprocess.Popen(
         # Ended by terminate() below; the quit timer is only a backstop.
         [str(ENTRY), "--data-dir", str(tmp_path), "--quit-after-ms", "60000"],
@@ -302,7 +302,7 @@ def test_second_start_hands_over_to_the_first(tmp_path: Path) -> None:
             assert first.poll() is None, "the first start ended early"
             time.sleep(0.1)
         assert any(sockets.glob("asmr-desktop-*")), "the first start never listened"
-        second = run("--data-dir", str(tmp_path), env={"TMPDIR": str(sockets)})
+        second = run("--data-dir", str(tmp_path), env={"XDG_RUNTIME_DIR": str(sockets)})
         assert second.returncode == 0
         assert "already running" in second.stderr
         deadline = time.monotonic() + 10

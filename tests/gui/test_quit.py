@@ -138,3 +138,47 @@ def test_sdl_is_kept_from_swallowing_sigterm(setup: str, alive: bool) -> None:
     assert ("still alive" in result.stdout) is alive
     if not alive:
         assert result.returncode == -signal.SIGTERM
+
+
+def test_sigterm_fades_on_the_real_speaker_path(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, through pygame with SDL's disk driver: the samples a speaker would get."""
+    from asmr_desktop.audio.output import PygameOutput
+
+    capture = tmp_path / "speaker.raw"
+    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
+    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(capture))
+    rate = 44100
+    tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(rate * 60) / rate)
+    sf.write(tmp_path / "t.wav", np.stack([tone, tone], axis=1), rate)
+    context.settings.update(
+        ask_before_session=False, ready_playlists_added=True, keep_playing_in_tray=False
+    )
+    window = build_window(
+        context, output=PygameOutput(OUTPUT_RATE_HZ, 2), preview_output=lambda: NullOutput()
+    )
+    qtbot.addWidget(window)
+    quitter = QuitOnSignal(window.quit_app)
+    try:
+        window.show()
+        window.player_panel.add_paths([tmp_path / "t.wav"])
+        window.player_panel.toggle()
+        qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+        qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+        os.kill(os.getpid(), signal.SIGTERM)
+        qtbot.waitUntil(lambda: not window.player.running, timeout=8000)
+    finally:
+        quitter.close()
+    samples = np.fromfile(capture, dtype=np.int16).reshape(-1, 2).astype(np.float64) / 32767
+    level = np.abs(samples).max(axis=1)
+    sound = np.flatnonzero(level > 2 / 32767)
+    end = sound[-1]
+    step = OUTPUT_RATE_HZ // 10
+    # The last 2 s of sound, in 100 ms windows: steady, then falling to silence.
+    windows = [level[i : i + step].max() for i in range(end - 20 * step, end, step)]
+    steady = max(windows[:3])
+    assert windows[-1] < 0.05 * steady, "it ends in (near) silence"
+    falling = windows[-int(safety.FADE_OUT_S * 10) :]
+    assert all(b <= a * 1.05 + 1e-4 for a, b in itertools.pairwise(falling)), windows
+    assert falling[0] > 0.3 * steady, "no cut: the fall takes the whole fade"

@@ -63,6 +63,7 @@ MINIMAL: dict[str, list[str]] = {
     "export": ["export", "--csv", "f.csv"],
     "frames": ["frames", "breathing", "-o", "out", "--seconds", "1", "--fps", "2"],
     "soundscapes": ["soundscapes"],
+    "import": ["import", "backup.json"],
 }
 
 

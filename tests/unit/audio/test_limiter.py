@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asmr_desktop.audio import limiter as limiter_module
-from asmr_desktop.audio.limiter import TruePeakLimiter, sliding_min, true_peak
+from asmr_desktop.audio.limiter import TruePeakLimiter, sliding_min
+from asmr_desktop.dsp.oversample import true_peak
 from asmr_desktop.core import safety
 from tests.unit.audio.helpers import db, true_peak_db
 

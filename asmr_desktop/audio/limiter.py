@@ -159,7 +159,7 @@ class TruePeakLimiter:
         self._clip_hist = clip_levels[-self.latency :]
         level = clip_levels[:n]
         if float(level.min()) == float(level.max()):
-            return np.clip(limited, -level[0], level[0])
+            return np.asarray(np.clip(limited, -level[0], level[0]))
         return np.asarray(np.clip(limited, -level[:, None], level[:, None]))
 
     def gain_reduction_db(self) -> float:

@@ -30,7 +30,7 @@ def _w0(freq_hz: float, rate_hz: float) -> float:
 
 def _sos(*rows: ArrayLike) -> Sos:
     out = np.array([np.asarray(r, dtype=np.float64) for r in rows])
-    return out / out[:, 3:4]
+    return np.asarray(out / out[:, 3:4], dtype=np.float64)
 
 
 # --- Butterworth --------------------------------------------------------------------------
@@ -79,9 +79,7 @@ def highpass(freq_hz: float, rate_hz: float, q: float = BUTTERWORTH_Q) -> Sos:
     """Second-order high-pass (Butterworth at the default Q)."""
     w0 = _w0(freq_hz, rate_hz)
     cos_w, alpha = math.cos(w0), math.sin(w0) / (2.0 * q)
-    return _sos(
-        [(1 + cos_w) / 2, -(1 + cos_w), (1 + cos_w) / 2, 1 + alpha, -2 * cos_w, 1 - alpha]
-    )
+    return _sos([(1 + cos_w) / 2, -(1 + cos_w), (1 + cos_w) / 2, 1 + alpha, -2 * cos_w, 1 - alpha])
 
 
 def bandpass(freq_hz: float, rate_hz: float, q: float) -> Sos:
@@ -189,7 +187,9 @@ def pink(rate_hz: float) -> Sos:
     )
 
 
-def frequency_response(sos: ArrayLike, freqs_hz: ArrayLike, rate_hz: float) -> NDArray[np.complex128]:
+def frequency_response(
+    sos: ArrayLike, freqs_hz: ArrayLike, rate_hz: float
+) -> NDArray[np.complex128]:
     """The complex response of ``sos`` at ``freqs_hz`` (for tests and for documentation)."""
     z = np.exp(1j * 2.0 * math.pi * np.asarray(freqs_hz, dtype=np.float64) / rate_hz)
     zi = 1.0 / z

@@ -250,4 +250,4 @@ def impulse_response(system: StateSpace | ArrayLike, frames: int) -> Array:
     """The first ``frames`` samples of the filter's response to a unit impulse."""
     impulse = np.zeros((1, frames))
     impulse[0, 0] = 1.0
-    return IirFilter(system, 1).process(impulse)[0]
+    return np.asarray(IirFilter(system, 1).process(impulse)[0], dtype=np.float64)

@@ -121,9 +121,7 @@ class PeakInterpolator:
         span[: loudest.shape[0]] = loudest[: span.shape[0]]
         seg_max = span.reshape(segments + 1, _SEGMENT).max(axis=1)
         # Segment s reads inputs from its own stretch and the first TAPS - 1 of the next.
-        bound = np.maximum(seg_max[:-1], seg_max[1:]).astype(np.float64) * (
-            GAIN_BOUND * _ROUNDING
-        )
+        bound = np.maximum(seg_max[:-1], seg_max[1:]).astype(np.float64) * (GAIN_BOUND * _ROUNDING)
         needed = bound > floor
         if not needed.all():  # the bound stands in for the points that cannot matter
             out = np.maximum(out, np.repeat(np.where(needed, 0.0, bound), _SEGMENT)[:count])
@@ -131,7 +129,7 @@ class PeakInterpolator:
             start, stop = first * _SEGMENT, min(count, last * _SEGMENT)
             interpolated = self._interpolate(data[:, start : stop + TAPS - 1], stop - start)
             out[start:stop] = np.maximum(out[start:stop], interpolated)
-        return out
+        return np.asarray(out, dtype=np.float64)
 
     def _interpolate(self, data: NDArray[np.float32], count: int) -> Array:
         """max over channels and phases of |points| after each of ``count`` positions."""

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from asmr_desktop.audio import limiter as limiter_module
 from asmr_desktop.audio.limiter import TruePeakLimiter, sliding_min
-from asmr_desktop.dsp.oversample import true_peak
 from asmr_desktop.core import safety
+from asmr_desktop.dsp.oversample import true_peak
 from tests.unit.audio.helpers import db, true_peak_db
 
 RATE = 8000

@@ -16,10 +16,17 @@ RATE = 48000
 #: ITU-R BS.1770-4 Table 1 and 2: K-weighting at 48 kHz (shelf, then RLB high-pass).
 BS1770_48K_SOS = np.array(
     [
-        [1.53512485958697, -2.69169618940638, 1.19839281085285, 1.0, -1.69065929318241, 0.73248077421585],
+        [
+            1.53512485958697,
+            -2.69169618940638,
+            1.19839281085285,
+            1.0,
+            -1.69065929318241,
+            0.73248077421585,
+        ],
         [1.0, -2.0, 1.0, 1.0, -1.99004745483398, 0.99007225036621],
     ]
-)  # fmt: skip
+)
 
 
 def _gain_db(sos: np.ndarray, freq_hz: float, rate: float = RATE) -> float:
@@ -29,7 +36,9 @@ def _gain_db(sos: np.ndarray, freq_hz: float, rate: float = RATE) -> float:
 
 @pytest.mark.parametrize("order", [1, 2, 3, 4, 5, 6, 8])
 @pytest.mark.parametrize("kind", ["lowpass", "highpass"])
-@pytest.mark.parametrize(("cutoff", "rate"), [(30.0, 48000), (4000.0, 44100), (6000.0, 44100), (6000.0, 22050)])
+@pytest.mark.parametrize(
+    ("cutoff", "rate"), [(30.0, 48000), (4000.0, 44100), (6000.0, 44100), (6000.0, 22050)]
+)
 def test_butterworth_equals_scipy(order, kind, cutoff, rate):
     ours = (design.butter_lowpass if kind == "lowpass" else design.butter_highpass)(
         order, cutoff, rate
@@ -64,7 +73,11 @@ def _cookbook(kind: str, f0: float, fs: float, q: float, gain_db: float = 0.0) -
                 2 * amp * ((amp - 1) - (amp + 1) * c),
                 amp * ((amp + 1) - (amp - 1) * c - sa),
             ],
-            [(amp + 1) + (amp - 1) * c + sa, -2 * ((amp - 1) + (amp + 1) * c), (amp + 1) + (amp - 1) * c - sa],
+            [
+                (amp + 1) + (amp - 1) * c + sa,
+                -2 * ((amp - 1) + (amp + 1) * c),
+                (amp + 1) + (amp - 1) * c - sa,
+            ],
         ),
         "high_shelf": (
             [
@@ -72,9 +85,13 @@ def _cookbook(kind: str, f0: float, fs: float, q: float, gain_db: float = 0.0) -
                 -2 * amp * ((amp - 1) + (amp + 1) * c),
                 amp * ((amp + 1) + (amp - 1) * c - sa),
             ],
-            [(amp + 1) - (amp - 1) * c + sa, 2 * ((amp - 1) - (amp + 1) * c), (amp + 1) - (amp - 1) * c - sa],
+            [
+                (amp + 1) - (amp - 1) * c + sa,
+                2 * ((amp - 1) - (amp + 1) * c),
+                (amp + 1) - (amp - 1) * c - sa,
+            ],
         ),
-    }  # fmt: skip
+    }
     b, a = table[kind]
     return np.array([[*b, *a]]) / a[0]
 

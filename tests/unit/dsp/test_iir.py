@@ -118,7 +118,9 @@ def test_impulse_response_of_a_one_pole():
 
 
 @pytest.mark.parametrize(
-    "bad", [np.zeros((100, 2)), np.zeros((3, 100)), np.zeros(100)], ids=["frames-first", "3ch", "1d"]
+    "bad",
+    [np.zeros((100, 2)), np.zeros((3, 100)), np.zeros(100)],
+    ids=["frames-first", "3ch", "1d"],
 )
 def test_wrong_shape_is_refused(bad):
     f = IirFilter(design.lowpass(300.0, RATE), 2)

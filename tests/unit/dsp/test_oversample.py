@@ -47,9 +47,7 @@ def _reference_db(x: np.ndarray) -> float:
     seed=st.integers(0, 2**16),
     cuts=st.lists(st.integers(1, 2999), max_size=6),
 )
-def test_streamed_true_peak_agrees_with_resample_poly_within_0_1_db(
-    kind, freq, phase, seed, cuts
-):
+def test_streamed_true_peak_agrees_with_resample_poly_within_0_1_db(kind, freq, phase, seed, cuts):
     x = _kind(kind, freq, phase, seed, 3000)
     interp = PeakInterpolator(2)
     edges = [0, *sorted(set(cuts)), x.shape[1]]

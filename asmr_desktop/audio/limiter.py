@@ -34,6 +34,9 @@ MARGIN_DB = 1.0
 CEILING_GLIDE_DB_PER_S = 24.0
 #: Smallest gain the limiter applies (dB); anything needing less is silenced by the clip.
 MIN_GAIN_DB = -120.0
+#: Skip the steps whose result is known exactly (see the module docstring). False runs every
+#: step in full, for the test that both give the same samples.
+SKIP_KNOWN_STEPS = True
 
 
 def sliding_min(values: Samples, window: int) -> Samples:
@@ -85,6 +88,7 @@ class TruePeakLimiter:
         self._target = self._requested  # the first ceiling holds from the first sample
         self._held_ln = 0.0  # last rise-limited log gain
         self._avg_hist = np.ones(self._look - 1)
+        self._avg_ones = True  # every gain in _avg_hist is exactly 1
         self._interp = PeakInterpolator(channels)
         self.reset()
 
@@ -94,6 +98,7 @@ class TruePeakLimiter:
         self._peak_hist = np.zeros(self._window - 1)
         self._delay = np.zeros((self.latency, self.channels))
         self._clip_hist = np.full(self.latency, self._target)
+        self._clip_const: float | None = self._target  # the value of every _clip_hist entry
 
     @property
     def ceiling_db(self) -> float:
@@ -111,25 +116,27 @@ class TruePeakLimiter:
         if n == 0:
             return np.zeros((0, self.channels))
         x = np.asarray(x, dtype=np.float64)
-        if not math.isfinite(float(np.max(np.abs(x)))):  # NaN and inf become silence
+        if not math.isfinite(float(x.max()) - float(x.min())):  # NaN and inf become silence
             x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
-        # The level aimed at, sample by sample (gliding down after a lower ceiling was set).
+        # The level aimed at, sample by sample (gliding down after a lower ceiling was set);
+        # a plain number while it holds still.
+        target: Samples | float
         if self._requested < self._target:
             steps = self._glide ** np.arange(1, n + 1)
-            target = np.maximum(self._requested, self._target * steps)
+            gliding = np.maximum(self._requested, self._target * steps)
+            self._target, lowest = float(gliding[-1]), float(gliding.min())
+            target = gliding
         else:
-            target = np.full(n, self._requested)
-        self._target = float(target[-1])
-        lowest = float(target.min())
+            target = self._target = lowest = self._requested
         # 1. Peak of each sample and the three points after it (position t - HALF). Where
         #    no point can reach the lowest target, a bound on them (still below it) will do.
-        peak = self._interp.peaks(x.T, floor=lowest)
+        peak = self._interp.peaks(x.T, floor=lowest if SKIP_KNOWN_STEPS else -math.inf)
         # 2. The gain the worst peak within reach needs (neighbours too: the interpolation
         #    of a gained signal mixes the gains of nearby samples).
         pk = np.concatenate([self._peak_hist, peak])
         self._peak_hist = pk[-(self._window - 1) :]
         rise = self._rise_ln if self.release_allowed else 0.0
-        if float(pk.max()) <= lowest and self._held_ln == 0.0:
+        if SKIP_KNOWN_STEPS and float(pk.max()) <= lowest and self._held_ln == 0.0:
             # Every need is exactly 1 (log 0) and the gain is fully up: the held log gain
             # below is 0 throughout, whatever the rise. Skip its arithmetic.
             held = None
@@ -144,19 +151,23 @@ class TruePeakLimiter:
         # 4. Moving average over the look-ahead: smooth, and below every need it covers.
         xd = np.concatenate([self._delay, x])
         self._delay = xd[-self.latency :]
-        if held is None and float(self._avg_hist.min()) == 1.0:
+        if held is None and self._avg_ones and SKIP_KNOWN_STEPS:
             limited = xd[:n]  # an average of ones is exactly one
-            self._avg_hist[:] = 1.0
         else:
             g_lin = np.ones(n) if held is None else np.exp(held)
             avg_in = np.concatenate([self._avg_hist, g_lin])
             self._avg_hist = avg_in[-(self._look - 1) :]
+            self._avg_ones = bool(self._avg_hist.min() == 1.0)
             csum = np.concatenate([[0.0], np.cumsum(avg_in)])
             gain = (csum[self._look :] - csum[: -self._look]) / self._look
             limited = xd[:n] * gain[:, None]
         # 5. The hard clip at the ceiling, at the level each sample's gain was computed for.
-        clip_levels = np.concatenate([self._clip_hist, target])
+        if SKIP_KNOWN_STEPS and isinstance(target, float) and self._clip_const == target:
+            return np.asarray(np.clip(limited, -target, target))  # history and block alike
+        clip_levels = np.concatenate([self._clip_hist, np.broadcast_to(target, (n,))])
         self._clip_hist = clip_levels[-self.latency :]
+        first, last = float(self._clip_hist.min()), float(self._clip_hist.max())
+        self._clip_const = first if first == last else None
         level = clip_levels[:n]
         if float(level.min()) == float(level.max()):
             return np.asarray(np.clip(limited, -level[0], level[0]))

@@ -104,10 +104,10 @@ class MigraineFilter:
         if (self._dry == 1.0 and not self._enabled) or len(x) == 0:
             return x
         wet = self._filter.process(x.T).T  # the engine is planar: (channels, frames)
+        if self._enabled and self._dry == 0.0:
+            return wet
         steps = np.arange(1, len(x) + 1)
         if self._enabled:
-            if self._dry == 0.0:
-                return wet
             dry = np.maximum(self._dry - self._fall * steps, 0.0)
         else:
             start_db = (

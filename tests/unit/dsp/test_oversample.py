@@ -115,3 +115,19 @@ def test_unprimed_positions_start_with_the_first_full_window():
     assert interp.peaks(np.ones((1, 1))).size == 1
     with pytest.raises(ValueError, match="expected"):
         interp.peaks(np.ones((2, 10)))
+
+
+@pytest.mark.parametrize("block", [TAPS - 1, 100, 5000])
+def test_a_quiet_block_skipped_whole_leaves_the_history_right_for_the_next(block):
+    rng = np.random.default_rng(3)
+    loud, quiet = rng.standard_normal((2, 5000)), 1e-3 * rng.standard_normal((2, 5000))
+    x = np.concatenate([loud, quiet, loud[:, ::-1]], axis=1)
+    exact_interp, pruned_interp = PeakInterpolator(2), PeakInterpolator(2)
+    exact, pruned = [], []
+    for start in range(0, x.shape[1], block):
+        exact.append(exact_interp.peaks(x[:, start : start + block]))
+        pruned.append(pruned_interp.peaks(x[:, start : start + block], floor=0.5))
+    e, p = np.concatenate(exact), np.concatenate(pruned)
+    assert np.all(p >= e * (1 - 1e-6))
+    assert np.all(p[5000 + 2 * TAPS : 10000 - 2 * TAPS] <= 0.5)  # the quiet middle: bounds
+    np.testing.assert_allclose(p[10000:], e[10000:], rtol=1e-6)  # loud (quiet history): exact

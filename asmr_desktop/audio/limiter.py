@@ -1,11 +1,12 @@
 """The last stage that changes level: a look-ahead true-peak limiter and a hard safety clip.
 
-The true peak comes from dsp's one 4x interpolator. Speed, measured in ``bench/bench_audio.py``
-(10 min, 44.1 kHz stereo): the limiter cost 0.9 ms per 0.2 s block, more than decoding, even
-when it had nothing to do. Now, while every peak within reach is below the ceiling and the
-gain is fully recovered, the steps whose result is then known exactly (the gain is 1) are
-skipped, and the interpolator skips stretches that cannot reach the ceiling; the same
-samples come out.
+The true peak comes from dsp's one 4x interpolator. It used to cost more than decoding the
+file, even with nothing to limit (cProfile over ``Engine.render``). Now, while every peak
+within reach is below the ceiling and the gain is fully recovered, the steps whose result
+is then known exactly (the gain is 1) are skipped (:data:`SKIP_KNOWN_STEPS`), and the
+interpolator skips stretches that cannot reach the ceiling. Measured on 60 s of 44.1 kHz
+stereo in 0.2 s blocks: quiet noise 302 ms -> 16 ms, loud noise (limiting all along)
+675 ms -> 231 ms; the output equals the previous limiter's to 5e-8 (float32 interpolation).
 """
 
 from __future__ import annotations

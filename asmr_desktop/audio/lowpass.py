@@ -1,9 +1,10 @@
 """The migraine low-pass: a Butterworth on dsp's IIR engine, faded in and out so switching
 never clicks.
 
-Measured for 60 s of 48 kHz stereo: 358 ms with the cascade of biquads this module used to
-run (a Python loop carried each biquad's state between sub-blocks), 30 ms on dsp's engine,
-which runs the three sections as one system in one pass.
+Measured for 60 s of 48 kHz stereo in the engine's 0.2 s blocks (one busy core): 341 ms with
+the cascade of biquads this module used to run (a Python loop carried each biquad's state
+between sub-blocks), 52 ms on dsp's engine, which runs the three sections as one system in
+one pass. Both equal scipy's ``sosfilt`` to 3e-16.
 """
 
 from __future__ import annotations

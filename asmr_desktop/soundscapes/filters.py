@@ -1,9 +1,10 @@
 """Generator-side helpers over dsp: a chain of designs as one filter, noise power, banks.
 
 Designs come from :mod:`asmr_desktop.dsp.design`; every filter runs on dsp's one IIR engine.
-A chain of designs becomes one system, run in one pass: for the three-filter beds of the
-generators that is about twice as fast as one pass per filter (measured with
-``bench/bench_soundscapes.py``).
+A chain of designs becomes one system, run in one pass. Measured with
+``bench/bench_soundscapes.py --seconds 30`` against one pass per filter (the old engine):
+brown noise (one three-filter chain) 193x -> 360x real time, pink 220x -> 309x; no
+soundscape got slower.
 """
 
 from __future__ import annotations

@@ -10,12 +10,15 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from asmr_desktop.dsp.iir import Sos
+
+log = logging.getLogger(__name__)
 
 #: Butterworth Q of a second-order section, 1/sqrt(2).
 BUTTERWORTH_Q = math.sqrt(0.5)

@@ -60,6 +60,7 @@ def phases() -> Array:
 
 
 _PHASES = phases()
+_PHASES.flags.writeable = False  # constants, shared by every interpolator
 #: No interpolated point exceeds the largest input in its window by more than this factor.
 GAIN_BOUND = float(np.abs(_PHASES).sum(axis=0).max())
 
@@ -74,6 +75,7 @@ def _band(rows: int) -> NDArray[np.float32]:
 
 
 _BAND = _band(_ROW)
+_BAND.flags.writeable = False
 
 
 class PeakInterpolator:

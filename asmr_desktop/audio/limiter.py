@@ -130,8 +130,11 @@ class TruePeakLimiter:
         else:
             target = self._target = lowest = self._requested
         # 1. Peak of each sample and the three points after it (position t - HALF). Where
-        #    no point can reach the lowest target, a bound on them (still below it) will do.
-        peak = self._interp.peaks(x.T, floor=lowest if SKIP_KNOWN_STEPS else -math.inf)
+        #    no point can reach any target it will meet, a bound on them will do: a peak
+        #    counts for the next window - 1 samples, and over those the target can fall
+        #    only as fast as it glides (a bound below that makes the same need, 1).
+        reach_floor = lowest * self._glide ** (self._window - 1)
+        peak = self._interp.peaks(x.T, floor=reach_floor if SKIP_KNOWN_STEPS else -math.inf)
         # 2. The gain the worst peak within reach needs (neighbours too: the interpolation
         #    of a gained signal mixes the gains of nearby samples).
         pk = np.concatenate([self._peak_hist, peak])

@@ -1,7 +1,7 @@
 """Audio engine speed and memory: the whole speaker chain against plain decoding.
 
     .venv/bin/python bench/bench_audio.py [--minutes 10] [--format ogg|wav|flac]
-                                          [--long-minutes 60] [--runs 3]
+                                          [--long-minutes 60] [--runs 3] [--profile 25]
 
 Writes a 44.1 kHz stereo file of ``--minutes`` (a soft noise bed with a slow swell) to a
 temporary folder, then times in the same process, interleaved round by round:
@@ -11,7 +11,10 @@ temporary folder, then times in the same process, interleaved round by round:
   chain+m - the same in migraine mode (the 4 kHz low-pass adds three biquads)
 Then plays ``--play-seconds`` through pygame in real time (SDL's dummy driver unless
 SDL_AUDIODRIVER is set) and reports CPU use as a share of one core.
-Figures are seconds of audio per CPU second (process time, all threads). Then streams a
+Figures are seconds of audio per CPU second (process time, all threads), and each chain's
+CPU time as a multiple of decoding's (issue 12's goal: at most 2.5x, 3x in migraine mode).
+``--profile N`` then runs cProfile over Engine.render for the whole file, both modes, and
+prints the N functions with the most time of their own. Then streams a
 ``--long-minutes`` file (22.05 kHz mono WAV, resampled to 44.1 kHz stereo) through the
 chain and reports resident memory as it goes: it must not grow with the file's length.
 """
@@ -19,9 +22,12 @@ chain and reports resident memory as it goes: it must not grow with the file's l
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -75,6 +81,17 @@ def chain(path: Path, migraine: bool) -> None:
     frames = round(CHUNK_S * RATE)
     while engine.is_active():
         pump(engine, output, frames)
+
+
+def profile_chain(path: Path, migraine: bool, top: int) -> None:
+    """cProfile over the whole file through Engine.render: where the chain's time goes."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    chain(path, migraine)
+    profiler.disable()
+    print(f"cProfile of the chain{' in migraine mode' if migraine else ''} (own time):")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(top)
 
 
 def cpu_seconds(func: object, *args: object) -> float:
@@ -145,6 +162,7 @@ def main() -> None:
     parser.add_argument("--long-minutes", type=float, default=60.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--play-seconds", type=float, default=10.0)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"bed.{args.format}"
@@ -165,8 +183,12 @@ def main() -> None:
                 f"  {name:8s} {seconds / best:7.0f}x real time (best), "
                 f"{seconds / median:7.0f}x (median of {len(runs)}); {best:.2f} s CPU"
             )
-        ratio = min(times["chain"]) / min(times["decode"])
-        print(f"  the chain costs {ratio:.1f}x plain decoding")
+        for name in ("chain", "chain+m"):
+            ratio = min(times[name]) / min(times["decode"])
+            print(f"  {name:8s} costs {ratio:.2f}x plain decoding (best of each)")
+        if args.profile > 0:
+            for migraine in (False, True):
+                profile_chain(path, migraine, args.profile)
         if args.play_seconds > 0:
             playing_cpu(path, args.play_seconds)
         if args.long_minutes > 0:

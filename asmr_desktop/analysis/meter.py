@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.analysis.filters import BlockFilter, butterworth_highpass, k_weighting
 from asmr_desktop.analysis.sudden import SUB_BLOCK_S, SuddenDetector, SuddenSound
 from asmr_desktop.analysis.truepeak import TruePeakMeter
 from asmr_desktop.core import safety
+from asmr_desktop.dsp.design import butter_highpass, k_weighting
+from asmr_desktop.dsp.iir import IirFilter
 
 #: BS.1770-4 gating: 400 ms blocks every 100 ms, absolute gate, relative gate.
 ABSOLUTE_GATE_LUFS = -70.0
@@ -107,17 +108,17 @@ class Meter:
         self._channels = channels
         self._frames = 0
         self._weights = channel_weights(channels)
-        self._kw = BlockFilter(k_weighting(rate_hz), channels, fast=True)
+        self._kw = IirFilter(k_weighting(rate_hz), channels, fast=True)
         self._sub = max(1, round(rate_hz * SUB_BLOCK_S))  # frames per 10 ms sub-block
         self._square_tail = np.zeros(0)  # weighted K-squares not yet in a full sub-block
         self._sub_tail = np.zeros(0)  # sub-block energies not yet in a full 100 ms hop
         self._hops: list[NDArray[np.float64]] = []  # energy of each 100 ms hop
         self._sudden = SuddenDetector(self._sub / rate_hz)
         self._peak = TruePeakMeter(channels)
-        self._bright: BlockFilter | None = None  # None: 6 kHz is above Nyquist, nothing is bright
+        self._bright: IirFilter | None = None  # None: 6 kHz is above Nyquist, nothing is bright
         if 0.49 * rate_hz > safety.BRIGHT_CUTOFF_HZ:
-            highpass = butterworth_highpass(BRIGHT_FILTER_ORDER, safety.BRIGHT_CUTOFF_HZ, rate_hz)
-            self._bright = BlockFilter(highpass, channels, fast=True)
+            highpass = butter_highpass(BRIGHT_FILTER_ORDER, safety.BRIGHT_CUTOFF_HZ, rate_hz)
+            self._bright = IirFilter(highpass, channels, fast=True)
         self._energy_all = 0.0
         self._energy_high = 0.0
 

@@ -1,21 +1,29 @@
-"""The last stage that changes level: a look-ahead true-peak limiter and a hard safety clip."""
+"""The last stage that changes level: a look-ahead true-peak limiter and a hard safety clip.
+
+The true peak comes from dsp's one 4x interpolator. It used to cost more than decoding the
+file, even with nothing to limit (cProfile over ``Engine.render``). Now, while every peak
+within reach is below the ceiling and the gain is fully recovered, the steps whose result
+is then known exactly (the gain is 1) are skipped (:data:`SKIP_KNOWN_STEPS`), and the
+interpolator skips stretches that cannot reach the ceiling. Measured on 60 s of 44.1 kHz
+stereo in 0.2 s blocks: quiet noise 302 ms -> 16 ms, loud noise (limiting all along)
+675 ms -> 231 ms; the output equals the previous limiter's to 5e-8 (float32 interpolation).
+"""
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
 from numpy.typing import NDArray
 
 from asmr_desktop.core import safety
-from asmr_desktop.dsp.matrix import matmul
+from asmr_desktop.dsp.oversample import TAPS, PeakInterpolator
+
+log = logging.getLogger(__name__)
 
 Samples = NDArray[np.float64]
 
-#: Oversampling of the true-peak estimate (BS.1770 uses 4x).
-OVERSAMPLE = 4
-#: Half length of the interpolation filter per phase, in samples.
-INTERP_HALF = 12
 #: The gain is fully down this long before a peak arrives.
 LOOKAHEAD_S = 0.005
 #: The limiter aims this far below the ceiling, so another true-peak meter (other
@@ -27,25 +35,9 @@ MARGIN_DB = 1.0
 CEILING_GLIDE_DB_PER_S = 24.0
 #: Smallest gain the limiter applies (dB); anything needing less is silenced by the clip.
 MIN_GAIN_DB = -120.0
-
-
-def _interpolation_filters() -> Samples:
-    """Kaiser-windowed sinc filters for the 3 in-between phases, shape (2*HALF, 3)."""
-    taps = np.arange(2 * INTERP_HALF)
-    beta = 8.0
-    phases = []
-    for phase in range(1, OVERSAMPLE):
-        t = INTERP_HALF - taps - phase / OVERSAMPLE  # distance of each tap from the point
-        window = np.i0(beta * np.sqrt(np.clip(1.0 - (t / (INTERP_HALF + 1)) ** 2, 0.0, None)))
-        h = np.sinc(t) * window / np.i0(beta)
-        phases.append(h / h.sum())
-    # Reversed so a correlation over the window gives the convolution.
-    return np.stack(phases, axis=1)[::-1].copy()
-
-
-_FILTERS = _interpolation_filters()
-#: No interpolated point can exceed the largest neighbouring sample by more than this factor.
-_INTERP_BOUND = float(np.abs(_FILTERS).sum(axis=0).max())
+#: Skip the steps whose result is known exactly (see the module docstring). False runs every
+#: step in full, for the test that both give the same samples.
+SKIP_KNOWN_STEPS = True
 
 
 def sliding_min(values: Samples, window: int) -> Samples:
@@ -61,26 +53,6 @@ def sliding_min(values: Samples, window: int) -> Samples:
     suffix = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
     count = n - window + 1
     return np.minimum(suffix[:count], prefix[window - 1 : window - 1 + count])
-
-
-def true_peak(x: Samples) -> float:
-    """Linear 4x-oversampled peak of a whole signal (frames, channels), for meters and tests."""
-    if len(x) == 0:
-        return 0.0
-    pad = np.zeros((INTERP_HALF, x.shape[1]))
-    xp = np.concatenate([pad, x, pad])
-    return float(max(np.abs(x).max(), _interpolated_peaks(xp).max()))
-
-
-def _interpolated_peaks(xp: Samples) -> Samples:
-    """Largest |value| at the three in-between points of each window of 2*HALF samples."""
-    peak: Samples | None = None
-    for c in range(xp.shape[1]):
-        windows = np.lib.stride_tricks.sliding_window_view(xp[:, c], 2 * INTERP_HALF)
-        values = np.abs(matmul(windows, _FILTERS)).max(axis=1)
-        peak = values if peak is None else np.maximum(peak, values)
-    assert peak is not None
-    return peak
 
 
 class TruePeakLimiter:
@@ -105,8 +77,8 @@ class TruePeakLimiter:
         self.rate_hz = rate_hz
         self.channels = channels
         self._look = max(2, round(LOOKAHEAD_S * rate_hz))
-        self._window = 2 * INTERP_HALF + self._look
-        self.latency = 2 * INTERP_HALF + self._look - 1
+        self._window = TAPS + self._look
+        self.latency = TAPS + self._look - 1
         rise_db = min(release_db_per_s, safety.MAX_GAIN_RISE_DB_PER_S) / rate_hz
         self._rise_ln = rise_db * math.log(10.0) / 20.0
         #: Set False while anything before the limiter is raising its gain, so the two
@@ -117,15 +89,17 @@ class TruePeakLimiter:
         self._target = self._requested  # the first ceiling holds from the first sample
         self._held_ln = 0.0  # last rise-limited log gain
         self._avg_hist = np.ones(self._look - 1)
+        self._avg_ones = True  # every gain in _avg_hist is exactly 1
+        self._interp = PeakInterpolator(channels)
         self.reset()
 
     def reset(self) -> None:
         """Forget buffered audio (after playback broke off); the gain recovers at its own pace."""
-        channels = self.channels
-        self._x_interp_hist = np.zeros((2 * INTERP_HALF - 1, channels))
+        self._interp.reset()
         self._peak_hist = np.zeros(self._window - 1)
-        self._delay = np.zeros((self.latency, channels))
+        self._delay = np.zeros((self.latency, self.channels))
         self._clip_hist = np.full(self.latency, self._target)
+        self._clip_const: float | None = self._target  # the value of every _clip_hist entry
 
     @property
     def ceiling_db(self) -> float:
@@ -142,47 +116,66 @@ class TruePeakLimiter:
         n = len(x)
         if n == 0:
             return np.zeros((0, self.channels))
-        x = np.nan_to_num(np.asarray(x, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-        # 1. Peak of each sample and the three points after it (position t - INTERP_HALF).
-        xp = np.concatenate([self._x_interp_hist, x])
-        self._x_interp_hist = xp[-(2 * INTERP_HALF - 1) :]
-        # The level aimed at, sample by sample (gliding down after a lower ceiling was set).
+        x = np.asarray(x, dtype=np.float64)
+        if not math.isfinite(float(x.max()) - float(x.min())):  # NaN and inf become silence
+            x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+        # The level aimed at, sample by sample (gliding down after a lower ceiling was set);
+        # a plain number while it holds still.
+        target: Samples | float
         if self._requested < self._target:
             steps = self._glide ** np.arange(1, n + 1)
-            target = np.maximum(self._requested, self._target * steps)
+            gliding = np.maximum(self._requested, self._target * steps)
+            self._target, lowest = float(gliding[-1]), float(gliding.min())
+            target = gliding
         else:
-            target = np.full(n, self._requested)
-        self._target = float(target[-1])
-        if np.abs(xp).max() * _INTERP_BOUND < target.min():
-            inter = np.zeros(n)  # nothing near the ceiling: the exact peaks cannot matter
-        else:
-            inter = _interpolated_peaks(xp)
-        here = np.abs(xp[INTERP_HALF - 1 : INTERP_HALF - 1 + n]).max(axis=1)
-        peak = np.maximum(inter, here)
+            target = self._target = lowest = self._requested
+        # 1. Peak of each sample and the three points after it (position t - HALF). Where
+        #    no point can reach any target it will meet, a bound on them will do: a peak
+        #    counts for the next window - 1 samples, and over those the target can fall
+        #    only as fast as it glides (a bound below that makes the same need, 1).
+        reach_floor = lowest * self._glide ** (self._window - 1)
+        peak = self._interp.peaks(x.T, floor=reach_floor if SKIP_KNOWN_STEPS else -math.inf)
         # 2. The gain the worst peak within reach needs (neighbours too: the interpolation
         #    of a gained signal mixes the gains of nearby samples).
         pk = np.concatenate([self._peak_hist, peak])
         self._peak_hist = pk[-(self._window - 1) :]
-        worst = -sliding_min(-pk, self._window)
-        need_ln = np.log(np.clip(target / np.maximum(worst, 1e-30), 10 ** (MIN_GAIN_DB / 20), 1.0))
-        # 3. Recover no faster than the rise bound: out[i] = min(need[i], out[i-1] + rise).
         rise = self._rise_ln if self.release_allowed else 0.0
-        ramp = rise * np.arange(n)
-        held = np.minimum.accumulate(np.minimum(need_ln - ramp, self._held_ln + rise)) + ramp
-        self._held_ln = float(held[-1])
+        if SKIP_KNOWN_STEPS and float(pk.max()) <= lowest and self._held_ln == 0.0:
+            # Every need is exactly 1 (log 0) and the gain is fully up: the held log gain
+            # below is 0 throughout, whatever the rise. Skip its arithmetic.
+            held = None
+        else:
+            worst = -sliding_min(-pk, self._window)
+            floor = 10 ** (MIN_GAIN_DB / 20)
+            need_ln = np.log(np.clip(target / np.maximum(worst, 1e-30), floor, 1.0))
+            # 3. Recover no faster than the rise bound: out[i] = min(need[i], out[i-1] + rise).
+            ramp = rise * np.arange(n)
+            held = np.minimum.accumulate(np.minimum(need_ln - ramp, self._held_ln + rise)) + ramp
+            self._held_ln = float(held[-1])
         # 4. Moving average over the look-ahead: smooth, and below every need it covers.
-        g_lin = np.exp(held)
-        avg_in = np.concatenate([self._avg_hist, g_lin])
-        self._avg_hist = avg_in[-(self._look - 1) :]
-        csum = np.concatenate([[0.0], np.cumsum(avg_in)])
-        gain = (csum[self._look :] - csum[: -self._look]) / self._look
-        # 5. Delay the signal to meet its gain, then the hard clip at the ceiling.
         xd = np.concatenate([self._delay, x])
         self._delay = xd[-self.latency :]
-        clip_levels = np.concatenate([self._clip_hist, target])
+        if held is None and self._avg_ones and SKIP_KNOWN_STEPS:
+            limited = xd[:n]  # an average of ones is exactly one
+        else:
+            g_lin = np.ones(n) if held is None else np.exp(held)
+            avg_in = np.concatenate([self._avg_hist, g_lin])
+            self._avg_hist = avg_in[-(self._look - 1) :]
+            self._avg_ones = bool(self._avg_hist.min() == 1.0)
+            csum = np.concatenate([[0.0], np.cumsum(avg_in)])
+            gain = (csum[self._look :] - csum[: -self._look]) / self._look
+            limited = xd[:n] * gain[:, None]
+        # 5. The hard clip at the ceiling, at the level each sample's gain was computed for.
+        if SKIP_KNOWN_STEPS and isinstance(target, float) and self._clip_const == target:
+            return np.asarray(np.clip(limited, -target, target))  # history and block alike
+        clip_levels = np.concatenate([self._clip_hist, np.broadcast_to(target, (n,))])
         self._clip_hist = clip_levels[-self.latency :]
-        clip = clip_levels[:n, None]  # the level each sample's gain was computed for
-        return np.asarray(np.clip(xd[:n] * gain[:, None], -clip, clip))
+        first, last = float(self._clip_hist.min()), float(self._clip_hist.max())
+        self._clip_const = first if first == last else None
+        level = clip_levels[:n]
+        if float(level.min()) == float(level.max()):
+            return np.asarray(np.clip(limited, -level[0], level[0]))
+        return np.asarray(np.clip(limited, -level[:, None], level[:, None]))
 
     def gain_reduction_db(self) -> float:
         """The limiter's gain now, in dB (0 when idle), for a meter."""

@@ -53,7 +53,7 @@ class ResampledSource:
             self._ended = last
             if len(block):
                 self._pending = np.concatenate(
-                    [self._pending, downmix(block.astype(np.float32), self._channels)]
+                    [self._pending, downmix(block.astype(np.float32, copy=False), self._channels)]
                 )
         out, self._pending = self._pending[:frames], self._pending[frames:]
         return out

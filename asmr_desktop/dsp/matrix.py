@@ -17,14 +17,18 @@ from numpy.typing import NDArray
 MAX_WORK = 200_000
 
 
-def matmul(a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.float64]:
-    """``a @ b`` for 2-D arrays, in row slices of ``a`` small enough to stay single-threaded."""
+def matmul(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
+    """``a @ b`` for 2-D arrays, in row slices of ``a`` small enough to stay single-threaded.
+
+    The result has numpy's type for the product (float32 in, float32 out: the fast meters
+    rely on single-precision BLAS).
+    """
     rows, inner = a.shape
     cols = b.shape[1]
     step = max(1, MAX_WORK // max(1, inner * cols))
     if rows <= step:
-        return np.asarray(a @ b, dtype=np.float64)
-    out = np.empty((rows, cols))
+        return np.asarray(a @ b)
+    out = np.empty((rows, cols), dtype=np.result_type(a, b))
     for start in range(0, rows, step):
         np.matmul(a[start : start + step], b, out=out[start : start + step])
     return out

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from asmr_desktop.dsp import design
 from asmr_desktop.soundscapes import filters
 from asmr_desktop.soundscapes.base import (
     CHANNELS,
@@ -42,17 +43,11 @@ class Breathing(Generator):
         inhale = round(breath_s * self.settings["inhale_pct"] / 100.0 * RATE_HZ)
         exhale = round(breath_s * RATE_HZ) - inhale
         self._dark = FilterChain(
-            [
-                filters.make(filters.pink(RATE_HZ), CHANNELS),
-                filters.make(filters.highpass(60.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(500.0, RATE_HZ), CHANNELS),
-            ]
+            [design.pink(RATE_HZ), design.highpass(60.0, RATE_HZ), design.lowpass(500.0, RATE_HZ)],
+            CHANNELS,
         )
         self._airy = FilterChain(
-            [
-                filters.make(filters.bandpass(900.0, RATE_HZ, q=0.7), CHANNELS),
-                filters.make(filters.lowpass(2500.0, RATE_HZ), CHANNELS),
-            ]
+            [design.bandpass(900.0, RATE_HZ, q=0.7), design.lowpass(2500.0, RATE_HZ)], CHANNELS
         )
         rising = [False]
         floor = self._FLOOR
@@ -95,11 +90,11 @@ class Heartbeat(Generator):
         beats = self.rng()
         self._beats = beats
         bed = [
-            filters.one_pole_lowpass(40.0, RATE_HZ),
-            filters.highpass(30.0, RATE_HZ),
-            filters.lowpass(400.0, RATE_HZ),
+            design.one_pole_lowpass(40.0, RATE_HZ),
+            design.highpass(30.0, RATE_HZ),
+            design.lowpass(400.0, RATE_HZ),
         ]
-        self._bed = FilterChain([filters.make(d, CHANNELS) for d in bed])
+        self._bed = FilterChain(bed, CHANNELS)
         self._bed_power = filters.noise_power(bed)
         period = RATE_HZ * 60.0 / self.settings["rate_bpm"]
         # A living heart is not a metronome: each beat varies by a few per cent.
@@ -146,17 +141,15 @@ class Purr(Generator):
         breaths = self.rng()
         self._rate = self.settings["rate_hz"]
         self._rumble = FilterChain(
-            [
-                filters.make(filters.highpass(50.0, RATE_HZ), 1),
-                filters.make(filters.lowpass(800.0, RATE_HZ), 1),
-            ]
+            [design.highpass(50.0, RATE_HZ), design.lowpass(800.0, RATE_HZ)], 1
         )
         self._room = FilterChain(
             [
-                filters.make(filters.one_pole_lowpass(60.0, RATE_HZ), CHANNELS),
-                filters.make(filters.highpass(40.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(400.0, RATE_HZ), CHANNELS),
-            ]
+                design.one_pole_lowpass(60.0, RATE_HZ),
+                design.highpass(40.0, RATE_HZ),
+                design.lowpass(400.0, RATE_HZ),
+            ],
+            CHANNELS,
         )
         inhaling = [False]
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from asmr_desktop.dsp import design
 from asmr_desktop.soundscapes import filters
 from asmr_desktop.soundscapes.base import (
     CHANNELS,
@@ -47,18 +48,15 @@ class Rain(Generator):
         self._density = self.settings["density"]
         self._tone = tone
         self._bed = FilterChain(
-            [
-                filters.make(filters.pink(RATE_HZ), CHANNELS),
-                filters.make(filters.highpass(150.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(tone, RATE_HZ), CHANNELS),
-            ]
+            [design.pink(RATE_HZ), design.highpass(150.0, RATE_HZ), design.lowpass(tone, RATE_HZ)],
+            CHANNELS,
         )
         # Drops: soft clicks ringing three resonators (drop pitches), a little apart in tone.
         self._rings = [
-            filters.make(filters.bandpass(tone * ratio, RATE_HZ, q=25.0), CHANNELS)
+            filters.make(design.bandpass(tone * ratio, RATE_HZ, q=25.0), CHANNELS)
             for ratio in self._RING_RATIOS
         ]
-        self._soften = filters.make(filters.lowpass(tone * 1.2, RATE_HZ), CHANNELS)
+        self._soften = filters.make(design.lowpass(tone * 1.2, RATE_HZ), CHANNELS)
         # The rain thickens and thins a little over tens of seconds.
         self._swell = SmoothPath(
             0.9,
@@ -105,17 +103,14 @@ class Ocean(Generator):
         period = 60.0 / self.settings["pace"]
         tone = self.settings["tone_hz"]
         self._dark = FilterChain(
-            [
-                filters.make(filters.pink(RATE_HZ), CHANNELS),
-                filters.make(filters.highpass(40.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(350.0, RATE_HZ), CHANNELS),
-            ]
+            [design.pink(RATE_HZ), design.highpass(40.0, RATE_HZ), design.lowpass(350.0, RATE_HZ)],
+            CHANNELS,
         )
-        wash = [filters.highpass(250.0, RATE_HZ), filters.lowpass(tone, RATE_HZ)]
-        self._wash = FilterChain([filters.make(d, CHANNELS) for d in wash])
+        wash = [design.highpass(250.0, RATE_HZ), design.lowpass(tone, RATE_HZ)]
+        self._wash = FilterChain(wash, CHANNELS)
         # A brighter wash lets more noise through: keep its level, change only its colour.
-        default = [filters.highpass(250.0, RATE_HZ), filters.lowpass(1200.0, RATE_HZ)]
-        weighting = filters.k_weighting_48k()
+        default = [design.highpass(250.0, RATE_HZ), design.lowpass(1200.0, RATE_HZ)]
+        weighting = [design.k_weighting(RATE_HZ)]
         self._wash_gain = 0.5 * math.sqrt(
             filters.noise_power(default + weighting) / filters.noise_power(wash + weighting)
         )
@@ -160,17 +155,19 @@ class Fireplace(Generator):
         tone = self.settings["tone_hz"]
         self._bed = FilterChain(
             [
-                filters.make(filters.one_pole_lowpass(30.0, RATE_HZ), CHANNELS),
-                filters.make(filters.highpass(35.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(500.0, RATE_HZ), CHANNELS),
-            ]
+                design.one_pole_lowpass(30.0, RATE_HZ),
+                design.highpass(35.0, RATE_HZ),
+                design.lowpass(500.0, RATE_HZ),
+            ],
+            CHANNELS,
         )
         self._crackle = FilterChain(
             [
-                filters.make(filters.highpass(300.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(tone, RATE_HZ, q=0.6), CHANNELS),
-                filters.make(filters.lowpass(tone, RATE_HZ, q=0.6), CHANNELS),
-            ]
+                design.highpass(300.0, RATE_HZ),
+                design.lowpass(tone, RATE_HZ, q=0.6),
+                design.lowpass(tone, RATE_HZ, q=0.6),
+            ],
+            CHANNELS,
         )
         self._flicker = SmoothPath(
             0.85,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from asmr_desktop.soundscapes import filters
+from asmr_desktop.dsp import design
 from asmr_desktop.soundscapes.base import CHANNELS, RATE_HZ, Generator, SettingSpec
 from asmr_desktop.soundscapes.filters import FilterChain, Signal
 
@@ -27,10 +27,11 @@ class BrownNoise(Generator):
         tone = self.settings["tone_hz"]
         self._chain = FilterChain(
             [
-                filters.make(filters.one_pole_lowpass(20.0, RATE_HZ), CHANNELS),
-                filters.make(filters.highpass(25.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(tone, RATE_HZ), CHANNELS),
-            ]
+                design.one_pole_lowpass(20.0, RATE_HZ),
+                design.highpass(25.0, RATE_HZ),
+                design.lowpass(tone, RATE_HZ),
+            ],
+            CHANNELS,
         )
 
     def render(self, frames: int) -> Signal:
@@ -51,11 +52,8 @@ class PinkNoise(Generator):
         self._noise = self.rng()
         tone = self.settings["tone_hz"]
         self._chain = FilterChain(
-            [
-                filters.make(filters.pink(RATE_HZ), CHANNELS),
-                filters.make(filters.highpass(30.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(tone, RATE_HZ), CHANNELS),
-            ]
+            [design.pink(RATE_HZ), design.highpass(30.0, RATE_HZ), design.lowpass(tone, RATE_HZ)],
+            CHANNELS,
         )
 
     def render(self, frames: int) -> Signal:

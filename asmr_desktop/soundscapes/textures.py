@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from asmr_desktop.dsp import design
 from asmr_desktop.soundscapes import filters
 from asmr_desktop.soundscapes.base import (
     CHANNELS,
@@ -29,12 +30,12 @@ from asmr_desktop.soundscapes.nature import pan_gains
 EVENT_ABOVE_BED_DB = 8.0
 
 
-def _bed(tone_hz: float) -> list[filters.Coefficients]:
+def _bed(tone_hz: float) -> list[filters.Design]:
     """A soft pink bed below ``tone_hz``: what fills the gaps between events."""
     return [
-        filters.pink(RATE_HZ),
-        filters.highpass(60.0, RATE_HZ),
-        filters.lowpass(tone_hz, RATE_HZ),
+        design.pink(RATE_HZ),
+        design.highpass(60.0, RATE_HZ),
+        design.lowpass(tone_hz, RATE_HZ),
     ]
 
 
@@ -60,7 +61,7 @@ class Tapping(Generator):
         self._noise = self.rng()
         self._taps = self.rng()
         bed = _bed(1500.0)
-        self._bed = FilterChain([filters.make(d, CHANNELS) for d in bed])
+        self._bed = FilterChain(bed, CHANNELS)
         self._bed_power = filters.noise_power(bed)
         self._bus = GrainBus(round(self._TAP_S * RATE_HZ))
         self._pitch = self.settings["pitch_hz"]
@@ -125,13 +126,13 @@ class Brushing(Generator):
         tone = self.settings["tone_hz"]
         period = 60.0 / self.settings["pace"]
         bristles = [
-            filters.bandpass(tone, RATE_HZ, q=0.8),
-            filters.lowpass(min(2.2 * tone, 5000.0), RATE_HZ),
+            design.bandpass(tone, RATE_HZ, q=0.8),
+            design.lowpass(min(2.2 * tone, 5000.0), RATE_HZ),
         ]
-        self._bristles = FilterChain([filters.make(d, CHANNELS) for d in bristles])
+        self._bristles = FilterChain(bristles, CHANNELS)
         # A brighter brush passes a wider band of noise: keep its level, change its colour.
-        default = [filters.bandpass(1800.0, RATE_HZ, q=0.8), filters.lowpass(3960.0, RATE_HZ)]
-        weighting = filters.k_weighting_48k()
+        default = [design.bandpass(1800.0, RATE_HZ, q=0.8), design.lowpass(3960.0, RATE_HZ)]
+        weighting = [design.k_weighting(RATE_HZ)]
         self._bristle_gain = math.sqrt(
             filters.noise_power(default + weighting) / filters.noise_power(bristles + weighting)
         )
@@ -152,7 +153,7 @@ class Brushing(Generator):
             0.0, lambda: (round(drift.uniform(1.5, 4.0) * RATE_HZ), drift.uniform(-0.7, 0.7))
         )
         # The rustle of the bristles: a fast, shallow flutter in the level.
-        self._flutter = filters.make(filters.lowpass(25.0, RATE_HZ), 1)
+        self._flutter = filters.make(design.lowpass(25.0, RATE_HZ), 1)
 
     def render(self, frames: int) -> Signal:
         white = self._noise.standard_normal((CHANNELS + 1, frames))
@@ -187,20 +188,21 @@ class Crinkle(Generator):
         tone = self.settings["tone_hz"]
         period = 60.0 / self.settings["pace"]
         bed = _bed(1000.0)
-        self._bed = FilterChain([filters.make(d, CHANNELS) for d in bed])
+        self._bed = FilterChain(bed, CHANNELS)
         # Two steep low-pass stages (24 dB per octave) keep the crackles well below 6 kHz.
         self._shape = FilterChain(
             [
-                filters.make(filters.highpass(400.0, RATE_HZ), CHANNELS),
-                filters.make(filters.lowpass(tone, RATE_HZ, q=0.6), CHANNELS),
-                filters.make(filters.lowpass(tone, RATE_HZ, q=0.6), CHANNELS),
-            ]
+                design.highpass(400.0, RATE_HZ),
+                design.lowpass(tone, RATE_HZ, q=0.6),
+                design.lowpass(tone, RATE_HZ, q=0.6),
+            ],
+            CHANNELS,
         )
         crackle_power = filters.noise_power(
             [
-                filters.highpass(400.0, RATE_HZ),
-                filters.lowpass(tone, RATE_HZ, q=0.6),
-                filters.lowpass(tone, RATE_HZ, q=0.6),
+                design.highpass(400.0, RATE_HZ),
+                design.lowpass(tone, RATE_HZ, q=0.6),
+                design.lowpass(tone, RATE_HZ, q=0.6),
             ]
         )
         # At the height of a handful, the crackles sit EVENT_ABOVE_BED_DB over the bed.
@@ -257,24 +259,17 @@ class Whisper(Generator):
         # Each vowel is one filter: its three formant resonances side by side.
         self._banks = [
             filters.make(
-                filters.parallel(
-                    [
-                        (level * b, a)
-                        for f, level in zip(vowel, self._FORMANT_LEVELS, strict=True)
-                        for b, a in [filters.bandpass(f, RATE_HZ, q=4.0)]
-                    ]
+                filters.bank(
+                    [design.bandpass(f, RATE_HZ, q=4.0) for f in vowel], self._FORMANT_LEVELS
                 ),
                 1,
             )
             for vowel in self._VOWELS
         ]
         self._breath = FilterChain(
-            [
-                filters.make(filters.highpass(300.0, RATE_HZ), 1),
-                filters.make(filters.lowpass(tone, RATE_HZ), 1),
-            ]
+            [design.highpass(300.0, RATE_HZ), design.lowpass(tone, RATE_HZ)], 1
         )
-        self._air = FilterChain([filters.make(d, CHANNELS) for d in _bed(1200.0)])
+        self._air = FilterChain(_bed(1200.0), CHANNELS)
         state = {"left": 0}
         floor = self._FLOOR
 

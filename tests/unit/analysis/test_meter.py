@@ -139,4 +139,4 @@ def test_true_peak_skipping_quiet_stretches_changes_nothing():
         full.process(x[:, start : start + 7777])
         pruned.process(x[:, start : start + 7777])
     assert pruned.finish() == pytest.approx(full.finish(), rel=1e-6)
-    assert pruned.rows_interpolated < 0.5 * full.rows_interpolated
+    assert pruned.positions_interpolated < 0.5 * full.positions_interpolated

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from asmr_desktop.audio import limiter as limiter_module
-from asmr_desktop.audio.limiter import TruePeakLimiter, sliding_min, true_peak
+from asmr_desktop.audio.limiter import TruePeakLimiter, sliding_min
 from asmr_desktop.core import safety
+from asmr_desktop.dsp.oversample import true_peak
 from tests.unit.audio.helpers import db, true_peak_db
 
 RATE = 8000
@@ -56,6 +57,39 @@ def test_true_peak_never_exceeds_the_ceiling(kind, amp_db, freq, seed, ceiling_d
     allowed = safety.clamp_ceiling_db(ceiling_db)
     assert limiter.ceiling_db == allowed
     assert true_peak_db(y) <= allowed + TOL_DB
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    levels_db=st.lists(st.floats(-60.0, 12.0), min_size=2, max_size=6),
+    ceilings_db=st.lists(st.floats(-40.0, -3.0), min_size=1, max_size=3),
+    seed=st.integers(0, 2**16),
+    block=st.integers(50, 3000),
+    hold=st.booleans(),
+)
+# A lowered ceiling meets peaks that were judged against the higher one just before.
+@example(levels_db=[-18.0, 0.0], ceilings_db=[-4.0, -3.0], seed=0, block=50, hold=False)
+def test_skipping_the_known_steps_gives_the_same_samples(levels_db, ceilings_db, seed, block, hold):
+    """Quiet and loud stretches, ceilings lowered and raised, the release held or not."""
+    rng = np.random.default_rng(seed)
+    part = RATE // 4
+    x = np.concatenate([rng.standard_normal((part, 2)) * 10 ** (db_ / 20) for db_ in levels_db])
+
+    def run() -> np.ndarray:
+        limiter = TruePeakLimiter(RATE, 2, ceilings_db[0])
+        out = []
+        for i, start in enumerate(range(0, len(x), block)):
+            limiter.ceiling_db = ceilings_db[i % len(ceilings_db)]
+            limiter.release_allowed = not (hold and i % 3 == 1)
+            out.append(limiter.process(x[start : start + block]))
+        return np.concatenate(out)
+
+    fast = run()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limiter_module, "SKIP_KNOWN_STEPS", False)
+        full = run()
+    # The interpolation is float32: where it runs on other stretches, it may round otherwise.
+    np.testing.assert_allclose(fast, full, rtol=1e-6, atol=1e-9)
 
 
 def test_a_ceiling_above_the_bound_is_clamped_to_it():

@@ -1,7 +1,7 @@
 """Measuring renders with the project's analysis definitions, at test speed.
 
-The gating (BS.1770), the sudden-sound detector and the filter designs are the analysis
-package's own; only the filtering runs through scipy's C loops, so that twelve 120 s renders
+The gating (BS.1770), the sudden-sound detector and the filter designs are the app's own
+(analysis and dsp); only the filtering runs through scipy's C loops, so that twelve 120 s renders
 fit the test budget. ``test_measure_matches_analysis`` checks both against each other.
 """
 
@@ -12,16 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
-from asmr_desktop.analysis.filters import k_weighting
 from asmr_desktop.analysis.meter import gated_loudness
 from asmr_desktop.analysis.sudden import SuddenDetector, SuddenSound
 from asmr_desktop.core import safety
+from asmr_desktop.dsp.design import butter_highpass, k_weighting
 
 RATE_HZ = 48000
 SUB = RATE_HZ // 100  # 10 ms sub-blocks
-_KW = k_weighting(RATE_HZ)
-_KW_SOS = signal.zpk2sos(*signal.ss2zpk(_KW.a, _KW.b[:, None], _KW.c[None, :], _KW.d))
-_BRIGHT_SOS = signal.butter(8, safety.BRIGHT_CUTOFF_HZ, "highpass", fs=RATE_HZ, output="sos")
+_KW_SOS = k_weighting(RATE_HZ)
+_BRIGHT_SOS = butter_highpass(8, safety.BRIGHT_CUTOFF_HZ, RATE_HZ)
 
 
 @dataclass(frozen=True)

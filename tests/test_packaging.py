@@ -686,3 +686,22 @@ def test_system_deps_for_the_venv_needs_only_python3_venv(tmp_path: Path) -> Non
     )
     assert result.returncode == 1
     assert result.stderr.splitlines()[1].endswith("--no-install-recommends python3-venv")
+
+
+def test_the_wheel_carries_the_desktop_files() -> None:
+    """Menu entry, metainfo and every icon go into the wheel as data under share/."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = config["tool"]["setuptools"]["data-files"]
+    shipped = {Path(f) for files in data_files.values() for f in files}
+    wanted = {p.relative_to(ROOT) for p in (ROOT / "assets" / "icons").rglob("*.*")}
+    wanted |= {
+        Path("assets/asmr-desktop.desktop"),
+        Path("assets/io.github.asmrdesktop.AsmrDesktop.metainfo.xml"),
+    }
+    assert shipped == wanted
+    for target, files in data_files.items():
+        for name in files:
+            if "/icons/" in name:  # each icon lands where the XDG icon theme looks for it
+                assert target == "share/" + str(Path(name).parent.relative_to("assets"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -19,6 +22,24 @@ DISCLAIMER = (
     "numbness, confusion, changes in vision or speech, a stiff neck with fever, or after a "
     "head injury."
 )
+
+
+#: What the app is built on and under which licence (the bundle carries every full text).
+LICENCES = (
+    "ASMR Desktop is free software under the MIT licence. It is built on Qt and PySide6 "
+    "(LGPLv3), pygame and SDL (LGPL 2.1, zlib), libsndfile (LGPL 2.1), soxr (LGPL 2.1), "
+    "numpy and OpenBLAS (BSD), tinydb and platformdirs (MIT)."
+)
+
+
+def licence_folder() -> Path | None:
+    """Where the full licence texts are: the bundle's licenses/ folder, or the source tree's
+    LICENSE; None when neither is there (an installed wheel: see its dist-info)."""
+    if getattr(sys, "frozen", False):
+        folder = Path(sys.executable).resolve().parent / "licenses"
+        return folder if folder.is_dir() else None
+    source = Path(__file__).resolve().parents[2] / "LICENSE"
+    return source if source.is_file() else None
 
 
 class AboutDialog(QDialog):
@@ -45,6 +66,12 @@ class AboutDialog(QDialog):
         privacy.setWordWrap(True)
         privacy.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(privacy)
+        where = licence_folder()
+        self.licences = QLabel(LICENCES + (f"\nThe full texts: {where}" if where else ""))
+        self.licences.setObjectName("dim")
+        self.licences.setWordWrap(True)
+        self.licences.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.licences)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)

@@ -38,6 +38,8 @@ def test_about_carries_the_disclaimer(qtbot: QtBot, context: AppContext) -> None
     assert "sudden" in text
     for claim in ("cures", "treats your", "heals"):
         assert claim not in text.lower()
+    licences = dialog.licences.text()
+    assert "MIT" in licences and "LGPLv3" in licences and "LICENSE" in licences
     dialog.close()
 
 

@@ -116,3 +116,29 @@ def test_i_dont_remember_stores_no_value(qtbot: QtBot) -> None:
     wait_armed(qtbot, dialog)
     qtbot.mouseClick(dialog.forgot_button, Qt.MouseButton.LeftButton)
     assert dialog.forgotten and dialog.pain() is None and not dialog.isVisible()
+
+
+def test_a_prompt_waits_while_the_person_is_typing(qtbot: QtBot, context: AppContext) -> None:
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    context.settings.update(ask_before_session=False)
+    diary = Diary(context.store, context.clock)
+    window = QWidget()
+    field = QLineEdit(window)
+    QVBoxLayout(window).addWidget(field)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    queue = PromptQueue(diary)
+    flow = SessionPrompts(queue, SessionService(diary, context.settings, queue), window)
+    flow.service.begin(Mode.REST)
+    flow.service.finish(EndReason.STOPPED)
+    qtbot.wait(700)
+    assert flow.dialog is None and field.hasFocus(), "no prompt snatches the keyboard"
+    field.clearFocus()
+    window.setFocus()
+    qtbot.waitUntil(lambda: isinstance(flow.dialog, RatingDialog), timeout=3000)
+    assert flow.dialog is not None
+    flow.dialog.close()

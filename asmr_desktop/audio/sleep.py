@@ -112,3 +112,14 @@ class SleepCountdown:
         """Hand the fade's level over (to fold into the voices) and start again from 1.0."""
         multiplier, self.multiplier = self.multiplier, 1.0
         return multiplier
+
+
+#: The sleep timer's presets, as the window's menu and the tray offer them, in order.
+PRESET_MINUTES = (15, 30, 45, 60, 90)
+
+
+def presets() -> tuple[tuple[str, SleepTimer], ...]:
+    """(label, timer) for every preset: off, the minutes, and the end of this track."""
+    timed = tuple((f"{m} minutes", SleepTimer.after(m * 60.0)) for m in PRESET_MINUTES)
+    return (("Off", SleepTimer.off()), *timed, ("End of this track", SleepTimer.at_track_end()))
+

@@ -40,7 +40,7 @@ from asmr_desktop.analysis.verdict import Verdict
 from asmr_desktop.audio.engine import Engine, PlayState, Repeat
 from asmr_desktop.audio.gain import volume_to_db
 from asmr_desktop.audio.item import PlaylistItem
-from asmr_desktop.audio.sleep import SleepTimer
+from asmr_desktop.audio.sleep import SleepTimer, presets
 from asmr_desktop.audio.worker import Player
 from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_MAX_S
@@ -55,15 +55,13 @@ from asmr_desktop.ui.theme import WARNING
 
 log = logging.getLogger(__name__)
 
-SLEEP_CHOICES: tuple[tuple[str, SleepTimer | None], ...] = (  # None: ask for the minutes
-    ("Sleep timer off", SleepTimer.off()),
-    ("15 minutes", SleepTimer.after(15 * 60)),
-    ("30 minutes", SleepTimer.after(30 * 60)),
-    ("45 minutes", SleepTimer.after(45 * 60)),
-    ("60 minutes", SleepTimer.after(60 * 60)),
-    ("90 minutes", SleepTimer.after(90 * 60)),
+#: The sleep box: the presets, with "Custom…" (None: ask for the minutes) before the last.
+_PRESETS = presets()
+SLEEP_CHOICES: tuple[tuple[str, SleepTimer | None], ...] = (
+    ("Sleep timer off", _PRESETS[0][1]),
+    *_PRESETS[1:-1],
     ("Custom…", None),
-    ("End of this track", SleepTimer.at_track_end()),
+    _PRESETS[-1],
 )
 REPEAT_WORDS = {Repeat.OFF: "Repeat: off", Repeat.ONE: "Repeat: this", Repeat.ALL: "Repeat: all"}
 SLIDER_STEPS = 1000

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from asmr_desktop import APP_ID, APP_NAME
 from asmr_desktop.audio.engine import PlayState
-from asmr_desktop.audio.sleep import SleepTimer
+from asmr_desktop.audio.sleep import SleepTimer, presets
 from asmr_desktop.ui.bridges import EngineBridge
 from asmr_desktop.ui.theme import ACCENT, ACCENT_DIM
 
@@ -30,18 +30,6 @@ ICON_FILE = (
 )
 NOTICE = "ASMR Desktop keeps playing here; quit from this menu."
 NOTICE_MS = 8000
-#: Sleep timer choices: (label, what the timer does).
-SLEEP_CHOICES: tuple[tuple[str, SleepTimer], ...] = (
-    ("Off", SleepTimer.off()),
-    ("15 minutes", SleepTimer.after(15 * 60.0)),
-    ("30 minutes", SleepTimer.after(30 * 60.0)),
-    ("45 minutes", SleepTimer.after(45 * 60.0)),
-    ("60 minutes", SleepTimer.after(60 * 60.0)),
-    ("90 minutes", SleepTimer.after(90 * 60.0)),
-    ("End of this track", SleepTimer.at_track_end()),
-)
-
-
 def drawn_icon() -> QIcon:
     """A calm, softly lit circle: the fallback when no icon file or theme icon is found."""
     icon = QIcon()
@@ -152,7 +140,7 @@ class TrayIcon(QObject):
         self.actions["visual"] = menu.addAction("Visual only")
         self.actions["visual"].triggered.connect(lambda _checked=False: visual_only())
         self.sleep_menu = menu.addMenu("Sleep timer")
-        for label, timer in SLEEP_CHOICES:
+        for label, timer in presets():
             action = self.sleep_menu.addAction(label)
             action.triggered.connect(lambda _checked=False, t=timer: set_sleep_timer(t))
             self.actions[f"sleep:{label}"] = action

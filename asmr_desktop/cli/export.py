@@ -15,6 +15,7 @@ from typing import Any
 from asmr_desktop.cli.parser import app_paths
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.diary.backup import export_csv, export_json
+from asmr_desktop.diary.days import DayBook
 from asmr_desktop.diary.service import Diary, set_aside_message
 from asmr_desktop.insights.experiment import Experiments
 from asmr_desktop.insights.report import write_report
@@ -46,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
             count = export_csv(diary, args.csv)
             where = args.csv
         elif args.pdf is not None:
-            insights = load(diary, Experiments(context.store, context.clock), None)
+            insights = load(
+                diary,
+                Experiments(context.store, context.clock),
+                None,
+                book=DayBook(context.store, context.clock),
+            )
             pages = write_report(args.pdf, insights, context.clock())
             print(  # noqa: T201
                 f"wrote a {pages}-page report of {insights.sessions} sessions to {args.pdf}",

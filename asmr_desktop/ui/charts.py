@@ -40,7 +40,9 @@ from PySide6.QtWidgets import (
 
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.store import Store
+from asmr_desktop.diary.days import DayBook
 from asmr_desktop.diary.service import Diary
+from asmr_desktop.insights.days import MonthDays
 from asmr_desktop.insights.experiment import (
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -237,6 +239,25 @@ class ReliefChart:
         self.view.setMinimumHeight(140 + 46 * max(1, len(rows)))
 
 
+def months_table(months: list[MonthDays]) -> str:
+    """Headache days and medication days per month, unknown days named (rich text)."""
+    if not months:
+        return ""
+    rows = "".join(
+        f"<tr><td>{m.title}</td><td align='right'>{m.headache_days}</td>"
+        f"<td align='right'>{m.medication_days}</td>"
+        f"<td align='right'>{m.unknown_days} of {m.days}</td></tr>"
+        for m in months[-MAX_MONTH_BARS:]
+    )
+    return (
+        "<b>Headache days and medication days per month</b> (every recorded day: check-ins "
+        "and ratings; a day without a record is unknown, not headache-free)"
+        "<table cellspacing='0' cellpadding='4'><tr><th align='left'>month</th>"
+        "<th>headache days</th><th>medication days</th><th>unknown days</th></tr>"
+        f"{rows}</table>"
+    )
+
+
 class ChartsView(QWidget):
     """The trends page: charts, "too few to tell", the experiment panel and the report."""
 
@@ -256,6 +277,7 @@ class ChartsView(QWidget):
         super().__init__(parent)
         self._diary = diary
         self._experiments = Experiments(store, diary.now)
+        self._days = DayBook(store, diary.now, tz)
         self._tz = tz
         self._stale = True
         self.insights: Insights | None = None
@@ -306,6 +328,15 @@ class ChartsView(QWidget):
         )
         self.tolerance_label.hide()
         layout.addWidget(self.tolerance_label)
+        self.overuse_label = _label()
+        self.overuse_label.setStyleSheet(
+            f"color: {WARNING}; background: {SURFACE}; border-radius: 8px; padding: 12px;"
+        )
+        self.overuse_label.hide()
+        layout.addWidget(self.overuse_label)
+        self.months_label = _label()
+        self.months_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.months_label)
 
         self.charts = QWidget()
         charts = QVBoxLayout(self.charts)
@@ -444,7 +475,7 @@ class ChartsView(QWidget):
             return
         self._stale = False
         try:
-            insights = load(self._diary, self._experiments, self.range_days(), self._tz)
+            insights = load(self._diary, self._experiments, self.range_days(), self._tz, self._days)
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
             return
@@ -469,6 +500,9 @@ class ChartsView(QWidget):
         )
         self.tolerance_label.setVisible(insights.tolerance.flagged)
         self.tolerance_label.setText(insights.tolerance.message)
+        self.overuse_label.setVisible(insights.overuse is not None)
+        self.overuse_label.setText(insights.overuse.message if insights.overuse else "")
+        self.months_label.setText(months_table(insights.months))
         self._show_experiment(insights.experiment, insights.today)
         if empty:
             return
@@ -619,7 +653,7 @@ class ChartsView(QWidget):
     def export_report(self, path: Path) -> str:
         """Write the report for the range shown; returns the message shown to the person."""
         try:
-            insights = load(self._diary, self._experiments, self.range_days(), self._tz)
+            insights = load(self._diary, self._experiments, self.range_days(), self._tz, self._days)
             pages = write_report(path, insights, self._diary.now(), self._tz)
         except AsmrError as exc:
             self.notify(str(exc), problem=True)

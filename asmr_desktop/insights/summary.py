@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta, tzinfo
 
 from asmr_desktop.diary.days import Day, DayBook
@@ -24,6 +24,7 @@ from asmr_desktop.insights.timeline import (
     rolling_mean,
 )
 from asmr_desktop.insights.tolerance import WINDOW_DAYS, Tolerance, check_tolerance
+from asmr_desktop.insights.trial import TrialResult, Trials, evaluate_trial
 
 #: The range picker's choices: label and number of days (None: everything recorded).
 RANGES: tuple[tuple[str, int | None], ...] = (
@@ -58,6 +59,8 @@ class Insights:
     overuse: Overuse | None = None
     #: Day records (check-ins) in the period.
     day_records: int = 0
+    #: The latest randomised self-trial, evaluated.
+    trial: TrialResult | None = None
 
     @property
     def empty(self) -> bool:
@@ -120,6 +123,7 @@ def load(
     days: int | None,
     tz: tzinfo | None = None,
     book: DayBook | None = None,
+    trials: Trials | None = None,
 ) -> Insights:
     """Read just the sessions (and days) needed and summarise a range picker choice."""
     today = diary.now().astimezone(tz).date()
@@ -136,4 +140,11 @@ def load(
     first, last = period(days, today, sessions, tz)
     if days is None and records:
         first = min(first, records[0].day)
-    return summarize(sessions, first, last, today, tz, experiment, records)
+    insights = summarize(sessions, first, last, today, tz, experiment, records)
+    trial = trials.latest() if trials is not None else None
+    if trial is None:
+        return insights
+    if days is not None and trial.start < min(reach):  # read the trial's own weeks too
+        sessions = diary.sessions(trial.start - timedelta(days=1), trial.last + timedelta(days=2))
+    result = evaluate_trial(trial, sessions, records, today, tz)
+    return replace(insights, trial=result)

@@ -46,3 +46,14 @@ def test_the_overuse_notice_appears(qtbot: QtBot, context: AppContext) -> None:
     view = _view(qtbot, context, clock)
     assert view.overuse_label.isVisible()
     assert "triptans" in view.overuse_label.text() and "doctor" in view.overuse_label.text()
+
+
+def test_a_self_trial_says_which_evening_tonight_is(qtbot: QtBot, context: AppContext) -> None:
+    clock = FakeClock(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    view = _view(qtbot, context, clock)
+    assert view.tonight_label.text() == ""
+    view.start_trial(2)
+    assert view.tonight_label.text().startswith("Tonight is a")
+    assert "weekly blocks" in view.trial_label.text()
+    assert "not blinded" in view.trial_label.text().lower()
+    assert not view.trial_start.isEnabled()

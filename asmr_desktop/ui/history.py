@@ -434,7 +434,8 @@ class HistoryView(QWidget):
         if path is not None:
             self._report(
                 lambda: (
-                    f"Saved {export_json(self._diary, path, self._diary.now())} sessions to {path}."
+                    f"Saved {export_json(self._diary, path, self._diary.now(), self._days)} "
+                    f"sessions (and {len(self._days.days())} days) to {path}."
                 )
             )
 

@@ -22,6 +22,7 @@ from asmr_desktop.core.store import Store
 from asmr_desktop.diary.model import (
     EARLIEST,
     DiaryError,
+    E,
     _choice,
     _show,
     _text,
@@ -90,10 +91,17 @@ class Medication:
             raise DiaryError("A medication is missing its 'name' field.")
         return check_medication(
             record["name"],
-            _choice(MedKind, record.get("kind", "other"), "medication kind"),
+            _fast_choice(MedKind, record.get("kind", "other"), "medication kind"),
             record.get("amount", ""),
             record.get("time"),
         )
+
+
+def _fast_choice(kind: type[E], value: object, what: str) -> E:
+    """model._choice without building the set of values per call (10 years: 4,900 calls)."""
+    if isinstance(value, str) and value in kind._value2member_map_:
+        return kind(value)
+    return _choice(kind, value, what)  # its message names the allowed values
 
 
 def check_medication(
@@ -136,7 +144,7 @@ def check_day(value: object, latest: date) -> date:
 
 def check_level(headache: object, pain: object) -> tuple[Headache, int | None]:
     """The level and the optional 0-10 value, which must agree (pain 2 is mild, not severe)."""
-    level = _choice(Headache, headache, "headache")
+    level = _fast_choice(Headache, headache, "headache")
     if pain is None:
         return level, None
     value = check_pain(pain, "pain value")
@@ -251,11 +259,24 @@ class DayBook:
         return self.today() + timedelta(days=1)
 
     # -- reading ---------------------------------------------------------------------------
-    def _parsed(self) -> tuple[list[Day], list[SetAsideDay]]:
+    def _parsed(
+        self, first: date | None = None, last: date | None = None
+    ) -> tuple[list[Day], list[SetAsideDay]]:
         latest = self.latest()
+        low = first.isoformat() if first is not None else None
+        high = last.isoformat() if last is not None else None
         good: list[Day] = []
         bad: list[SetAsideDay] = []
         for doc in self._store.all(TABLE):
+            # Filter on the stored ISO text before the full (validating) parse: ISO dates
+            # sort as text, and ten years of days parse in ~170 ms, a month in ~2 ms.
+            text = doc.get("day")
+            if (
+                isinstance(text, str)
+                and len(text) == 10
+                and ((low is not None and text < low) or (high is not None and text > high))
+            ):
+                continue
             try:
                 good.append(Day.from_record(dict(doc), latest, doc.doc_id))
             except DiaryError as exc:
@@ -265,7 +286,7 @@ class DayBook:
 
     def days(self, first: date | None = None, last: date | None = None) -> list[Day]:
         """Valid day records, oldest first, optionally within [first, last]."""
-        found = self._parsed()[0]
+        found = self._parsed(first, last)[0]
         return [
             d
             for d in found

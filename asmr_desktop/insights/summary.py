@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta, tzinfo
 
 from asmr_desktop.diary.days import Day, DayBook
+from asmr_desktop.diary.medication import WINDOW_DAYS as OVERUSE_WINDOW
+from asmr_desktop.diary.medication import WINDOWS as OVERUSE_WINDOWS
 from asmr_desktop.diary.medication import Overuse, check_overuse
 from asmr_desktop.diary.model import Session
 from asmr_desktop.diary.service import Diary
@@ -25,6 +27,8 @@ from asmr_desktop.insights.timeline import (
 )
 from asmr_desktop.insights.tolerance import WINDOW_DAYS, Tolerance, check_tolerance
 from asmr_desktop.insights.trial import TrialResult, Trials, evaluate_trial
+
+OVERUSE_DAYS = OVERUSE_WINDOW * OVERUSE_WINDOWS
 
 #: The range picker's choices: label and number of days (None: everything recorded).
 RANGES: tuple[tuple[str, int | None], ...] = (
@@ -127,7 +131,6 @@ def load(
 ) -> Insights:
     """Read just the sessions (and days) needed and summarise a range picker choice."""
     today = diary.now().astimezone(tz).date()
-    records = book.days() if book is not None else []
     experiment = experiments.latest() if experiments is not None else None
     if days is None:
         sessions = diary.sessions()
@@ -137,11 +140,18 @@ def load(
             reach.append(experiment.start)
         # A day either side: a session's local date may differ from the diary's filter zone.
         sessions = diary.sessions(min(reach) - timedelta(days=1), today + timedelta(days=1))
+    # Days: the period (and its rolling reach), the overuse rule's 90 days, the trial's weeks.
+    trial = trials.latest() if trials is not None else None
+    day_reach = None
+    if days is not None:
+        day_reach = min(
+            [*reach, today - timedelta(days=OVERUSE_DAYS)] + ([trial.start] if trial else [])
+        )
+    records = book.days(day_reach) if book is not None else []
     first, last = period(days, today, sessions, tz)
     if days is None and records:
         first = min(first, records[0].day)
     insights = summarize(sessions, first, last, today, tz, experiment, records)
-    trial = trials.latest() if trials is not None else None
     if trial is None:
         return insights
     if days is not None and trial.start < min(reach):  # read the trial's own weeks too

@@ -97,6 +97,7 @@ def build_services(
     from asmr_desktop.audio.engine import Engine
     from asmr_desktop.audio.output import PygameOutput
     from asmr_desktop.audio.worker import Player
+    from asmr_desktop.diary.days import DayBook
     from asmr_desktop.diary.heartbeat import BeatFile
     from asmr_desktop.diary.service import Diary
     from asmr_desktop.library import builtin
@@ -111,7 +112,7 @@ def build_services(
     from asmr_desktop.services.sessions import SessionService
 
     diary = Diary(context.store, context.clock)
-    prompts = PromptQueue(diary)
+    prompts = PromptQueue(diary, days=DayBook(context.store, context.clock))
     sessions = SessionService(
         diary, context.settings, prompts, beats=BeatFile(context.paths.data_dir / BEAT_FILE)
     )

@@ -1,5 +1,6 @@
-"""Insights with ten years of diary data (about 7,300 sessions): computing every statistic,
-opening the trends page and switching its range, and writing the PDF report. Medians.
+"""Insights with ten years of diary data (about 7,300 sessions and 3,650 check-in days with
+medication): saving a check-in, computing every statistic, opening the trends page and
+switching its range, and writing the PDF report. Medians.
 Usage: python bench/bench_insights.py   (Qt runs offscreen unless QT_QPA_PLATFORM is set)
 """
 
@@ -15,11 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from asmr_desktop.core.store import Store
+from asmr_desktop.diary.days import TABLE as DAYS
+from asmr_desktop.diary.days import Day, DayBook, Headache, Medication, MedKind
 from asmr_desktop.diary.model import EndReason, Mode, RatingState, Session
 from asmr_desktop.diary.service import TABLE, Diary
 from asmr_desktop.insights.experiment import Experiments
 from asmr_desktop.insights.report import write_report
 from asmr_desktop.insights.summary import RANGES, load, period, summarize
+from asmr_desktop.insights.trial import Trials
 
 SESSIONS = 7_300
 NOW = datetime(2026, 11, 27, 22, 0, tzinfo=UTC)
@@ -48,6 +52,19 @@ def fill(store: Store) -> None:
         )
         records.append({**session.to_record(), "_schema": 1})
     store.table(TABLE).insert_multiple(records)
+    levels = list(Headache)
+    today = NOW.date()
+    day_records = []
+    for back in range(1, 3651):
+        level = rng.choice(levels)
+        meds = (
+            (Medication("ibuprofen", MedKind.SIMPLE, "400 mg", "20:00"),)
+            if rng.random() < 0.3
+            else ()
+        )
+        entry = Day(today - timedelta(days=back), level, medication=meds, recorded=NOW)
+        day_records.append({**entry.to_record(), "_schema": 1})
+    store.table(DAYS).insert_multiple(day_records)
 
 
 def median_ms(action: Callable[[], object], runs: int = 5) -> float:
@@ -67,6 +84,14 @@ def main() -> None:
         diary = Diary(store, lambda: NOW)
         experiments = Experiments(store, lambda: NOW)
         experiments.start(date(2026, 11, 1), 21)
+        book = DayBook(store, lambda: NOW)
+        trials = Trials(store, lambda: NOW)
+        trials.start(date(2026, 11, 10), 4, seed=1)
+        print(f"days: {len(book.days())}")
+        print(
+            f"save a check-in (10 years of days): "
+            f"{median_ms(lambda: book.record(NOW.date(), Headache.MILD)):8.1f} ms"
+        )
         today = NOW.astimezone().date()
         sessions = diary.sessions()
         experiment = experiments.latest()
@@ -81,12 +106,12 @@ def main() -> None:
         for label, days in RANGES:
 
             def read_and_compute(days: int | None = days) -> None:
-                load(diary, experiments, days)
+                load(diary, experiments, days, None, book, trials)
 
             ms = median_ms(read_and_compute)
             print(f"read + statistics, {label:<9}         {ms:8.1f} ms")
-        insights_all = load(diary, experiments, None)
-        insights_3m = load(diary, experiments, 91)
+        insights_all = load(diary, experiments, None, None, book, trials)
+        insights_3m = load(diary, experiments, 91, None, book, trials)
         pdf = Path(tmp) / "report.pdf"
         print(
             f"PDF report, 3 months:               "

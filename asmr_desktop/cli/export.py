@@ -14,7 +14,8 @@ from typing import Any
 
 from asmr_desktop.cli.parser import app_paths
 from asmr_desktop.core.context import AppContext
-from asmr_desktop.diary.backup import export_csv, export_json
+from asmr_desktop.diary.backup import export_csv, export_days_csv, export_json
+from asmr_desktop.diary.days import DayBook
 from asmr_desktop.diary.service import Diary, set_aside_message
 from asmr_desktop.insights.experiment import Experiments
 from asmr_desktop.insights.report import write_report
@@ -30,6 +31,9 @@ def register(subparsers: Any) -> None:
     target.add_argument("--csv", type=Path, metavar="FILE", help="one row per session")
     target.add_argument("--json", type=Path, metavar="FILE", help="a backup the app can import")
     target.add_argument(
+        "--days-csv", type=Path, metavar="FILE", help="one row per recorded day (check-ins)"
+    )
+    target.add_argument(
         "--pdf", type=Path, metavar="FILE", help="a report for a doctor, covering all sessions"
     )
     parser.set_defaults(func=run)
@@ -42,11 +46,20 @@ def run(args: argparse.Namespace) -> int:
         set_aside = diary.note_set_aside()
         if set_aside:
             print(set_aside_message(set_aside, context.store.path), file=sys.stderr)  # noqa: T201
+        if args.days_csv is not None:
+            days = export_days_csv(DayBook(context.store, context.clock), args.days_csv)
+            print(f"exported {days} days to {args.days_csv}", file=sys.stderr)  # noqa: T201
+            return 0
         if args.csv is not None:
             count = export_csv(diary, args.csv)
             where = args.csv
         elif args.pdf is not None:
-            insights = load(diary, Experiments(context.store, context.clock), None)
+            insights = load(
+                diary,
+                Experiments(context.store, context.clock),
+                None,
+                book=DayBook(context.store, context.clock),
+            )
             pages = write_report(args.pdf, insights, context.clock())
             print(  # noqa: T201
                 f"wrote a {pages}-page report of {insights.sessions} sessions to {args.pdf}",
@@ -54,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
             )
             return 0
         else:
-            count = export_json(diary, args.json, context.clock())
+            count = export_json(
+                diary, args.json, context.clock(), DayBook(context.store, context.clock)
+            )
             where = args.json
     finally:
         context.close()

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "import": "asmr_desktop.cli.importer",
     "frames": "asmr_desktop.cli.frames",
     "soundscapes": "asmr_desktop.cli.soundscapes",
+    "log": "asmr_desktop.cli.log",
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 

@@ -12,6 +12,7 @@ import logging
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from asmr_desktop.core import safety
@@ -56,6 +57,43 @@ def _is_str(value: Any) -> bool:
     return isinstance(value, str)
 
 
+def _is_time_of_day(value: Any) -> bool:
+    """'HH:MM', 24-hour."""
+    return (
+        isinstance(value, str)
+        and len(value) == 5
+        and value[2] == ":"
+        and value[:2].isdigit()
+        and value[3:].isdigit()
+        and int(value[:2]) < 24
+        and int(value[3:]) < 60
+    )
+
+
+def _is_iso_date_or_empty(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) > 10:
+        return False
+    if not value:
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_name_map(value: Any) -> bool:
+    """Medication names to kinds: short texts only (diary/medication.py checks the kinds)."""
+    return (
+        isinstance(value, dict)
+        and len(value) <= 500
+        and all(
+            isinstance(k, str) and isinstance(v, str) and 0 < len(k) <= 80 and len(v) <= 40
+            for k, v in value.items()
+        )
+    )
+
+
 def _is_geometry(value: Any) -> bool:
     return isinstance(value, str) and len(value) < 4096
 
@@ -81,6 +119,14 @@ class Settings:
     keep_playing_in_tray: bool = True
     migraine_skip_ungentle: bool = False
     tray_notice_shown: bool = False
+    #: The daily check-in: asked at this local time, and at the first start of a day when
+    #: yesterday has no record.
+    checkin_enabled: bool = True
+    checkin_time: str = "21:00"
+    #: The local date the check-in was last asked (answered or skipped): once a day.
+    checkin_asked_on: str = ""
+    #: The person's own medication names and kinds, over the built-in list.
+    medication_kinds: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes``; SettingsError names the first value out of bounds."""
@@ -135,6 +181,10 @@ RULES: dict[str, Callable[[Any], bool]] = {
     "keep_playing_in_tray": _is_bool,
     "migraine_skip_ungentle": _is_bool,
     "tray_notice_shown": _is_bool,
+    "checkin_enabled": _is_bool,
+    "checkin_time": _is_time_of_day,
+    "checkin_asked_on": _is_iso_date_or_empty,
+    "medication_kinds": _is_name_map,
 }
 assert set(RULES) == {f.name for f in fields(Settings)}, "every setting needs a rule"
 

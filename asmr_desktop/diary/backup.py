@@ -26,13 +26,17 @@ from typing import Any
 
 from asmr_desktop.core.fileio import FileWriteError, atomic_write_text
 from asmr_desktop.core.store import Store
+from asmr_desktop.diary.days import TABLE as DAYS_TABLE
+from asmr_desktop.diary.days import Day, DayBook
 from asmr_desktop.diary.model import DiaryError, Session, pain_category
 from asmr_desktop.diary.service import TABLE, Diary
 
 log = logging.getLogger(__name__)
 
 BACKUP_FORMAT = "asmr-desktop-backup"
-BACKUP_VERSION = 1
+#: Version 2 adds ``days`` (check-ins and medication); version 1 backups still import.
+BACKUP_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 #: Clocks differ between computers and time zones; anything later than this is "in the future".
 FUTURE_TOLERANCE = timedelta(days=1)
 #: How many problems an import names before "and N more".
@@ -159,17 +163,59 @@ def export_csv(diary: Diary, path: Path) -> int:
     return len(sessions)
 
 
-def backup_document(diary: Diary, now: datetime) -> dict[str, Any]:
+def backup_document(diary: Diary, now: datetime, book: DayBook | None = None) -> dict[str, Any]:
     return {
         "format": BACKUP_FORMAT,
         "version": BACKUP_VERSION,
         "exported": now.isoformat(),
         "sessions": [s.to_record() for s in diary.sessions()],
+        "days": [d.to_record() for d in book.days()] if book is not None else [],
     }
 
 
-def export_json(diary: Diary, path: Path, now: datetime) -> int:
-    document = backup_document(diary, now)
+#: Columns of the days CSV (``export --days-csv``), in order; README.md lists the same.
+DAY_CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("date", "the local calendar date (YYYY-MM-DD); a date without a row is unknown"),
+    ("headache", "none, mild, moderate or severe"),
+    ("pain", "the 0-10 value, when given"),
+    ("medication_days", "1 when any medicine was taken that day, else 0"),
+    ("medication", "each medicine as name (kind) amount at HH:MM, separated by a vertical bar"),
+    ("note", "free text"),
+)
+
+
+def day_row(day: Day) -> list[str]:
+    meds = " | ".join(
+        " ".join(
+            part
+            for part in (m.name, f"({m.kind})", m.amount, f"at {m.time}" if m.time else "")
+            if part
+        )
+        for m in day.medication
+    )
+    return [
+        day.day.isoformat(),
+        str(day.headache),
+        _opt(day.pain),
+        "1" if day.took_medication else "0",
+        neutralise(meds),
+        neutralise(day.note),
+    ]
+
+
+def export_days_csv(book: DayBook, path: Path) -> int:
+    """One row per recorded day (CRLF rows, formula cells neutralised, as the sessions)."""
+    days = book.days()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in DAY_CSV_COLUMNS])
+    writer.writerows(day_row(d) for d in days)
+    _write(path, buffer.getvalue())
+    return len(days)
+
+
+def export_json(diary: Diary, path: Path, now: datetime, book: DayBook | None = None) -> int:
+    document = backup_document(diary, now, book)
     _write(path, json.dumps(document, ensure_ascii=False, indent=1))
     return len(document["sessions"])
 
@@ -179,9 +225,16 @@ class ImportResult:
     added: int
     already_there: int
     clock_ahead: int = 0  # imported, dated in the future: marked ``clock_ahead``
+    days_added: int = 0
+    days_already_there: int = 0  # a date the diary already has keeps its own record
 
     def message(self) -> str:
         text = f"Imported {self.added} sessions; {self.already_there} were already here."
+        if self.days_added or self.days_already_there:
+            text += (
+                f" Days: {self.days_added} added, {self.days_already_there} already recorded "
+                "here (kept as they were)."
+            )
         if self.clock_ahead:
             text += (
                 f" {self.clock_ahead} of them {'is' if self.clock_ahead == 1 else 'are'} dated "
@@ -221,10 +274,11 @@ def read_backup_document(path: Path) -> dict[str, Any]:
         raise DiaryError(f"{path} is not a usable backup: {exc}. Nothing was imported.") from exc
     if not isinstance(document, dict) or document.get("format") != BACKUP_FORMAT:
         raise DiaryError(f"{path} is not an ASMR Desktop backup.")
-    if document.get("version") != BACKUP_VERSION:
+    version = document.get("version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise DiaryError(
-            f"{path} is a backup of version {document.get('version')!r}; "
-            f"this app reads version {BACKUP_VERSION}."
+            f"{path} is a backup of version {version!r}; "
+            f"this app reads versions {', '.join(map(str, READABLE_VERSIONS))}."
         )
     return document
 
@@ -236,7 +290,13 @@ def check_backup(path: Path, now: datetime, progress: Progress | None = None) ->
     carries the app's uid): then the clock of the computer that recorded it ran ahead, and
     it is kept, marked ``clock_ahead``.
     """
-    records = read_backup_document(path).get("sessions")
+    return _check_sessions(read_backup_document(path), path, now, progress)
+
+
+def _check_sessions(
+    document: dict[str, Any], path: Path, now: datetime, progress: Progress | None
+) -> list[Session]:
+    records = document.get("sessions")
     if not isinstance(records, list):
         raise DiaryError(f"{path} has no list of sessions.")
     latest = now + FUTURE_TOLERANCE
@@ -261,6 +321,34 @@ def check_backup(path: Path, now: datetime, progress: Progress | None = None) ->
     return incoming
 
 
+def _check_days(document: dict[str, Any], path: Path, now: datetime) -> list[Day]:
+    """The days of a version-2 backup, validated as a whole (version 1 has none)."""
+    records = document.get("days", [])
+    if document.get("version") == 1 and "days" not in document:
+        return []
+    if not isinstance(records, list):
+        raise DiaryError(f"{path} has no list of days. Nothing was imported.")
+    latest = (now + FUTURE_TOLERANCE).date()
+    days: list[Day] = []
+    problems: list[str] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            if not isinstance(record, dict):
+                raise DiaryError("it is not a record")
+            days.append(Day.from_record(record, latest))
+        except DiaryError as exc:
+            problems.append(f"day {number}: {exc}")
+    if problems:
+        named = "; ".join(problems[:PROBLEMS_NAMED])
+        hidden = len(problems) - PROBLEMS_NAMED
+        more = f"; and {hidden} more" if hidden > 0 else ""
+        raise DiaryError(
+            f"{path} has {len(problems)} day{'s' if len(problems) != 1 else ''} that cannot "
+            f"be imported: {named}{more}. Nothing was imported."
+        )
+    return days
+
+
 def _check_one(record: object, latest: datetime) -> Session:
     if not isinstance(record, dict):
         raise DiaryError("it is not a record")
@@ -280,19 +368,32 @@ def import_json(
 
     ``progress(done, total)`` is called while checking, from the calling thread.
     """
-    incoming = check_backup(path, clock(), progress)
+    now = clock()
+    document = read_backup_document(path)
+    incoming = _check_sessions(document, path, now, progress)
+    days = _check_days(document, path, now)
     known = {uid for doc in store.all(TABLE) if isinstance(uid := doc.get("uid"), str)}
     fresh: dict[str, Session] = {}
     for session in incoming:
         if session.uid not in known:
             fresh.setdefault(session.uid, session)
+    known_days = {d for doc in store.all(DAYS_TABLE) if isinstance(d := doc.get("day"), str)}
+    fresh_days: dict[str, Day] = {}
+    for day in days:
+        if day.day.isoformat() not in known_days:
+            fresh_days.setdefault(day.day.isoformat(), day)
     store.insert_many(TABLE, [s.to_record() for s in fresh.values()])
+    # A second write, only after the sessions are in; both are checked before either.
+    if fresh_days:
+        store.insert_many(DAYS_TABLE, [d.to_record() for d in fresh_days.values()])
     if progress is not None:
         progress(len(incoming), len(incoming))
     result = ImportResult(
         added=len(fresh),
         already_there=len(incoming) - len(fresh),
         clock_ahead=sum(s.clock_ahead for s in fresh.values()),
+        days_added=len(fresh_days),
+        days_already_there=len(days) - len(fresh_days),
     )
     log.info("imported %s: %s", path, result)
     return result

@@ -46,6 +46,11 @@ CAVEATS = (
 )
 
 
+#: The hand-picked comparison's label: the person chose the evenings (insights/trial.py is
+#: the randomised one).
+NOT_RANDOMISED = "not randomised"
+
+
 class ExperimentError(AsmrError):
     """An experiment cannot be started, stopped or read as asked; nothing was changed."""
 

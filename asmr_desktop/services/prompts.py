@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.diary.days import Day, DayBook, Headache, Medication, MedKind
 from asmr_desktop.diary.model import EndReason, Mode, RatingState, Session
 from asmr_desktop.diary.service import Diary
 
@@ -32,6 +33,7 @@ class PromptKind(StrEnum):
     UNRATED = "unrated"  # "N sessions have not been rated yet"
     TWO_HOUR = "two_hour"  # "Are you pain-free now?" two hours after a painful start
     ADVICE = "advice"  # calm advice to seek care after a red flag
+    CHECKIN = "checkin"  # the daily "Headache today?" (or about an earlier day)
 
 
 class UnratedChoice(StrEnum):
@@ -60,12 +62,21 @@ class Prompt:
     #: RATING: its place in a run of queued ratings ("2 of 3"); 0 when it stands alone.
     position: int = 0
     total: int = 0
+    #: CHECKIN: the local date asked about, and the day's record when it has one (edit).
+    day: date | None = None
+    recorded: Day | None = None
+    #: CHECKIN: the date the question was asked on (for "today" / "yesterday").
+    today: date | None = None
+    #: CHECKIN: True when the person asked for it (the menu, History), not the schedule.
+    by_hand: bool = False
     #: Runs once the prompt is answered or skipped (visual-only mode waits for BEFORE).
     then: Callable[[], None] = field(default=_nothing, compare=False, repr=False)
 
     @property
     def question(self) -> str:
-        """The question in the right tense for the session it is about."""
+        """The question in the right tense for the session (or day) it is about."""
+        if self.kind is PromptKind.CHECKIN:
+            return checkin_question(self.day, self.today)
         session = self.session
         if self.kind is PromptKind.BEFORE:
             return "How is your head now?"
@@ -90,6 +101,39 @@ class Prompt:
         if self.session is None or self.session.id is None:
             raise AsmrError("This question is not about a saved session.")
         return self.session.id
+
+
+def checkin_question(day: date | None, today: date | None) -> str:
+    """'Headache today?', 'Headache yesterday?' or 'Headache on Tue 03 Feb?'."""
+    if day is None or today is None or day == today:
+        return "Headache today?"
+    if day == today - timedelta(days=1):
+        return "Headache yesterday?"
+    return f"Headache on {day:%a %d %b %Y}?"
+
+
+#: A medicine the person took without naming it (the check-in's "y"): counted as a
+#: medication day, never as a class of the overuse rule.
+UNNAMED_MEDICATION = "not named"
+
+
+@dataclass(frozen=True)
+class CheckInAnswer:
+    """The check-in: the level, whether something was taken (None: not asked), and,
+    optionally, the 0-10 value and what was taken."""
+
+    headache: Headache
+    took_something: bool | None = None
+    pain: int | None = None
+    medication: tuple[Medication, ...] = ()
+    note: str = ""
+
+    def medicines(self) -> tuple[Medication, ...]:
+        if self.medication:
+            return self.medication
+        if self.took_something:
+            return (Medication(UNNAMED_MEDICATION, MedKind.OTHER),)
+        return ()
 
 
 @dataclass(frozen=True)
@@ -156,8 +200,14 @@ class PromptQueue:
         changed: Callable[[], None] = _nothing,
         problem: Callable[[AsmrError], None] | None = None,
         advice_shown: Callable[[str], None] | None = None,
+        days: DayBook | None = None,
+        checkin_done: Callable[[Prompt], None] | None = None,
     ) -> None:
         self.diary = diary
+        #: The day records the check-in saves to (None: no check-in in this front end).
+        self.days = days
+        #: Called when a check-in was answered or skipped (the schedule notes the day).
+        self.checkin_done: Callable[[Prompt], None] = checkin_done or (lambda _prompt: None)
         self.present: Callable[[Prompt], None] = present or (lambda _prompt: None)
         self.changed = changed
         self.problem: Callable[[AsmrError], None] = problem or (
@@ -221,6 +271,47 @@ class PromptQueue:
     def two_hour_due_at(self) -> datetime | None:
         """When the next two-hour question is due, for the front end's timer."""
         return self.diary.next_two_hour_check()
+
+    def ask_checkin(self, day: date, *, by_hand: bool = False) -> Prompt | None:
+        """The check-in about ``day``: after whatever is on screen, never while held.
+
+        Asked once: a check-in already waiting for the same day is not queued twice.
+        """
+        if self.days is None:
+            raise AsmrError("This window cannot keep a daily record.")
+        if any(p.kind is PromptKind.CHECKIN and p.day == day for p in self._queue):
+            return None
+        showing = self.showing
+        if showing is not None and showing.kind is PromptKind.CHECKIN and showing.day == day:
+            return None
+        prompt = Prompt(
+            PromptKind.CHECKIN,
+            day=day,
+            today=self.days.today(),
+            recorded=self.days.get(day),
+            by_hand=by_hand,
+        )
+        self._queue.append(prompt)
+        self._show_next()
+        return prompt
+
+    def answer_checkin(self, prompt: Prompt, answer: CheckInAnswer | None) -> None:
+        """Save the day (``None``: skipped; nothing is stored and the day stays unknown)."""
+        self._done(prompt)
+        if answer is not None and prompt.day is not None and self.days is not None:
+            days, day = self.days, prompt.day
+            note = answer.note or (prompt.recorded.note if prompt.recorded else "")
+            self._save(
+                lambda: days.record(
+                    day,
+                    answer.headache,
+                    pain=answer.pain,
+                    medication=answer.medicines(),
+                    note=note,
+                )
+            )
+        self.checkin_done(prompt)
+        self._show_next()
 
     # -- answers ---------------------------------------------------------------------------
     def answer_before(self, prompt: Prompt, pain: int | None) -> None:

@@ -40,11 +40,14 @@ from PySide6.QtWidgets import (
 
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.store import Store
+from asmr_desktop.diary.days import DayBook
 from asmr_desktop.diary.service import Diary
+from asmr_desktop.insights.days import MonthDays
 from asmr_desktop.insights.experiment import (
     DEFAULT_DAYS,
     MAX_DAYS,
     MIN_DAYS,
+    NOT_RANDOMISED,
     REMINDER,
     ExperimentResult,
     Experiments,
@@ -53,6 +56,7 @@ from asmr_desktop.insights.relief import MIN_RATED, TOO_FEW, ReliefGroup
 from asmr_desktop.insights.report import write_report
 from asmr_desktop.insights.summary import RANGES, Insights, load
 from asmr_desktop.insights.timeline import HeadacheDays, Moment
+from asmr_desktop.insights.trial import MAX_WEEKS, MIN_WEEKS, TrialResult, Trials
 from asmr_desktop.ui.notice import NoticeLine
 from asmr_desktop.ui.theme import (
     ACCENT,
@@ -237,6 +241,25 @@ class ReliefChart:
         self.view.setMinimumHeight(140 + 46 * max(1, len(rows)))
 
 
+def months_table(months: list[MonthDays]) -> str:
+    """Headache days and medication days per month, unknown days named (rich text)."""
+    if not months:
+        return ""
+    rows = "".join(
+        f"<tr><td>{m.title}</td><td align='right'>{m.headache_days}</td>"
+        f"<td align='right'>{m.medication_days}</td>"
+        f"<td align='right'>{m.unknown_days} of {m.days}</td></tr>"
+        for m in months[-MAX_MONTH_BARS:]
+    )
+    return (
+        "<b>Headache days and medication days per month</b> (every recorded day: check-ins "
+        "and ratings; a day without a record is unknown, not headache-free)"
+        "<table cellspacing='0' cellpadding='4'><tr><th align='left'>month</th>"
+        "<th>headache days</th><th>medication days</th><th>unknown days</th></tr>"
+        f"{rows}</table>"
+    )
+
+
 class ChartsView(QWidget):
     """The trends page: charts, "too few to tell", the experiment panel and the report."""
 
@@ -256,6 +279,8 @@ class ChartsView(QWidget):
         super().__init__(parent)
         self._diary = diary
         self._experiments = Experiments(store, diary.now)
+        self._days = DayBook(store, diary.now, tz)
+        self._trials = Trials(store, diary.now)
         self._tz = tz
         self._stale = True
         self.insights: Insights | None = None
@@ -306,6 +331,15 @@ class ChartsView(QWidget):
         )
         self.tolerance_label.hide()
         layout.addWidget(self.tolerance_label)
+        self.overuse_label = _label()
+        self.overuse_label.setStyleSheet(
+            f"color: {WARNING}; background: {SURFACE}; border-radius: 8px; padding: 12px;"
+        )
+        self.overuse_label.hide()
+        layout.addWidget(self.overuse_label)
+        self.months_label = _label()
+        self.months_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.months_label)
 
         self.charts = QWidget()
         charts = QVBoxLayout(self.charts)
@@ -329,6 +363,7 @@ class ChartsView(QWidget):
         charts.addWidget(explain)
 
         layout.addWidget(self._build_experiment_panel())
+        layout.addWidget(self._build_trial_panel())
         layout.addStretch(1)
 
     # -- building ----------------------------------------------------------------------------
@@ -399,7 +434,7 @@ class ChartsView(QWidget):
         panel.setStyleSheet(f"QFrame {{ background: {SURFACE}; border-radius: 8px; }}")
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(16, 14, 16, 14)
-        title = QLabel("Does it help me? A 2-4 week experiment")
+        title = QLabel(f"Does it help me? A 2-4 week experiment you plan ({NOT_RANDOMISED})")
         title.setFont(_font(FONT_PT + 2, bold=True))
         layout.addWidget(title)
         self.experiment_status = _label()
@@ -430,6 +465,68 @@ class ChartsView(QWidget):
         panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         return panel
 
+    def _build_trial_panel(self) -> QFrame:
+        """The randomised self-trial: the app draws the evenings and says which is tonight."""
+        panel = QFrame()
+        panel.setStyleSheet(f"QFrame {{ background: {SURFACE}; border-radius: 8px; }}")
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(16, 14, 16, 14)
+        title = QLabel("A randomised self-trial: the app draws ASMR and rest evenings")
+        title.setFont(_font(FONT_PT + 2, bold=True))
+        layout.addWidget(title)
+        self.tonight_label = _label(size=FONT_PT + 2)
+        self.tonight_label.setStyleSheet(f"color: {ACCENT};")
+        layout.addWidget(self.tonight_label)
+        self.trial_label = _label()
+        layout.addWidget(self.trial_label)
+        buttons = QHBoxLayout()
+        self.trial_weeks = QComboBox()
+        for weeks in range(MIN_WEEKS, MAX_WEEKS + 1):
+            self.trial_weeks.addItem(f"{weeks} weeks", weeks)
+        self.trial_start = QPushButton("Start a self-trial")
+        self.trial_start.clicked.connect(lambda: self.start_trial())
+        buttons.addWidget(self.trial_weeks)
+        buttons.addWidget(self.trial_start)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        return panel
+
+    def start_trial(self, weeks: int | None = None) -> None:
+        chosen = weeks if weeks is not None else int(self.trial_weeks.currentData())
+        try:
+            self._trials.start(self._today(), chosen)
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        self.refresh()
+
+    def _show_trial(self, result: TrialResult | None, today: date) -> None:
+        running = result is not None and not result.finished
+        self.trial_start.setEnabled(not running)
+        self.trial_weeks.setEnabled(not running)
+        if result is None:
+            self.tonight_label.setText("")
+            self.trial_label.setText(
+                "Choose 2-4 weeks: each evening the app says whether it is an ASMR evening "
+                "or a rest evening (drawn in advance, each week has both), so you do not "
+                "choose, and then compares them."
+            )
+            return
+        self.tonight_label.setText(result.trial.tonight(today))
+        missed = len(result.not_as_drawn)
+        lines = [
+            result.design,
+            ("So far: " if running else "") + result.headline + ".",
+            result.next_day_text,
+            f"{missed} evening{'s' if missed != 1 else ''} not done as drawn (left out, "
+            "never moved to the other kind)."
+            if missed
+            else "",
+            "Keep in mind: " + " ".join(result.limits),
+        ]
+        self.trial_label.setText("\n".join(line for line in lines if line))
+
     # -- loading -----------------------------------------------------------------------------
     def _range_chosen(self, _index: int) -> None:
         self.refresh()
@@ -444,7 +541,14 @@ class ChartsView(QWidget):
             return
         self._stale = False
         try:
-            insights = load(self._diary, self._experiments, self.range_days(), self._tz)
+            insights = load(
+                self._diary,
+                self._experiments,
+                self.range_days(),
+                self._tz,
+                self._days,
+                self._trials,
+            )
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
             return
@@ -469,7 +573,11 @@ class ChartsView(QWidget):
         )
         self.tolerance_label.setVisible(insights.tolerance.flagged)
         self.tolerance_label.setText(insights.tolerance.message)
+        self.overuse_label.setVisible(insights.overuse is not None)
+        self.overuse_label.setText(insights.overuse.message if insights.overuse else "")
+        self.months_label.setText(months_table(insights.months))
         self._show_experiment(insights.experiment, insights.today)
+        self._show_trial(insights.trial, insights.today)
         if empty:
             return
         self._show_pain(insights)
@@ -619,7 +727,14 @@ class ChartsView(QWidget):
     def export_report(self, path: Path) -> str:
         """Write the report for the range shown; returns the message shown to the person."""
         try:
-            insights = load(self._diary, self._experiments, self.range_days(), self._tz)
+            insights = load(
+                self._diary,
+                self._experiments,
+                self.range_days(),
+                self._tz,
+                self._days,
+                self._trials,
+            )
             pages = write_report(path, insights, self._diary.now(), self._tz)
         except AsmrError as exc:
             self.notify(str(exc), problem=True)

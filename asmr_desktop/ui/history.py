@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.store import Store
 from asmr_desktop.diary.backup import export_csv, export_json, import_json
+from asmr_desktop.diary.days import DayBook
 from asmr_desktop.diary.model import Mode, Session, pain_category
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.ui.notice import NoticeLine
@@ -143,6 +144,8 @@ class HistoryView(QWidget):
     undo_changed = Signal(bool)
     #: An import ended (its message); the table is already refreshed.
     import_finished = Signal(str)
+    #: The person wants to record or change a day (a ``date``): the check-in asks it.
+    day_requested = Signal(object)
 
     def __init__(self, diary: Diary, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,6 +234,7 @@ class HistoryView(QWidget):
         self._import_bridge.progressed.connect(self._import_progressed)
         self._import_bridge.done.connect(self._import_done)
         self._import_thread: threading.Thread | None = None
+        layout.addLayout(self._day_row())
         self.notice = NoticeLine()
         layout.addWidget(self.notice)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
@@ -239,6 +243,41 @@ class HistoryView(QWidget):
         self._range_chosen(self.range_box.currentIndex())
 
     # -- filtering -------------------------------------------------------------------------
+    def _day_row(self) -> QHBoxLayout:
+        """Yesterday or any earlier day: its record (or 'unknown') and a button to change it."""
+        self._days = DayBook(self._store, self._diary.now)
+        row = QHBoxLayout()
+        self.day_date = QDateEdit()
+        self.day_date.setCalendarPopup(True)
+        self.day_date.setDisplayFormat("dd MMM yyyy")
+        today = self._days.today()
+        self.day_date.setMaximumDate(QDate(today.year, today.month, today.day))
+        yesterday = today - timedelta(days=1)
+        self.day_date.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
+        self.day_date.dateChanged.connect(lambda _d: self.show_day())
+        self.day_status = QLabel()
+        self.day_status.setObjectName("dim")
+        self.day_button = QPushButton("Record this day…")
+        self.day_button.clicked.connect(
+            lambda: self.day_requested.emit(_to_date(self.day_date.date()))
+        )
+        row.addWidget(QLabel("Day"))
+        row.addWidget(self.day_date)
+        row.addWidget(self.day_status, 1)
+        row.addWidget(self.day_button)
+        self.show_day()
+        return row
+
+    def show_day(self) -> None:
+        """What the chosen day holds: unknown until recorded, never 'headache-free'."""
+        record = self._days.get(_to_date(self.day_date.date()))
+        if record is None:
+            self.day_status.setText("unknown: no record for this day")
+            return
+        value = f" ({record.pain}/10)" if record.pain is not None else ""
+        meds = ", ".join(m.name for m in record.medication) or "no medication"
+        self.day_status.setText(f"headache {record.headache}{value}; {meds}")
+
     def _range_chosen(self, index: int) -> None:
         days = RANGES[index][1]
         today = self._diary.now().astimezone().date()
@@ -268,6 +307,7 @@ class HistoryView(QWidget):
             self._stale = True
             return
         self._stale = False
+        self.show_day()
         try:
             if self._show_all:
                 sessions = self._diary.sessions()
@@ -394,7 +434,8 @@ class HistoryView(QWidget):
         if path is not None:
             self._report(
                 lambda: (
-                    f"Saved {export_json(self._diary, path, self._diary.now())} sessions to {path}."
+                    f"Saved {export_json(self._diary, path, self._diary.now(), self._days)} "
+                    f"sessions (and {len(self._days.days())} days) to {path}."
                 )
             )
 

@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
         self.diary = services.diary
-        self.sessions = SessionPrompts(services.prompts, services.sessions, self)
+        self.sessions = SessionPrompts(services.prompts, services.sessions, self, context.settings)
         self.sessions.recover()
         bridge.setParent(self)
         analysis_bridge.setParent(self)
@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self.add_page(self.rest_page, "Rest")
         self.history = HistoryView(self.diary, context.store)
         self.sessions.diary_changed.connect(self.history.refresh)
+        self.history.day_requested.connect(self.sessions.log_day)
         self.add_page(self.history, "History")
         self._trends: ChartsView | None = None
         self.trends_page = LazyPage(self._make_trends)
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
             bridge=self.bridge,
             parent=self,
         )
+        self.sessions.notify = self.tray.notify  # the check-in while hidden in the tray
         self.mpris = MprisService(
             self.engine,
             self.bridge,
@@ -272,6 +274,11 @@ class MainWindow(QMainWindow):
         history_action.setShortcut(QKeySequence("Ctrl+H"))
         history_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.history))
         session_menu.addAction(history_action)
+        # The diary's own entry: a headache (and medicine) logged without playing anything.
+        self.log_day_action = QAction("&Log a headache…", self)
+        self.log_day_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.log_day_action.triggered.connect(lambda: self.sessions.log_day())
+        session_menu.addAction(self.log_day_action)
         self.view_menu = bar.addMenu("&View")
         self.visual_action = QAction("&Visual only", self)
         self.visual_action.setShortcut(QKeySequence(Qt.Key.Key_V))
@@ -502,6 +509,7 @@ class MainWindow(QMainWindow):
             self.first_painted.emit()
             # After the first frame, not before: start-up stays quick. Never over the visuals.
             QTimer.singleShot(0, self.sessions.ask_unrated_later)
+            QTimer.singleShot(0, self.sessions.start_checkin)  # after the ratings, queued
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         playing = self.engine.state is PlayState.PLAYING

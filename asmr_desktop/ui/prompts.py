@@ -8,8 +8,10 @@ this module only shows each prompt the queue presents as a quiet, non-modal dial
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import date
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -23,7 +25,10 @@ from PySide6.QtWidgets import (
 
 from asmr_desktop import APP_NAME
 from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.settings import SettingsStore
+from asmr_desktop.diary.medication import kind_table
 from asmr_desktop.diary.model import Session
+from asmr_desktop.services.checkin import CheckInSchedule
 from asmr_desktop.services.prompts import (
     Prompt,
     PromptKind,
@@ -32,6 +37,7 @@ from asmr_desktop.services.prompts import (
     UnratedChoice,
 )
 from asmr_desktop.services.sessions import HEARTBEAT_S, SessionEvents, SessionService
+from asmr_desktop.ui.checkin import CheckInDialog
 from asmr_desktop.ui.rating import PainBeforeDialog, RatingDialog
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,9 @@ log = logging.getLogger(__name__)
 TWO_HOUR_RETRY_MS = 60_000
 #: A prompt due while the person types or drags in the window waits this long, again.
 BUSY_RETRY_MS = 500
+#: The check-in's timer never waits longer than this, so a clock change or a suspended
+#: computer is noticed within the hour.
+CHECKIN_RECHECK_MS = 3_600_000
 
 
 class SessionPrompts(QObject):
@@ -51,7 +60,13 @@ class SessionPrompts(QObject):
     advice_shown = Signal(str)
     diary_changed = Signal()
 
-    def __init__(self, queue: PromptQueue, service: SessionService, window: QWidget) -> None:
+    def __init__(
+        self,
+        queue: PromptQueue,
+        service: SessionService,
+        window: QWidget,
+        settings: SettingsStore | None = None,
+    ) -> None:
         super().__init__(window)
         self._window = window
         self.diary = queue.diary
@@ -70,6 +85,17 @@ class SessionPrompts(QObject):
         self._two_hour = QTimer(self)
         self._two_hour.setSingleShot(True)
         self._two_hour.timeout.connect(self.check_two_hour)
+        #: Shows a line in the tray while the window is hidden; returns False without a tray.
+        self.notify: Callable[[str, str], bool] = lambda _title, _text: False
+        self._settings = settings
+        self._waiting_for_window: Prompt | None = None
+        self.checkin: CheckInSchedule | None = None
+        self._checkin_timer = QTimer(self)
+        self._checkin_timer.setSingleShot(True)
+        self._checkin_timer.timeout.connect(self.check_in_if_due)
+        if settings is not None and queue.days is not None:
+            self.checkin = CheckInSchedule(queue, queue.days, settings, self.diary.now)
+        window.installEventFilter(self)
 
     # -- the service, as the window uses it ------------------------------------------------
     @property
@@ -94,6 +120,41 @@ class SessionPrompts(QObject):
 
     def ask_unrated_later(self) -> None:
         self.queue.ask_unrated_later()
+
+    # -- the daily check-in ----------------------------------------------------------------
+    def start_checkin(self) -> None:
+        """At start: yesterday when it is missing, then the evening's timer."""
+        if self.checkin is None:
+            return
+        self.checkin.at_start()
+        self._schedule_checkin()
+
+    def check_in_if_due(self) -> None:
+        if self.checkin is not None:
+            self.checkin.tick()
+        self._schedule_checkin()
+
+    def log_day(self, day: date | None = None) -> None:
+        """'Log a headache' (the menu) or a day from History: asked by hand, at once."""
+        if self.queue.days is None:
+            return
+        self.queue.ask_checkin(day or self.queue.days.today(), by_hand=True)
+
+    def _schedule_checkin(self) -> None:
+        due = self.checkin.due_at() if self.checkin is not None else None
+        if due is None:
+            self._checkin_timer.stop()
+            return
+        wait_ms = max(0, int((due - self.diary.now()).total_seconds() * 1000))
+        self._checkin_timer.start(min(wait_ms, CHECKIN_RECHECK_MS))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """A prompt that waited for the hidden window appears when the window is shown."""
+        if watched is self._window and event.type() == QEvent.Type.Show:
+            waiting, self._waiting_for_window = self._waiting_for_window, None
+            if waiting is not None:
+                QTimer.singleShot(0, lambda: self._present(waiting))
+        return False
 
     def check_two_hour(self) -> QMessageBox | None:
         """Two hours after a session that started with pain: 'pain-free now?'."""
@@ -130,12 +191,19 @@ class SessionPrompts(QObject):
             # Never snatch focus from someone typing or dragging: wait until they stop.
             QTimer.singleShot(BUSY_RETRY_MS, lambda: self._present(prompt))
             return
+        if prompt.kind is PromptKind.CHECKIN and not self._window.isVisible():
+            # In the tray: a notification, and the question once the window is shown.
+            self._waiting_for_window = prompt
+            if not self.notify(prompt.question, "Click to answer; two keys at most."):
+                log.info("check-in waits for the window (no tray notifications here)")
+            return
         show = {
             PromptKind.BEFORE: self._before,
             PromptKind.RATING: self._rating,
             PromptKind.UNRATED: self._unrated,
             PromptKind.TWO_HOUR: self._two_hour_box,
             PromptKind.ADVICE: self._advice,
+            PromptKind.CHECKIN: self._checkin,
         }[prompt.kind]
         dialog = show(prompt)
         self.dialog = dialog
@@ -245,6 +313,30 @@ class SessionPrompts(QObject):
 
         box.finished.connect(done)
         return box
+
+    def _checkin(self, prompt: Prompt) -> QDialog:
+        days = self.queue.days
+        overrides = self._settings.settings.medication_kinds if self._settings else {}
+        dialog = CheckInDialog(
+            self._window,
+            question=prompt.question,
+            names=days.medication_names() if days is not None else [],
+            recorded=prompt.recorded,
+            kinds=kind_table(overrides),
+        )
+
+        def done(_result: int) -> None:
+            self._closed(dialog)
+            try:
+                answer = dialog.answer()
+            except AsmrError as exc:  # a name too long: say so, keep the day unknown
+                self._warn(exc)
+                answer = None
+            self.queue.answer_checkin(prompt, answer)
+            self._schedule_checkin()
+
+        dialog.finished.connect(done)
+        return dialog
 
     def _advice(self, prompt: Prompt) -> QDialog:
         box = self._message(QMessageBox.Icon.Information, "Please take care", prompt.text)

@@ -120,6 +120,8 @@ class TrayIcon(QObject):
         self.tray.activated.connect(
             lambda reason: activated(reason, show_window=show_window, toggle=toggle)
         )
+        # A click on a notification (the daily check-in) brings the window and its question.
+        self.tray.messageClicked.connect(show_window)
         if bridge is not None:
             bridge.state_changed.connect(self.show_state)
             bridge.sleep_timer_changed.connect(self.show_sleep_timer)
@@ -190,6 +192,13 @@ class TrayIcon(QObject):
                     self._notice_saved()
                 except Exception:  # a full disk must not stop the window from closing
                     log.exception("could not remember that the tray notice was shown")
+        return True
+
+    def notify(self, title: str, text: str) -> bool:
+        """A quiet notification (no sound from the app); False when there is no tray."""
+        if self.tray is None:
+            return False
+        self.tray.showMessage(title, text, self.icon, NOTICE_MS)
         return True
 
     def close(self) -> None:

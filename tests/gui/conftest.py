@@ -20,6 +20,9 @@ from asmr_desktop.ui.theme import apply_theme
 @pytest.fixture
 def context(tmp_path: Path) -> Iterator[AppContext]:
     ctx = AppContext.open(AppPaths.under(tmp_path / "data"))
+    # The daily check-in would queue behind the prompts these tests expect (and at 21:00
+    # on its own): tests/gui/test_checkin.py switches it on.
+    ctx.settings.update(checkin_enabled=False)
     yield ctx
     ctx.close()
 

@@ -122,4 +122,3 @@ def presets() -> tuple[tuple[str, SleepTimer], ...]:
     """(label, timer) for every preset: off, the minutes, and the end of this track."""
     timed = tuple((f"{m} minutes", SleepTimer.after(m * 60.0)) for m in PRESET_MINUTES)
     return (("Off", SleepTimer.off()), *timed, ("End of this track", SleepTimer.at_track_end()))
-

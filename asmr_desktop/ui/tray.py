@@ -30,6 +30,8 @@ ICON_FILE = (
 )
 NOTICE = "ASMR Desktop keeps playing here; quit from this menu."
 NOTICE_MS = 8000
+
+
 def drawn_icon() -> QIcon:
     """A calm, softly lit circle: the fallback when no icon file or theme icon is found."""
     icon = QIcon()

@@ -355,6 +355,26 @@ class Store:
                 inserted: list[int] = self._db.table(table).insert_multiple(docs)
         return inserted
 
+    def insert_into_tables(
+        self, batches: Mapping[str, Iterable[Mapping[str, Any]]]
+    ) -> dict[str, list[int]]:
+        """Add records to several tables in ONE write (an import of sessions and days):
+        all of them are saved, or (on any failure) none."""
+        lists = {table: list(records) for table, records in batches.items()}
+        with self._guard():
+            raw = dict(self._storage().read() or {})
+            ids: dict[str, list[int]] = {}
+            for table, records in lists.items():
+                ids[table] = self._next_ids(table, len(records))
+                rows = dict(raw.get(table, {}))
+                for doc_id, record in zip(ids[table], records, strict=True):
+                    rows[str(doc_id)] = {**record, SCHEMA_KEY: SCHEMA_VERSION}
+                raw[table] = rows
+            self._storage().write(raw)
+            for table in lists:
+                self._db.table(table).clear_cache()
+        return ids
+
     def update(self, table: str, doc_id: int, fields: Mapping[str, Any]) -> None:
         with self._guard(), self._storage().expect(table, [doc_id]):
             self._db.table(table).update({**fields, SCHEMA_KEY: SCHEMA_VERSION}, doc_ids=[doc_id])

@@ -382,10 +382,13 @@ def import_json(
     for day in days:
         if day.day.isoformat() not in known_days:
             fresh_days.setdefault(day.day.isoformat(), day)
-    store.insert_many(TABLE, [s.to_record() for s in fresh.values()])
-    # A second write, only after the sessions are in; both are checked before either.
-    if fresh_days:
-        store.insert_many(DAYS_TABLE, [d.to_record() for d in fresh_days.values()])
+    # Sessions and days in ONE write: a full disk or a kill leaves the diary as it was.
+    store.insert_into_tables(
+        {
+            TABLE: [s.to_record() for s in fresh.values()],
+            DAYS_TABLE: [d.to_record() for d in fresh_days.values()],
+        }
+    )
     if progress is not None:
         progress(len(incoming), len(incoming))
     result = ImportResult(

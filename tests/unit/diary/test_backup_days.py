@@ -109,3 +109,32 @@ def test_readme_documents_the_day_columns() -> None:
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     for name, meaning in DAY_CSV_COLUMNS:
         assert f"| `{name}` | {meaning} |" in readme
+
+
+def test_sessions_and_days_import_in_one_write(
+    tmp_path: Path, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All or nothing across both tables: a kill or a full disk between two writes could
+    leave the sessions in and the days out."""
+    from asmr_desktop.core import store as store_module
+    from asmr_desktop.diary.model import Mode
+
+    book = _filled(store, clock)
+    diary = Diary(store, clock)
+    diary.start(Mode.REST)
+    backup = tmp_path / "backup.json"
+    export_json(diary, backup, clock(), book)
+    target = Store(tmp_path / "other.json", clock=clock)
+    writes: list[int] = []
+    real = store_module.atomic_write_bytes
+    monkeypatch.setattr(
+        store_module, "atomic_write_bytes", lambda p, d: (writes.append(len(d)), real(p, d))
+    )
+    result = import_json(target, backup, clock)
+    assert (result.added, result.days_added) == (1, 2)
+    assert len(writes) == 1
+    monkeypatch.undo()
+    again = Store(tmp_path / "other.json", clock=clock)
+    assert len(again.all(TABLE)) == 1 and len(again.all(DAYS)) == 2
+    again.close()
+    target.close()

@@ -64,6 +64,7 @@ MINIMAL: dict[str, list[str]] = {
     "frames": ["frames", "breathing", "-o", "out", "--seconds", "1", "--fps", "2"],
     "soundscapes": ["soundscapes"],
     "import": ["import", "backup.json"],
+    "log": ["log", "--headache", "none"],
 }
 
 

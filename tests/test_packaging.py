@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import configparser
 import os
+import pty
 import runpy
+import shlex
 import shutil
 import struct
 import subprocess
@@ -452,6 +454,58 @@ def test_window_start_without_fonts_warns_with_the_package(tmp_path: Path) -> No
     assert "asmr-desktop: warning: " in result.stderr
     assert warning in result.stderr
     assert warning in (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
+
+
+def start_logged(tmp_path: Path, argv: list[str], **run: Any) -> tuple[str, list[str]]:
+    """Start the window as ``argv`` (for 300 ms); its log line about the start, and the
+    command line it really had."""
+    command = [str(ENTRY), *argv[1:], "--data-dir", str(tmp_path / "data")]
+    command += ["--quit-after-ms", "300"]
+    result = subprocess.run(
+        command,
+        env={k: v for k, v in os.environ.items() if k != "GIO_LAUNCHED_DESKTOP_FILE"}
+        | run.pop("env", {}),
+        timeout=60,
+        **run,
+    )
+    assert result.returncode == 0
+    log = (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
+    lines = [line for line in log.splitlines() if " launched as " in line]
+    assert len(lines) == 1, log
+    return lines[0], command
+
+
+@pytest.mark.parametrize("section", ["Desktop Entry", "Desktop Action visual-only"])
+def test_a_start_from_the_menu_is_logged_with_how_it_was_started(
+    tmp_path: Path, section: str
+) -> None:
+    # As a menu starts it (Terminal=false): the Exec line, no terminal on any of stdin,
+    # stdout, stderr, and GLib's launcher naming the desktop file it started.
+    argv = shlex.split(read_desktop(DESKTOP)[section]["Exec"])
+    assert argv[0] == "asmr-desktop"
+    line, command = start_logged(
+        tmp_path,
+        argv,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env={"GIO_LAUNCHED_DESKTOP_FILE": str(DESKTOP)},
+    )
+    assert f"launched as {command} with no terminal" in line, line
+    assert "with no terminal (stdin, stdout, stderr are not terminals)" in line, line
+    assert f"from the desktop entry {DESKTOP}" in line, line
+
+
+def test_a_start_from_a_terminal_is_logged_as_such(tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    try:
+        line, _ = start_logged(
+            tmp_path, ["asmr-desktop"], stdin=follower, stdout=follower, stderr=follower
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert "in a terminal (stdin, stdout, stderr)" in line, line
+    assert "desktop entry" not in line, line
 
 
 def test_window_has_its_icon_for_task_switchers(tmp_path: Path) -> None:

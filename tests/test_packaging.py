@@ -28,7 +28,13 @@ ASSETS = ROOT / "assets"
 DESKTOP = ASSETS / "asmr-desktop.desktop"
 METAINFO = ASSETS / "io.github.asmrdesktop.AsmrDesktop.metainfo.xml"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
-SCRIPTS = ("build-bundle.sh", "bundle-smoke.sh", "install-desktop.sh", "system-deps.sh")
+SCRIPTS = (
+    "bare-check.sh",
+    "build-bundle.sh",
+    "bundle-smoke.sh",
+    "install-desktop.sh",
+    "system-deps.sh",
+)
 
 
 def read_desktop(path: Path) -> configparser.ConfigParser:

@@ -92,6 +92,32 @@ SAMPLE_BINARIES = [
     ("numpy.libs/libscipy_openblas64_.so", "/nonexistent/openblas.so", "BINARY"),
     ("libxcb-cursor.so.0", "/nonexistent/libxcb-cursor.so.0", "BINARY"),
 ]
+# Python's own extension modules: the standard library's TLS, OpenSSL hashes (hashlib has
+# its built-in sha256), readline and the CJK codecs are never opened; the rest are.
+DYNLOAD = "python3.11/lib-dynload"
+DYNLOAD_NAMES = [
+    "_ssl",
+    "_hashlib",
+    "readline",
+    "_multibytecodec",
+    "_codecs_jp",
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_kr",
+    "_codecs_tw",
+    "_ctypes",
+    "_json",
+    "_lzma",
+    "_decimal",
+    "_queue",
+    "termios",
+    "_codecs_iso2022_x",
+]
+SAMPLE_BINARIES += [
+    (f"{DYNLOAD}/{name}.cpython-311-x86_64-linux-gnu.so", f"/nonexistent/{name}.so", "EXTENSION")
+    for name in DYNLOAD_NAMES
+]
 SAMPLE_DATAS = [
     ("PySide6/Qt/translations/qtbase_de.qm", "/nonexistent/qtbase_de.qm", "DATA"),
     ("PySide6/Qt/translations/qtdeclarative_de.qm", "/nonexistent/x.qm", "DATA"),
@@ -111,6 +137,12 @@ KEPT = {
     "_soundfile_data/libsndfile_x86_64.so",
     "numpy.libs/libscipy_openblas64_.so",
     "libxcb-cursor.so.0",
+    *(
+        f"{DYNLOAD}/{name}.cpython-311-x86_64-linux-gnu.so"
+        for name in ("_ctypes", "_json", "_lzma", "_decimal", "_queue", "termios")
+    ),
+    f"{DYNLOAD}/_codecs_iso2022_x.cpython-311-x86_64-linux-gnu.so",  # no such codec: the
+    # pattern names whole modules, not prefixes
 }
 
 
@@ -582,6 +614,25 @@ LICENSED = {
     "Python": "LICENSE.txt",
     "PyInstaller bootloader": "COPYING.txt",
 }
+
+
+def test_bare_check_installs_exactly_the_packages_readme_documents() -> None:
+    # packaging/bare-check.sh reads README's one install line: what is checked on the bare
+    # root is what a person is told to install, nothing more.
+    prefix = "sudo apt-get install --no-install-recommends "
+    lines = [
+        line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(prefix)
+    ]
+    assert len(lines) == 1, lines
+    assert set(lines[0].removeprefix(prefix).split()) == {
+        "libgl1",
+        "libegl1",
+        "fontconfig-config",
+        "fonts-dejavu-core",
+        "libpulse0",
+    }
+    script = (ROOT / "packaging" / "bare-check.sh").read_text()
+    assert f"sed -n 's/^{prefix}//p' \"$here/README.md\"" in script
 
 
 def test_project_license_is_the_mit_licence_pyproject_names() -> None:

@@ -10,7 +10,7 @@ LOCK := packaging/requirements.lock
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 export LANG ?= C.UTF-8
 
-.PHONY: venv run test lint typecheck unit screenshot bench bundle desktop-install lock clean
+.PHONY: venv run test lint typecheck unit screenshot bench bundle bare-check desktop-install lock clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	packaging/system-deps.sh venv
@@ -57,6 +57,15 @@ bundle:
 	packaging/system-deps.sh bundle
 	$(MAKE) --no-print-directory venv
 	PYTHON=$(PY) packaging/build-bundle.sh
+
+# The bundle on a bare Debian (minbase root with only README's packages, cached in .cache/):
+# self-test, render, window screenshot, sound through a PulseAudio null sink, SIGTERM.
+# As root. Reuses dist/ when the bundle is there: `make bundle bare-check` rebuilds first.
+bare-check:
+	packaging/system-deps.sh bare-check
+	@[ -x dist/asmr-desktop-$$(sed -n 's/^__version__ = "\(.*\)"$$/\1/p' asmr_desktop/__init__.py)/asmr-desktop ] \
+	  || $(MAKE) --no-print-directory bundle
+	packaging/bare-check.sh
 
 # Menu entry, icons and AppStream metainfo for the current user ($XDG_DATA_HOME or
 # ~/.local/share); ARGS="--exec PROGRAM" picks what the entry runs, ARGS=--uninstall removes.

@@ -257,7 +257,7 @@ def run_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         return qt_failed_to_load(exc, args, show_dialog=not testing)
 
-    from asmr_desktop.core.logsetup import setup_logging
+    from asmr_desktop.core.logsetup import describe_launch, setup_logging
 
     route_qt_messages()
     app = QApplication([sys.argv[0]])
@@ -278,6 +278,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         paths.ensure()
         setup_logging(paths.log_file)
+        log.info("%s", describe_launch(sys.argv, os.environ))  # a menu start shows no errors
         sys.excepthook = make_excepthook(paths.log_file, show_dialog=not testing)
         # The data folder's lock decides who is first; a second start hands over (issue 14).
         request = VISUAL_ONLY if args.visual_only else RAISE

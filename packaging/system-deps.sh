@@ -3,7 +3,7 @@
 # As root: installs what is missing. Otherwise: prints the exact apt-get line and fails.
 # Runs before the Python set-up (Makefile), so a newcomer learns in a second, not after the
 # half-minute pip install, what to install.
-# Usage: packaging/system-deps.sh [venv|run|test|screenshot|bundle]
+# Usage: packaging/system-deps.sh [venv|run|test|screenshot|bundle|bare-check]
 set -eu
 purpose="${1:-run}"
 
@@ -24,7 +24,12 @@ case "$purpose" in
 desktop-file-utils appstream binutils";;
   screenshot) pkgs="$venv_pkgs $run_pkgs xvfb xauth imagemagick xdotool x11-utils";;
   bundle) pkgs="$venv_pkgs $run_pkgs binutils";;
-  *) echo "usage: $0 [venv|run|test|screenshot|bundle]" >&2; exit 2;;
+  # packaging/bare-check.sh: a debootstrap root, and the host-side X server, screenshot,
+  # window search and session bus. Not pulseaudio: on a desktop it would replace
+  # pipewire-pulse; the script names it when it is missing.
+  bare-check) pkgs="$venv_pkgs $run_pkgs binutils debootstrap xvfb xauth imagemagick xdotool
+dbus libglib2.0-bin";;
+  *) echo "usage: $0 [venv|run|test|screenshot|bundle|bare-check]" >&2; exit 2;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "Not a Debian system: install the Qt runtime libraries and fonts by hand." >&2; exit 0; }

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import configparser
 import os
+import pty
 import runpy
+import shlex
 import shutil
 import struct
 import subprocess
@@ -26,7 +28,13 @@ ASSETS = ROOT / "assets"
 DESKTOP = ASSETS / "asmr-desktop.desktop"
 METAINFO = ASSETS / "io.github.asmrdesktop.AsmrDesktop.metainfo.xml"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
-SCRIPTS = ("build-bundle.sh", "bundle-smoke.sh", "install-desktop.sh", "system-deps.sh")
+SCRIPTS = (
+    "bare-check.sh",
+    "build-bundle.sh",
+    "bundle-smoke.sh",
+    "install-desktop.sh",
+    "system-deps.sh",
+)
 
 
 def read_desktop(path: Path) -> configparser.ConfigParser:
@@ -84,6 +92,32 @@ SAMPLE_BINARIES = [
     ("numpy.libs/libscipy_openblas64_.so", "/nonexistent/openblas.so", "BINARY"),
     ("libxcb-cursor.so.0", "/nonexistent/libxcb-cursor.so.0", "BINARY"),
 ]
+# Python's own extension modules: the standard library's TLS, OpenSSL hashes (hashlib has
+# its built-in sha256), readline and the CJK codecs are never opened; the rest are.
+DYNLOAD = "python3.11/lib-dynload"
+DYNLOAD_NAMES = [
+    "_ssl",
+    "_hashlib",
+    "readline",
+    "_multibytecodec",
+    "_codecs_jp",
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_kr",
+    "_codecs_tw",
+    "_ctypes",
+    "_json",
+    "_lzma",
+    "_decimal",
+    "_queue",
+    "termios",
+    "_codecs_iso2022_x",
+]
+SAMPLE_BINARIES += [
+    (f"{DYNLOAD}/{name}.cpython-311-x86_64-linux-gnu.so", f"/nonexistent/{name}.so", "EXTENSION")
+    for name in DYNLOAD_NAMES
+]
 SAMPLE_DATAS = [
     ("PySide6/Qt/translations/qtbase_de.qm", "/nonexistent/qtbase_de.qm", "DATA"),
     ("PySide6/Qt/translations/qtdeclarative_de.qm", "/nonexistent/x.qm", "DATA"),
@@ -103,6 +137,12 @@ KEPT = {
     "_soundfile_data/libsndfile_x86_64.so",
     "numpy.libs/libscipy_openblas64_.so",
     "libxcb-cursor.so.0",
+    *(
+        f"{DYNLOAD}/{name}.cpython-311-x86_64-linux-gnu.so"
+        for name in ("_ctypes", "_json", "_lzma", "_decimal", "_queue", "termios")
+    ),
+    f"{DYNLOAD}/_codecs_iso2022_x.cpython-311-x86_64-linux-gnu.so",  # no such codec: the
+    # pattern names whole modules, not prefixes
 }
 
 
@@ -454,6 +494,58 @@ def test_window_start_without_fonts_warns_with_the_package(tmp_path: Path) -> No
     assert warning in (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
 
 
+def start_logged(tmp_path: Path, argv: list[str], **run: Any) -> tuple[str, list[str]]:
+    """Start the window as ``argv`` (for 300 ms); its log line about the start, and the
+    command line it really had."""
+    command = [str(ENTRY), *argv[1:], "--data-dir", str(tmp_path / "data")]
+    command += ["--quit-after-ms", "300"]
+    result = subprocess.run(
+        command,
+        env={k: v for k, v in os.environ.items() if k != "GIO_LAUNCHED_DESKTOP_FILE"}
+        | run.pop("env", {}),
+        timeout=60,
+        **run,
+    )
+    assert result.returncode == 0
+    log = (tmp_path / "data" / "logs" / "asmr-desktop.log").read_text()
+    lines = [line for line in log.splitlines() if " launched as " in line]
+    assert len(lines) == 1, log
+    return lines[0], command
+
+
+@pytest.mark.parametrize("section", ["Desktop Entry", "Desktop Action visual-only"])
+def test_a_start_from_the_menu_is_logged_with_how_it_was_started(
+    tmp_path: Path, section: str
+) -> None:
+    # As a menu starts it (Terminal=false): the Exec line, no terminal on any of stdin,
+    # stdout, stderr, and GLib's launcher naming the desktop file it started.
+    argv = shlex.split(read_desktop(DESKTOP)[section]["Exec"])
+    assert argv[0] == "asmr-desktop"
+    line, command = start_logged(
+        tmp_path,
+        argv,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env={"GIO_LAUNCHED_DESKTOP_FILE": str(DESKTOP)},
+    )
+    assert f"launched as {command} with no terminal" in line, line
+    assert "with no terminal (stdin, stdout, stderr are not terminals)" in line, line
+    assert f"from the desktop entry {DESKTOP}" in line, line
+
+
+def test_a_start_from_a_terminal_is_logged_as_such(tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    try:
+        line, _ = start_logged(
+            tmp_path, ["asmr-desktop"], stdin=follower, stdout=follower, stderr=follower
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert "in a terminal (stdin, stdout, stderr)" in line, line
+    assert "desktop entry" not in line, line
+
+
 def test_window_has_its_icon_for_task_switchers(tmp_path: Path) -> None:
     if shutil.which("Xvfb") is None or shutil.which("xprop") is None:
         pytest.skip("needs Xvfb (xvfb) and xprop, xwininfo (x11-utils)")
@@ -522,6 +614,25 @@ LICENSED = {
     "Python": "LICENSE.txt",
     "PyInstaller bootloader": "COPYING.txt",
 }
+
+
+def test_bare_check_installs_exactly_the_packages_readme_documents() -> None:
+    # packaging/bare-check.sh reads README's one install line: what is checked on the bare
+    # root is what a person is told to install, nothing more.
+    prefix = "sudo apt-get install --no-install-recommends "
+    lines = [
+        line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(prefix)
+    ]
+    assert len(lines) == 1, lines
+    assert set(lines[0].removeprefix(prefix).split()) == {
+        "libgl1",
+        "libegl1",
+        "fontconfig-config",
+        "fonts-dejavu-core",
+        "libpulse0",
+    }
+    script = (ROOT / "packaging" / "bare-check.sh").read_text()
+    assert f"sed -n 's/^{prefix}//p' \"$here/README.md\"" in script
 
 
 def test_project_license_is_the_mit_licence_pyproject_names() -> None:

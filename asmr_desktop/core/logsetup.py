@@ -6,6 +6,7 @@ import io
 import logging
 import logging.handlers
 import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from asmr_desktop.core.fileio import FILE_MODE
@@ -37,3 +38,37 @@ def setup_logging(log_file: Path, *, level: int = logging.INFO) -> logging.Handl
     root.addHandler(handler)
     root.setLevel(min(root.level or level, level))
     return handler
+
+
+#: The standard streams by descriptor, in the order a launch description names them.
+_STREAMS = ((0, "stdin"), (1, "stdout"), (2, "stderr"))
+
+
+def describe_launch(
+    argv: Sequence[str], environ: Mapping[str, str], *, isatty: Callable[[int], bool] = os.isatty
+) -> str:
+    """One log line saying how this run was started: its argv, which standard streams are a
+    terminal, and the desktop entry when a launcher says so.
+
+    A start from the menu (the desktop entry's ``Terminal=false``) shows its errors to no
+    one; this line in the log is how a person, or a bug report, can tell it happened.
+    GLib-based launchers (GNOME, and everything that uses ``g_desktop_app_info_launch``) set
+    ``GIO_LAUNCHED_DESKTOP_FILE``; other launchers leave no trace but the missing terminal.
+    """
+    ttys = [name for fd, name in _STREAMS if _is_tty(isatty, fd)]
+    if ttys:
+        where = f"in a terminal ({', '.join(ttys)})"
+    else:
+        where = "with no terminal (stdin, stdout, stderr are not terminals)"
+    line = f"launched as {list(argv)} {where}"
+    desktop_file = environ.get("GIO_LAUNCHED_DESKTOP_FILE")
+    if desktop_file:
+        line += f", from the desktop entry {desktop_file}"
+    return line
+
+
+def _is_tty(isatty: Callable[[int], bool], fd: int) -> bool:
+    try:
+        return isatty(fd)
+    except OSError:  # a closed descriptor is no terminal
+        return False

@@ -1,4 +1,4 @@
-"""The PyInstaller bundle: its size unpacked and as tar.gz, and its time to first painted
+"""The PyInstaller bundle: its size unpacked and as a tarball (xz, or gz), and its time to first painted
 frame next to the venv install, median of N, interleaved in the same run.
 
 Start-up is measured as bench_startup.py does (a real X11 window on Xvfb when installed,
@@ -39,7 +39,8 @@ def main() -> int:
     args, _ = parser.parse_known_args()
     bundle: Path = args.bundle
     bundle_app = bundle / APP_ID
-    tarball = bundle.parent / f"{bundle.name}-linux-x86_64.tar.gz"
+    candidates = [bundle.parent / f"{bundle.name}-linux-x86_64.tar.{ext}" for ext in ("xz", "gz")]
+    tarball = next((c for c in candidates if c.exists()), candidates[0])
     venv_app = Path(sys.executable).parent / APP_ID
     if not bundle_app.exists():
         # Not an error: `make bench` runs every benchmark, built or not.
@@ -48,9 +49,9 @@ def main() -> int:
 
     print(f"bundle unpacked: {megabytes(unpacked_bytes(bundle))}  {bundle}")
     if tarball.exists():
-        print(f"bundle tar.gz:   {megabytes(tarball.stat().st_size)}  {tarball}")
+        print(f"bundle tarball:  {megabytes(tarball.stat().st_size)}  {tarball}")
     else:
-        print(f"bundle tar.gz:   missing ({tarball})")
+        print(f"bundle tarball:  missing ({tarball})")
 
     bundle_times: list[float] = []
     venv_times: list[float] = []

@@ -1,4 +1,4 @@
-"""The PyInstaller bundle: its size unpacked and as a tarball (xz, or gz), and its time to first painted
+"""The PyInstaller bundle: its size unpacked and as a tarball, and its time to first painted
 frame next to the venv install, median of N, interleaved in the same run.
 
 Start-up is measured as bench_startup.py does (a real X11 window on Xvfb when installed,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 # Before anything imports Qt or pygame.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -15,6 +18,11 @@ os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent"
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# Single-instance sockets of the windows the tests start go in a private runtime folder
+# (0700, removed at the end), never in the person's own runtime or cache folder.
+os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="asmr-test-run-")
+atexit.register(shutil.rmtree, os.environ["XDG_RUNTIME_DIR"], ignore_errors=True)
 
 # The machines are shared and noisy: judge properties, not speed.
 settings.register_profile(

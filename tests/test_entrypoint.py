@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,9 +49,14 @@ def test_self_test_passes_headless(tmp_path: Path) -> None:
     result = run("--self-test", "--data-dir", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for check in ("qt", "fonts", "store"):
+    for check in ("qt", "fonts", "store", "startup"):
         assert any(line.startswith(f"ok   {check}:") for line in lines), result.stdout
     assert "ok   qt: Qt 6." in result.stdout
+    assert re.search(
+        r"^ok   startup: first frame \d+\.\d\d s, ready to play \d+\.\d\d s after start",
+        result.stdout,
+        re.MULTILINE,
+    ), result.stdout
     assert "(offscreen, as QT_QPA_PLATFORM asks)" in result.stdout
     # The tests' dummy driver opens, but it proves nothing about a sound device: never "ok".
     assert (

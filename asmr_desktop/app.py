@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from asmr_desktop.audio.output import Output
     from asmr_desktop.core.context import AppContext
     from asmr_desktop.core.paths import AppPaths
-    from asmr_desktop.services.running import Services
+    from asmr_desktop.services.running import Services, Shell
     from asmr_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -55,19 +56,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(args)
 
 
-#: The headless core the window uses, imported before Qt: once PySide6 is loaded, its
-#: import hook reads the source of every later module (about 0.1 s of start-up here).
+#: The headless core the first frame needs, imported before Qt: once PySide6 is loaded,
+#: its import hook reads the source of every later module (about 0.1 s of start-up here).
 _CORE_FOR_WINDOW = (
-    "asmr_desktop.audio.output",
     "asmr_desktop.core.context",
-    "asmr_desktop.diary.backup",
-    "asmr_desktop.library.builtin",
     "asmr_desktop.services.running",
+)
+#: What the player needs and the first frame does not (issue 18): imported on a thread
+#: right after that frame, so the window is up before numpy, soundfile, soxr, pygame and
+#: the engine load (about 0.3 s here); the PySide6 hook's cost is paid off the Qt thread.
+_HEAVY_FOR_WINDOW = (
+    "numpy",
+    "soundfile",
+    "soxr",
+    "pygame",
+    "asmr_desktop.audio.output",
+    "asmr_desktop.audio.worker",
+    "asmr_desktop.analysis.cache",
+    "asmr_desktop.analysis.queue",
+    "asmr_desktop.library.builtin",
+    "asmr_desktop.services.listening",
+    "asmr_desktop.soundscapes",
 )
 
 
 def _import_core_first() -> None:
     for name in _CORE_FOR_WINDOW:
+        importlib.import_module(name)
+
+
+def _import_heavy() -> None:
+    for name in _HEAVY_FOR_WINDOW:
         importlib.import_module(name)
 
 
@@ -78,37 +97,14 @@ OUTPUT_CHANNELS = 2
 BEAT_FILE = "session.beat"
 
 
-def build_services(
-    context: AppContext,
-    callbacks: EngineCallbacks,
-    analysis_events: tuple[AnalysisFinished, AnalysisProgressed],
-    *,
-    output: Output | None = None,
-    preview_output: Callable[[], Output] | None = None,
-) -> Services:
-    """Every headless service of one run, wired together; nothing here imports Qt.
-
-    The engine starts with the saved levels already in place (ceiling, migraine mode,
-    loudness target), so its very first sample obeys what the person chose.
-    ``output`` is where sound goes (pygame's mixer unless a test passes another).
-    """
-    from asmr_desktop.analysis.cache import AnalysisCache
-    from asmr_desktop.analysis.queue import AnalysisQueue
-    from asmr_desktop.audio.engine import Engine
-    from asmr_desktop.audio.output import PygameOutput
-    from asmr_desktop.audio.worker import Player
+def build_shell(context: AppContext) -> Shell:
+    """The light services, all the first frame needs: no numpy, no audio (issue 18)."""
     from asmr_desktop.diary.days import DayBook
     from asmr_desktop.diary.heartbeat import BeatFile
     from asmr_desktop.diary.service import Diary
-    from asmr_desktop.library import builtin
-    from asmr_desktop.library.playlists import PlaylistStore
-    from asmr_desktop.services.listening import (
-        ListeningService,
-        engine_settings,
-        ensure_ready_playlists,
-    )
+    from asmr_desktop.library.listing import initial_listing
     from asmr_desktop.services.prompts import PromptQueue
-    from asmr_desktop.services.running import Services
+    from asmr_desktop.services.running import Shell
     from asmr_desktop.services.sessions import SessionService
 
     diary = Diary(context.store, context.clock)
@@ -116,6 +112,42 @@ def build_services(
     sessions = SessionService(
         diary, context.settings, prompts, beats=BeatFile(context.paths.data_dir / BEAT_FILE)
     )
+    listing = initial_listing(context.store, context.settings.settings.last_playlist)
+    return Shell(context, diary, prompts, sessions, listing)
+
+
+def build_services(
+    context: AppContext,
+    callbacks: EngineCallbacks,
+    analysis_events: tuple[AnalysisFinished, AnalysisProgressed],
+    *,
+    shell: Shell | None = None,
+    output: Output | None = None,
+    preview_output: Callable[[], Output] | None = None,
+) -> Services:
+    """Every headless service of one run, wired together; nothing here imports Qt.
+
+    The engine starts with the saved levels already in place (ceiling, migraine mode,
+    loudness target), so its very first sample obeys what the person chose.
+    ``shell`` is the light part when the window already runs on it (built here if not);
+    ``output`` is where sound goes (pygame's mixer unless a test passes another).
+    """
+    from asmr_desktop.analysis.cache import AnalysisCache
+    from asmr_desktop.analysis.queue import AnalysisQueue
+    from asmr_desktop.audio.engine import Engine
+    from asmr_desktop.audio.output import PygameOutput
+    from asmr_desktop.audio.worker import Player
+    from asmr_desktop.library import builtin
+    from asmr_desktop.library.playlists import PlaylistStore
+    from asmr_desktop.services.listening import (
+        ListeningService,
+        engine_settings,
+        ensure_ready_playlists,
+    )
+    from asmr_desktop.services.running import Services
+
+    shell = shell or build_shell(context)
+    sessions = shell.sessions
     cache = AnalysisCache(context.paths.cache_dir / "analysis")
     engine = Engine(
         OUTPUT_RATE_HZ,
@@ -129,8 +161,8 @@ def build_services(
     ensure_ready_playlists(playlists, context.settings)
     return Services(
         context=context,
-        diary=diary,
-        prompts=prompts,
+        diary=shell.diary,
+        prompts=shell.prompts,
         sessions=sessions,
         analysis_cache=cache,
         analysis=AnalysisQueue(cache, *analysis_events),
@@ -143,27 +175,82 @@ def build_services(
     )
 
 
+def build_shell_window(context: AppContext) -> MainWindow:
+    """The window's first phase: painted from the light services alone (a QApplication
+    must exist); :func:`attach_services` completes it."""
+    from asmr_desktop.ui.main_window import MainWindow
+
+    return MainWindow(build_shell(context))
+
+
+def attach_services(
+    window: MainWindow,
+    *,
+    output: Output | None = None,
+    preview_output: Callable[[], Output] | None = None,
+) -> None:
+    """The window's second phase: the heavy services and their Qt bridges, bound to it."""
+    from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
+
+    bridge = EngineBridge()
+    analysis_bridge = AnalysisBridge()
+    services = build_services(
+        window.shell.context,
+        bridge.callbacks(),
+        (analysis_bridge.finished.emit, analysis_bridge.progressed.emit),
+        shell=window.shell,
+        output=output,
+        preview_output=preview_output,
+    )
+    window.attach(services, bridge, analysis_bridge)
+
+
 def build_window(
     context: AppContext,
     *,
     output: Output | None = None,
     preview_output: Callable[[], Output] | None = None,
 ) -> MainWindow:
-    """The services, their Qt bridges and the window bound to them (a QApplication must
-    exist)."""
-    from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
-    from asmr_desktop.ui.main_window import MainWindow
+    """The whole window at once, both phases (tests; the app paints in between)."""
+    window = build_shell_window(context)
+    attach_services(window, output=output, preview_output=preview_output)
+    return window
 
-    bridge = EngineBridge()
-    analysis_bridge = AnalysisBridge()
-    services = build_services(
-        context,
-        bridge.callbacks(),
-        (analysis_bridge.finished.emit, analysis_bridge.progressed.emit),
-        output=output,
-        preview_output=preview_output,
-    )
-    return MainWindow(services, bridge, analysis_bridge)
+
+#: How often the Qt thread looks whether the heavy imports are done (milliseconds).
+IMPORT_POLL_MS = 10
+
+
+def attach_after_first_paint(window: MainWindow, then: Callable[[], object]) -> None:
+    """Once the window's first frame is up: import the heavy modules on a thread, then
+    build the services and attach them on the Qt thread, then run ``then``.
+
+    Imports are pure (no shared state), so a thread may run them while the Qt thread keeps
+    the window alive; building stays on the Qt thread, which owns the store and widgets.
+    An import that failed on the thread fails again, with its traceback, in attach.
+    """
+    from PySide6.QtCore import QTimer
+
+    def start() -> None:
+        loader = threading.Thread(target=_import_heavy, name="import-heavy", daemon=True)
+        loader.start()
+        timer = QTimer(window)
+        timer.setInterval(IMPORT_POLL_MS)
+
+        def check() -> None:
+            if loader.is_alive():
+                return
+            timer.stop()
+            timer.deleteLater()
+            if window.closed:
+                return  # closed in the meantime: nothing to play for
+            attach_services(window)
+            then()
+
+        timer.timeout.connect(check)
+        timer.start()
+
+    window.first_painted.connect(start)
 
 
 def open_context(paths: AppPaths) -> AppContext:
@@ -218,19 +305,51 @@ def qt_failed_to_load(error: ImportError, args: argparse.Namespace, *, show_dial
     return 1
 
 
-def warn_missing_runtime(notice: Callable[[str], object]) -> None:
+def warn_missing_runtime(
+    notice: Callable[[str], object], *, fonts: bool = True, audio: bool = True
+) -> None:
     """Warn (log and stderr) at window start about what the bundle cannot carry: fonts
     (without them every letter is a box) and the sound library SDL loads; a missing sound
     library is also shown in the window, where a person started from the menu sees it."""
     from asmr_desktop.ui.selftest import font_problem, missing_audio_libraries
 
-    for problem, shown in ((font_problem(), False), (missing_audio_libraries(), True)):
+    found = [(font_problem() if fonts else None, False)]
+    found.append((missing_audio_libraries() if audio else None, True))
+    for problem, shown in found:
         if problem is None:
             continue
         log.warning("%s", problem)
         print(f"{APP_ID}: warning: {problem}", file=sys.stderr)  # noqa: T201 - boxes in the window
         if shown:
             notice(problem)
+
+
+#: Benchmarks and the self-test: print the start-up markers on stdout, then leave after
+#: the first frame (EXIT_AFTER_FIRST_PAINT) or once the player is ready (EXIT_WHEN_READY).
+EXIT_AFTER_FIRST_PAINT = "ASMR_DESKTOP_EXIT_AFTER_FIRST_PAINT"
+EXIT_WHEN_READY = "ASMR_DESKTOP_EXIT_WHEN_READY"
+FIRST_PAINT_MARK = "first-paint"
+READY_MARK = "ready"
+
+
+def announce_start(window: MainWindow) -> None:
+    """With EXIT_AFTER_FIRST_PAINT or EXIT_WHEN_READY set: say on stdout when the first
+    frame is up and when Play works, then close the window (read by bench/ and the
+    self-test, which time the lines)."""
+    from PySide6.QtCore import QTimer
+
+    after_paint = os.environ.get(EXIT_AFTER_FIRST_PAINT) == "1"
+    when_ready = os.environ.get(EXIT_WHEN_READY) == "1"
+    if not (after_paint or when_ready):
+        return
+
+    def mark(word: str, leave: bool) -> None:
+        print(word, flush=True)  # noqa: T201 - read by bench/ and the self-test
+        if leave:
+            QTimer.singleShot(0, window.close)
+
+    window.first_painted.connect(lambda: mark(FIRST_PAINT_MARK, after_paint))
+    window.ready.connect(lambda: mark(READY_MARK, when_ready))
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -252,7 +371,6 @@ def run_gui(args: argparse.Namespace) -> int:
             server_name,
         )
         from asmr_desktop.ui.theme import apply_theme
-        from asmr_desktop.ui.tray import app_icon
         from asmr_desktop.ui.unixsignals import QuitOnSignal
     except ImportError as exc:
         return qt_failed_to_load(exc, args, show_dialog=not testing)
@@ -264,7 +382,6 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(app_icon())  # task switchers read it (_NET_WM_ICON)
     apply_theme(app)
 
     def fail(error: AsmrError) -> int:
@@ -293,26 +410,32 @@ def run_gui(args: argparse.Namespace) -> int:
     context = opened
     log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
 
-    window = build_window(context)
+    # Two phases (issue 18): the shell paints at once; the engine, player, analysis, tray
+    # and MPRIS are imported and built right after its first frame.
+    window = build_shell_window(context)
     quit_on_signal = QuitOnSignal(window.quit_app)
     server = InstanceServer(instance, window)
     server.raise_requested.connect(window.bring_to_front)
     server.visual_only_requested.connect(window.enter_visual_only)
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, window.close)
-    if os.environ.get("ASMR_DESKTOP_EXIT_AFTER_FIRST_PAINT") == "1":
-        # Benchmarks: announce the first painted frame on stdout, then leave.
-        def painted() -> None:
-            print("first-paint", flush=True)  # noqa: T201 - read by bench/
-            QTimer.singleShot(0, window.close)
+    announce_start(window)
 
-        window.first_painted.connect(painted)
+    def ready() -> None:
+        from asmr_desktop.ui.tray import app_icon
+
+        app.setWindowIcon(app_icon())  # task switchers read it (_NET_WM_ICON)
+        warn_missing_runtime(window.show_notice, fonts=False)  # dlopen: 8 ms, after the frame
+
+    attach_after_first_paint(window, ready)
     window.show()
-    warn_missing_runtime(window.show_notice)
+    # Fonts now: the first frame loads the font database anyway, and a start that ends at
+    # once (--quit-after-ms) still warns.
+    warn_missing_runtime(window.show_notice, audio=False)
     if args.visual_only:
         window.enter_visual_only()
     # Notices that wait until seen: kept-aside data files, set-aside records (issue 14).
-    window.services.diary.note_set_aside()
+    window.shell.diary.note_set_aside()
     for notice in context.unseen_notices():
         window.show_notice_until_seen(notice, context.notice_seen)
     if context.settings.reset_keys:

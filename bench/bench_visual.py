@@ -6,11 +6,16 @@ Prints, for 1920x1080 output:
   render   - each scene's frame at the internal size (what the app draws; Qt scales it):
              median and 99th percentile wall time, and frames per CPU-second
   full     - the same frame scaled up in numpy to 1920x1080 (what ``frames`` writes)
-  paint    - VisualView's paint at 1920x1080 on the offscreen platform (smooth scaling)
-  live     - VisualView shown at 1920x1080 for a while with its own 30 fps timer:
-             frames drawn per second and the process's CPU use in percent of one core
-Also the estimate from the parts: (tick + paint) x 30 fps, in percent of one core.
-The figures are from a shared 2-core machine; run it a few times.
+  paint    - VisualView's paint at 1920x1080 (two stages: smooth to half size, then 2x)
+  live     - VisualView shown at 1920x1080 for a while with its own timer, twice in the
+             same run: as before issue 18 (30 fps, one smooth scaling to full size) and as
+             now (the frame rate the motion needs, visual/pace.py): frames drawn per
+             second, the whole process's CPU in percent of one core, the p50/p99 frame
+             time (the work of one frame: advance, colour and paint) and the largest
+             step a feature can make per frame at that rate, in pixels.
+Also the estimate from the parts: (tick + paint) x fps, in percent of one core.
+The platform is offscreen unless QT_QPA_PLATFORM says otherwise (e.g. xcb on Xvfb). The
+figures are from a shared 2-core machine; the load average is printed; run it a few times.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
 
 from asmr_desktop.core import safety
+from asmr_desktop.visual.pace import MIN_FPS, step_px
 from asmr_desktop.visual.palette import palette
 from asmr_desktop.visual.render import Renderer
 from asmr_desktop.visual.scenes import SCENE_NAMES, make_scene
@@ -71,11 +77,10 @@ def bench_render(count: int) -> None:
 
 
 def bench_widget(count: int, live_s: float) -> None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication
 
-    from asmr_desktop.ui.visual import MIN_FPS, VisualView
+    from asmr_desktop.ui.visual import VisualView
 
     app = QApplication.instance() or QApplication([])
     view = VisualView("orbs", "warm", brightness=0.7, show_hint=False)
@@ -83,32 +88,83 @@ def bench_widget(count: int, live_s: float) -> None:
     view.show()
     app.processEvents()
     view.hide()  # no timer while the parts are timed one by one
-    ticks, tick_cpu = timed(lambda i: view._tick(), count)  # advance + colour, no paint
+    ticks, tick_cpu = timed(lambda i: view.next_frame(), count)  # advance + colour, no paint
     target = QImage(SIZE[0], SIZE[1], QImage.Format.Format_RGB32)
     paints, paint_cpu = timed(lambda i: view.render(target), count)  # runs paintEvent
-    print(f"widget: VisualView at {SIZE[0]}x{SIZE[1]}, offscreen platform")
+    fps = view.frames_per_second
+    print(f"widget: VisualView at {SIZE[0]}x{SIZE[1]}, {QApplication.platformName()} platform")
     print("  " + line("tick (advance+colour)", ticks, tick_cpu))
-    print("  " + line("paint (smooth scale)", paints, paint_cpu))
+    print("  " + line("paint (two stages)", paints, paint_cpu))
     per_frame_cpu = tick_cpu / count + paint_cpu / count
-    estimate = per_frame_cpu * safety.MAX_FPS * 100
-    print(f"  estimate at {safety.MAX_FPS} fps: {estimate:.1f} % of one core")
-    print(
-        f"  estimate at 0.25x speed ({MIN_FPS:g} fps): {estimate * MIN_FPS / safety.MAX_FPS:.1f} %"
-    )
-
-    view.show()
-    drawn0 = view.frames_drawn
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    QTimer.singleShot(round(live_s * 1000), app.quit)
-    app.exec()
-    wall = time.perf_counter() - wall0
-    cpu = time.process_time() - cpu0
-    fps = (view.frames_drawn - drawn0) / wall
-    print(
-        f"  live for {wall:.1f} s: {fps:.1f} frames/s drawn, "
-        f"CPU {100 * cpu / wall:.1f} % of one core (whole process)"
-    )
+    print(f"  estimate at {fps:.1f} fps (1x): {per_frame_cpu * fps * 100:.1f} % of one core")
+    print(f"  estimate at 0.25x speed ({MIN_FPS:g} fps): {per_frame_cpu * MIN_FPS * 100:.1f} %")
     view.close()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"live at {SIZE[0]}x{SIZE[1]}, orbs at 1x, {live_s:g} s each, load average {load}:")
+    for label, before in (("before (30 fps, one stage)", True), ("now", False)):
+        live(app, label, live_s, before=before)
+
+
+def live(app: object, label: str, live_s: float, *, before: bool) -> None:
+    """Show a VisualView for ``live_s`` seconds; print its fps, CPU and frame times."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QApplication
+
+    import asmr_desktop.ui.visual as visual_ui
+
+    class Timed(visual_ui.VisualView):
+        """Records each frame's work: next_frame and the paint it causes."""
+
+        work_ms: list[float]
+        _pending_ms: float | None = None
+
+        def _pace_timer(self) -> None:
+            super()._pace_timer()
+            if before:  # the old pacing: the cap at 1x
+                self._fps = float(safety.MAX_FPS)
+                self._timer.setInterval(round(1000 / safety.MAX_FPS))
+
+        def next_frame(self) -> None:
+            start = time.perf_counter()
+            super().next_frame()
+            self._pending_ms = (time.perf_counter() - start) * 1000
+
+        def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+            start = time.perf_counter()
+            super().paintEvent(event)
+            pending = getattr(self, "_pending_ms", None)
+            if pending is not None:
+                self.work_ms.append(pending + (time.perf_counter() - start) * 1000)
+                self._pending_ms = None
+
+    saved = visual_ui.TWO_STAGE_FROM
+    visual_ui.TWO_STAGE_FROM = 10**9 if before else saved
+    try:
+        view = Timed("orbs", "warm", brightness=0.7, show_hint=False)
+        view.work_ms = []
+        view.resize(*SIZE)
+        view.show()
+        assert isinstance(app, QApplication)
+        app.processEvents()
+        view.work_ms.clear()
+        drawn0 = view.frames_drawn
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        QTimer.singleShot(round(live_s * 1000), app.quit)
+        app.exec()
+        wall = time.perf_counter() - wall0
+        cpu = time.process_time() - cpu0
+        fps = (view.frames_drawn - drawn0) / wall
+        step = step_px(safety.MAX_MOTION_SCREEN_WIDTHS_PER_S, view.frames_per_second, SIZE[0])
+        work = view.work_ms
+        print(
+            f"  {label:<27} {fps:5.1f} frames/s, CPU {100 * cpu / wall:4.1f} % of one core "
+            f"(whole process), frame time p50 {statistics.median(work):.1f} ms "
+            f"p99 {p99(work):.1f} ms, step at most {step:.1f} px a frame"
+        )
+        view.close()
+    finally:
+        visual_ui.TWO_STAGE_FROM = saved
 
 
 def main() -> None:

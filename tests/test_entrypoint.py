@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,9 +49,14 @@ def test_self_test_passes_headless(tmp_path: Path) -> None:
     result = run("--self-test", "--data-dir", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for check in ("qt", "fonts", "store"):
+    for check in ("qt", "fonts", "store", "startup"):
         assert any(line.startswith(f"ok   {check}:") for line in lines), result.stdout
     assert "ok   qt: Qt 6." in result.stdout
+    assert re.search(
+        r"^ok   startup: first frame \d+\.\d\d s, ready to play \d+\.\d\d s after start",
+        result.stdout,
+        re.MULTILINE,
+    ), result.stdout
     assert "(offscreen, as QT_QPA_PLATFORM asks)" in result.stdout
     # The tests' dummy driver opens, but it proves nothing about a sound device: never "ok".
     assert (
@@ -320,3 +326,42 @@ def test_visual_only_flag_starts_a_visual_session(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "asmr-desktop.json").read_text())
     modes = [s["mode"] for s in data["sessions"].values()]
     assert modes == ["visual"]
+
+
+#: Run the window as main() does, and report which heavy modules were loaded when the
+#: first frame was up (issue 18: none of them).
+FIRST_FRAME_PROBE = """
+import sys
+import asmr_desktop.app as app
+
+HEAVY = ("numpy", "soundfile", "soxr", "pygame", "asmr_desktop.audio.engine")
+announce = app.announce_start
+
+def probed(window):
+    announce(window)
+    window.first_painted.connect(
+        lambda: print("loaded:", *[m for m in HEAVY if m in sys.modules], flush=True)
+    )
+
+app.announce_start = probed
+sys.exit(app.main(["--data-dir", sys.argv[1]]))
+"""
+
+
+def test_first_frame_comes_before_numpy_and_the_engine(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "ASMR_DESKTOP_EXIT_AFTER_FIRST_PAINT": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == ["first-paint", "loaded:"], result.stdout
+
+
+def test_window_says_when_it_painted_and_when_play_works(tmp_path: Path) -> None:
+    result = run("--data-dir", str(tmp_path), env={"ASMR_DESKTOP_EXIT_WHEN_READY": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["first-paint", "ready"]
+    assert result.stderr == ""

@@ -1,63 +1,29 @@
-"""The sleep timer: what a person chose, and the countdown that fades playback out.
+"""The sleep timer's countdown that fades playback out.
 
-:class:`SleepTimer` is the choice (off, after a number of seconds, at the end of this track);
-:class:`SleepCountdown` runs it in frames of playback and gives the fade-out over its last
-:data:`~asmr_desktop.core.safety.SLEEP_FADE_S` seconds. The countdown only moves on while
-playback plays, so a pause stops the clock too.
+:class:`~asmr_desktop.audio.timer.SleepTimer` is the choice (off, after a number of seconds,
+at the end of this track); :class:`SleepCountdown` runs it in frames of playback and gives
+the fade-out over its last :data:`~asmr_desktop.core.safety.SLEEP_FADE_S` seconds. The
+countdown only moves on while playback plays, so a pause stops the clock too.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from asmr_desktop.audio.gain import fade_shape
+from asmr_desktop.audio.timer import PRESET_MINUTES, SleepMode, SleepTimer, presets
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import AudioError
 
 log = logging.getLogger(__name__)
 
+__all__ = ["PRESET_MINUTES", "SleepCountdown", "SleepMode", "SleepTimer", "presets"]
+
 Gains = NDArray[np.float64]
-
-
-class SleepMode(enum.Enum):
-    OFF = "off"
-    AFTER = "after"  # after a number of seconds of playback
-    TRACK_END = "track_end"  # at the end of the item playing
-
-
-@dataclass(frozen=True)
-class SleepTimer:
-    """A sleep-timer choice; build it with :meth:`off`, :meth:`after` or :meth:`at_track_end`."""
-
-    mode: SleepMode
-    seconds: float | None = None  # only for SleepMode.AFTER
-
-    def __post_init__(self) -> None:
-        if self.mode is SleepMode.AFTER:
-            if self.seconds is None or not math.isfinite(self.seconds) or self.seconds < 0:
-                raise AudioError(
-                    f"The sleep timer needs a number of seconds of 0 or more, not {self.seconds}."
-                )
-        elif self.seconds is not None:
-            raise AudioError(f"A sleep timer that is {self.mode.value} takes no seconds.")
-
-    @classmethod
-    def off(cls) -> SleepTimer:
-        return cls(SleepMode.OFF)
-
-    @classmethod
-    def after(cls, seconds: float) -> SleepTimer:
-        return cls(SleepMode.AFTER, float(seconds))
-
-    @classmethod
-    def at_track_end(cls) -> SleepTimer:
-        return cls(SleepMode.TRACK_END)
 
 
 class SleepCountdown:
@@ -112,13 +78,3 @@ class SleepCountdown:
         """Hand the fade's level over (to fold into the voices) and start again from 1.0."""
         multiplier, self.multiplier = self.multiplier, 1.0
         return multiplier
-
-
-#: The sleep timer's presets, as the window's menu and the tray offer them, in order.
-PRESET_MINUTES = (15, 30, 45, 60, 90)
-
-
-def presets() -> tuple[tuple[str, SleepTimer], ...]:
-    """(label, timer) for every preset: off, the minutes, and the end of this track."""
-    timed = tuple((f"{m} minutes", SleepTimer.after(m * 60.0)) for m in PRESET_MINUTES)
-    return (("Off", SleepTimer.off()), *timed, ("End of this track", SleepTimer.at_track_end()))

@@ -16,12 +16,10 @@ from asmr_desktop.audio.decoder import FileSource
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.core.errors import AsmrError, DecodeError
 from asmr_desktop.core.store import Store
+from asmr_desktop.library.listing import TABLE, WORKING, duration_of, playlist_names, title_of
 
 log = logging.getLogger(__name__)
 
-TABLE = "playlists"
-#: The playlist being edited, saved on every change so a restart finds it again.
-WORKING = "__working__"
 NAME_MAX_CHARS = 80
 
 #: (spec, duration_s) -> a playable item, or None when the spec names no soundscape.
@@ -66,8 +64,7 @@ class PlaylistStore:
         self._resolve = resolve_soundscape
 
     def names(self) -> list[str]:
-        names = {doc.get("name") for doc in self._store.all(TABLE)}
-        return sorted((n for n in names if isinstance(n, str) and n != WORKING), key=str.lower)
+        return playlist_names(self._store)
 
     def exists(self, name: str) -> bool:
         return self._find(name) is not None
@@ -126,9 +123,8 @@ class PlaylistStore:
         return name
 
     def _item(self, record: Mapping[str, Any]) -> PlaylistItem:
-        title = str(record.get("title") or "untitled")
-        duration = record.get("duration_s")
-        duration_s = float(duration) if isinstance(duration, int | float) else None
+        title = title_of(record)
+        duration_s = duration_of(record)
         soundscape = record.get("soundscape")
         if isinstance(soundscape, str):
             try:

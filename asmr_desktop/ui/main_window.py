@@ -1,4 +1,9 @@
-"""The main window: a calm shell that hosts the player, the diary and the history."""
+"""The main window: a calm shell that hosts the player, the diary and the history.
+
+It starts in two phases (issue 18): built from the light :class:`Shell` it paints at once
+(menus, tabs, the stored playlists, the Play button); :meth:`MainWindow.attach` then binds
+the engine, the tray and MPRIS once app.py has built the heavy services after that frame.
+"""
 
 from __future__ import annotations
 
@@ -29,23 +34,27 @@ from PySide6.QtWidgets import (
 )
 
 from asmr_desktop import APP_NAME
-from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.store import Notice
 from asmr_desktop.diary.model import EndReason, Mode
-from asmr_desktop.services.running import Services
+from asmr_desktop.services.running import Shell
 from asmr_desktop.ui.about import AboutDialog
-from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
-from asmr_desktop.ui.history import HistoryView
-from asmr_desktop.ui.mpris import MprisService
 from asmr_desktop.ui.player import PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.prompts import SessionPrompts
-from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
-from asmr_desktop.ui.tray import TrayIcon
 
-if TYPE_CHECKING:  # imported when first used: QtCharts and the scenes cost start-up time
+if TYPE_CHECKING:
+    # Imported when first used: QtCharts and the scenes cost start-up time, and the engine,
+    # tray and MPRIS come with the heavy services after the first frame (see attach).
+    from asmr_desktop.analysis.queue import AnalysisQueue
+    from asmr_desktop.audio.engine import Engine
+    from asmr_desktop.audio.worker import Player
+    from asmr_desktop.services.running import Services
+    from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
     from asmr_desktop.ui.charts import ChartsView
+    from asmr_desktop.ui.history import HistoryView
+    from asmr_desktop.ui.mpris import MprisService
+    from asmr_desktop.ui.tray import TrayIcon
     from asmr_desktop.ui.visual import VisualView
 
 log = logging.getLogger(__name__)
@@ -146,61 +155,48 @@ class RestPage(QWidget):
 class MainWindow(QMainWindow):
     """Menus, pages and the status bar. Features add pages with :meth:`add_page`."""
 
+    #: The first frame is on the screen (emitted once the paint is flushed).
     first_painted = Signal()
+    #: attach() is done: the player plays, the tray and MPRIS answer.
+    ready = Signal()
 
-    def __init__(
-        self,
-        services: Services,
-        bridge: EngineBridge,
-        analysis_bridge: AnalysisBridge,
-    ) -> None:
-        """The window binds to ``services`` (built by :func:`asmr_desktop.app.build_window`);
-        ``bridge`` and ``analysis_bridge`` carry their callbacks to the Qt thread."""
+    # Bound by attach(), after the first frame.
+    bridge: EngineBridge
+    analysis_bridge: AnalysisBridge
+    analysis: AnalysisQueue
+    engine: Engine
+    player: Player
+    tray: TrayIcon
+    mpris: MprisService
+
+    def __init__(self, shell: Shell) -> None:
+        """The window as its first frame shows it, from the light services (built by
+        :func:`asmr_desktop.app.build_shell`); :meth:`attach` adds the rest."""
         super().__init__()
-        context = services.context
+        context = shell.context
         self._context = context
-        self.services = services
+        self.shell = shell
+        self._services: Services | None = None
         self._painted = False
+        self._closed = False
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(640, 440)
         self.resize(900, 620)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
-        self.diary = services.diary
-        self.sessions = SessionPrompts(services.prompts, services.sessions, self, context.settings)
+        self.diary = shell.diary
+        self.sessions = SessionPrompts(shell.prompts, shell.sessions, self, context.settings)
         self.sessions.recover()
-        bridge.setParent(self)
-        analysis_bridge.setParent(self)
-        self.bridge = bridge
-        self.analysis_bridge = analysis_bridge
-        self.analysis = services.analysis
-        self.engine = services.engine
-        self.player = services.player
-        preview = services.preview_output
-        self.player_panel = PlayerPanel(
-            services.listening,
-            self.player,
-            self.bridge,
-            context.settings,
-            self.analysis,
-            self.analysis_bridge,
-            soundscape_dialog=lambda parent: SoundscapeDialog(
-                preview,
-                lambda: self.engine.settings,
-                self.player_panel.pause_if_playing,
-                parent,
-            ),
-        )
+        self.player_panel = PlayerPanel(context.settings, shell.listing)
         self.add_page(self.player_panel, "Play")
         self.rest_page = RestPage()
         self.rest_page.start_requested.connect(self.start_rest)
         self.rest_page.end_requested.connect(self.end_rest)
         self.add_page(self.rest_page, "Rest")
-        self.history = HistoryView(self.diary, context.store)
-        self.sessions.diary_changed.connect(self.history.refresh)
-        self.history.day_requested.connect(self.sessions.log_day)
-        self.add_page(self.history, "History")
+        self._history: HistoryView | None = None
+        self.history_page = LazyPage(self._make_history)  # not in the first frame
+        self.add_page(self.history_page, "History")
         self._trends: ChartsView | None = None
         self.trends_page = LazyPage(self._make_trends)
         self.add_page(self.trends_page, "Trends")
@@ -214,7 +210,45 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._quitting = False
         self._faded = False  # the sound has faded out and the window may really close
-        settings = context.settings.settings
+        self.statusBar().showMessage(f"Data kept locally in {context.paths.data_dir}")
+        self._restore_geometry()
+
+    # -- the second phase ------------------------------------------------------------------
+    @property
+    def services(self) -> Services:
+        """Every service, once attached (AsmrError before: the player is still starting)."""
+        if self._services is None:
+            raise AsmrError("The player is still starting; try again in a moment.")
+        return self._services
+
+    @property
+    def is_ready(self) -> bool:
+        return self._services is not None
+
+    @property
+    def closed(self) -> bool:
+        """The window has really closed (not hidden to the tray): attach nothing more."""
+        return self._closed
+
+    def attach(
+        self, services: Services, bridge: EngineBridge, analysis_bridge: AnalysisBridge
+    ) -> None:
+        """Bind the heavy services (built by :func:`asmr_desktop.app.attach_services`);
+        ``bridge`` and ``analysis_bridge`` carry their callbacks to the Qt thread."""
+        from asmr_desktop.ui.mpris import MprisService
+        from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
+        from asmr_desktop.ui.tray import TrayIcon
+
+        bridge.setParent(self)
+        analysis_bridge.setParent(self)
+        self.bridge = bridge
+        self.analysis_bridge = analysis_bridge
+        self.analysis = services.analysis
+        self.engine = services.engine
+        self.player = services.player
+        preview = services.preview_output
+        self._services = services
+        settings = self._context.settings.settings
         self.tray = TrayIcon(
             toggle=self.player_panel.toggle,
             visual_only=self._visual_only_from_outside,
@@ -240,8 +274,20 @@ class MainWindow(QMainWindow):
             open_path=lambda path: self.player_panel.add_paths([path]),
             parent=self,
         )
-        self.statusBar().showMessage(f"Data kept locally in {context.paths.data_dir}")
-        self._restore_geometry()
+        self.player_panel.attach(
+            services.listening,
+            self.player,
+            self.bridge,
+            self.analysis,
+            self.analysis_bridge,
+            soundscape_dialog=lambda parent: SoundscapeDialog(
+                preview,
+                lambda: self.engine.settings,
+                self.player_panel.pause_if_playing,
+                parent,
+            ),
+        )
+        self.ready.emit()
 
     # -- building --------------------------------------------------------------------------
     def add_page(self, page: QWidget, title: str) -> None:
@@ -272,7 +318,7 @@ class MainWindow(QMainWindow):
         session_menu.addAction(self.rest_action)
         history_action = QAction("&History", self)
         history_action.setShortcut(QKeySequence("Ctrl+H"))
-        history_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.history))
+        history_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.history_page))
         session_menu.addAction(history_action)
         # The diary's own entry: a headache (and medicine) logged without playing anything.
         self.log_day_action = QAction("&Log a headache…", self)
@@ -281,7 +327,9 @@ class MainWindow(QMainWindow):
         session_menu.addAction(self.log_day_action)
         self.view_menu = bar.addMenu("&View")
         self.visual_action = QAction("&Visual only", self)
-        self.visual_action.setShortcut(QKeySequence(Qt.Key.Key_V))
+        # Named, not Qt.Key.Key_V: PySide6 builds its 471-member Qt.Key enum on first use
+        # (about 3 ms), which the first frame can do without.
+        self.visual_action.setShortcut(QKeySequence("V"))
         self.visual_action.triggered.connect(self.enter_visual_only)
         self.view_menu.addAction(self.visual_action)
         trends_action = QAction("&Trends", self)
@@ -320,6 +368,22 @@ class MainWindow(QMainWindow):
         self.trends_page.widget()
         assert self._trends is not None
         return self._trends
+
+    @property
+    def history(self) -> HistoryView:
+        """The History page (built on first use: not needed for the first frame)."""
+        self.history_page.widget()
+        assert self._history is not None
+        return self._history
+
+    def _make_history(self) -> QWidget:
+        from asmr_desktop.ui.history import HistoryView
+
+        view = HistoryView(self.diary, self._context.store)
+        self.sessions.diary_changed.connect(view.refresh)
+        view.day_requested.connect(self.sessions.log_day)
+        self._history = view
+        return view
 
     def _make_trends(self) -> QWidget:
         from asmr_desktop.ui.charts import ChartsView
@@ -459,7 +523,9 @@ class MainWindow(QMainWindow):
 
         def applied() -> None:
             settings = self._context.settings.settings
-            self.services.listening.set_loudness_target(settings.loudness_target_lufs)
+            if self._services is None:
+                return  # the engine and the tray start with the saved settings
+            self._services.listening.set_loudness_target(settings.loudness_target_lufs)
             self.tray.keep_playing_in_tray = settings.keep_playing_in_tray
 
         dialog.accepted.connect(applied)
@@ -506,12 +572,18 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            self.first_painted.emit()
+            # Announced from the event loop, once this frame and its children's are flushed.
+            QTimer.singleShot(0, self.first_painted.emit)
             # After the first frame, not before: start-up stays quick. Never over the visuals.
             QTimer.singleShot(0, self.sessions.ask_unrated_later)
             QTimer.singleShot(0, self.sessions.start_checkin)  # after the ratings, queued
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._services is None:  # closed before the engine existed: nothing plays
+            self._close_shell(event)
+            return
+        from asmr_desktop.audio.engine import PlayState
+
         playing = self.engine.state is PlayState.PLAYING
         if not self._quitting and self.tray.should_hide_on_close(playing):
             event.ignore()
@@ -526,12 +598,16 @@ class MainWindow(QMainWindow):
             return
         self.tray.close()
         self.mpris.close()
-        if self.visual is not None:
-            self.visual.close()
-            self.visual = None
         self.player_panel.flush_settings()
         self.player.close(fade=True)  # faded already: this plays out what the device holds
         self.analysis.close()
+        self._close_shell(event)
+
+    def _close_shell(self, event: QCloseEvent) -> None:
+        self._closed = True
+        if self.visual is not None:
+            self.visual.close()
+            self.visual = None
         self.sessions.close_for_shutdown()
         self._save_geometry()
         super().closeEvent(event)

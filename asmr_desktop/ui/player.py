@@ -3,6 +3,13 @@
 The engine renders every sample on its own thread and the listening service
 (:mod:`asmr_desktop.services.listening`) holds the rules; this panel only shows them,
 sends the person's commands on, and turns engine callbacks into Qt signals.
+
+The panel exists before its engine (issue 18): the window paints it with the stored
+playlists (:class:`~asmr_desktop.library.listing.Listing`) before numpy and the audio stack
+are imported, then :meth:`PlayerPanel.attach` binds it to the engine. A press of Play in
+between is queued and played on attach. So nothing of the audio stack is imported here at
+module level: the methods that need the engine's names import them where they run, which
+is only once the panel is attached.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
@@ -33,25 +41,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop.analysis.queue import AnalysisQueue
-from asmr_desktop.analysis.queue import Progress as AnalysisProgress
-from asmr_desktop.analysis.track import TrackAnalysis
-from asmr_desktop.analysis.verdict import Verdict
-from asmr_desktop.audio.engine import Engine, PlayState, Repeat
-from asmr_desktop.audio.gain import volume_to_db
-from asmr_desktop.audio.item import PlaylistItem
-from asmr_desktop.audio.sleep import SleepTimer, presets
-from asmr_desktop.audio.worker import Player
+from asmr_desktop.audio.timer import SleepTimer, presets
 from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_MAX_S
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import SettingsStore
-from asmr_desktop.library.files import dialog_patterns
-from asmr_desktop.services.listening import ListeningService
-from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
+from asmr_desktop.library.listing import Listing
 from asmr_desktop.ui.notice import NoticeLine
-from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
 from asmr_desktop.ui.theme import WARNING
+
+if TYPE_CHECKING:
+    from asmr_desktop.analysis.queue import AnalysisQueue
+    from asmr_desktop.analysis.queue import Progress as AnalysisProgress
+    from asmr_desktop.analysis.track import TrackAnalysis
+    from asmr_desktop.analysis.verdict import Verdict
+    from asmr_desktop.audio.engine import Engine, PlayState
+    from asmr_desktop.audio.item import PlaylistItem
+    from asmr_desktop.audio.worker import Player
+    from asmr_desktop.services.listening import ListeningService
+    from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
+    from asmr_desktop.ui.soundscape_dialog import SoundscapeDialog
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +72,8 @@ SLEEP_CHOICES: tuple[tuple[str, SleepTimer | None], ...] = (
     ("Custom…", None),
     _PRESETS[-1],
 )
-REPEAT_WORDS = {Repeat.OFF: "Repeat: off", Repeat.ONE: "Repeat: this", Repeat.ALL: "Repeat: all"}
+#: The button's words for each repeat mode (audio.engine.Repeat, by value).
+REPEAT_WORDS = {"off": "Repeat: off", "one": "Repeat: this", "all": "Repeat: all"}
 SLIDER_STEPS = 1000
 #: A slider drag is many changes a second; the last one is saved this long after.
 SAVE_DELAY_MS = 400
@@ -78,12 +88,27 @@ def clock_text(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-VERDICT_MARKS = {
-    Verdict.GENTLE: "gentle",
-    Verdict.SUDDEN: "sudden sounds",
-    Verdict.LOUD: "loud",
-    Verdict.BRIGHT: "bright",
-}
+def row_text(
+    title: str, duration_s: float | None, *, endless: bool, mark: str = "", current: bool = False
+) -> str:
+    """A playlist row: a mark for the current item, the title, its length and a note."""
+    endless_text = "until the sleep timer" if endless else ""
+    length = clock_text(duration_s) if duration_s else endless_text
+    prefix = "▶  " if current else "    "
+    return f"{prefix}{title}{('   ' + length) if length else ''}{mark}"
+
+
+def verdict_mark(verdict: Verdict) -> str:
+    """The short word a row shows for an analysis verdict."""
+    from asmr_desktop.analysis.verdict import Verdict
+
+    marks = {
+        Verdict.GENTLE: "gentle",
+        Verdict.SUDDEN: "sudden sounds",
+        Verdict.LOUD: "loud",
+        Verdict.BRIGHT: "bright",
+    }
+    return marks[verdict]
 
 
 class PlaylistList(QListWidget):
@@ -128,34 +153,66 @@ class PlayerPanel(QWidget):
     """Everything for playing calm sound, arranged with big, few, clearly named controls."""
 
     playback_failed = Signal(str)
+    #: The panel is bound to its engine: every control works (see :meth:`attach`).
+    attached = Signal()
+
+    # Bound by attach(): the panel is painted before these exist.
+    listening: ListeningService
+    engine: Engine
+    _player: Player
+    _analysis: AnalysisQueue
 
     def __init__(
         self,
-        listening: ListeningService,
-        player: Player,
-        bridge: EngineBridge,
         settings: SettingsStore,
-        analysis: AnalysisQueue,
-        analysis_bridge: AnalysisBridge,
+        listing: Listing | None = None,
         *,
-        soundscape_dialog: Callable[[QWidget], SoundscapeDialog] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """The panel as the first frame shows it: the stored playlists and the saved
+        levels; only Play answers (queued) until :meth:`attach`."""
         super().__init__(parent)
-        self.listening = listening
-        self._player = player
-        self.engine: Engine = player.engine
         self._settings = settings
-        self._analysis = analysis
+        self._attached = False
+        self._queued: Callable[[], None] | None = None
         self.migraine_prompt: QMessageBox | None = None
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush_settings)
-        self._make_soundscape_dialog = soundscape_dialog
+        self._make_soundscape_dialog: Callable[[QWidget], SoundscapeDialog] | None = None
         self.soundscape_dialog: SoundscapeDialog | None = None
         self._build()
         self.setAcceptDrops(True)
+        self._show_saved_levels()
+        self._show_listing(listing or Listing())
+        self._set_engine_controls(enabled=False)
+
+    @property
+    def is_attached(self) -> bool:
+        return self._attached
+
+    @property
+    def play_queued(self) -> bool:
+        """Play was pressed before the engine was ready: it plays on attach."""
+        return self._queued is not None
+
+    def attach(
+        self,
+        listening: ListeningService,
+        player: Player,
+        bridge: EngineBridge,
+        analysis: AnalysisQueue,
+        analysis_bridge: AnalysisBridge,
+        *,
+        soundscape_dialog: Callable[[QWidget], SoundscapeDialog] | None = None,
+    ) -> None:
+        """Bind to the engine and its services; a Play pressed before now plays now."""
+        self.listening = listening
+        self._player = player
+        self.engine = player.engine
+        self._analysis = analysis
+        self._make_soundscape_dialog = soundscape_dialog
         bridge.state_changed.connect(self._state_changed)
         bridge.track_changed.connect(self._track_changed)
         bridge.position_changed.connect(self._position_changed)
@@ -166,8 +223,16 @@ class PlayerPanel(QWidget):
         bridge.item_skipped.connect(self._item_skipped)
         analysis_bridge.finished.connect(self._analysed)
         analysis_bridge.progressed.connect(self._analysis_progress)
+        self._attached = True
         self._show_settings()
         self._load_initial_playlist()
+        self._set_engine_controls(enabled=True)
+        self.soundscape_button.setVisible(soundscape_dialog is not None)
+        queued, self._queued = self._queued, None
+        self.attached.emit()
+        if queued is not None:
+            log.info("playing what was asked for before the engine was ready")
+            queued()
 
     @property
     def analyses(self) -> dict[Path, TrackAnalysis]:
@@ -188,6 +253,7 @@ class PlayerPanel(QWidget):
         self.delete_playlist_button = QPushButton("Delete")
         self.delete_playlist_button.clicked.connect(self._delete_playlist)
         more = QPushButton("M3U")
+        self.m3u_button = more
         m3u_menu = QMenu(more)
         m3u_menu.addAction("Import M3U…", self._import_m3u)
         m3u_menu.addAction("Export M3U…", self._export_m3u)
@@ -226,11 +292,11 @@ class PlayerPanel(QWidget):
         add_folder.clicked.connect(self._add_folder)
         edit_row.addWidget(add_files)
         edit_row.addWidget(add_folder)
-        if self._make_soundscape_dialog is not None:
-            self.soundscape_button = QPushButton("Add soundscape…")
-            self.soundscape_button.setToolTip("Rain, brown noise, ocean, breathing and more")
-            self.soundscape_button.clicked.connect(self.open_soundscapes)
-            edit_row.addWidget(self.soundscape_button)
+        self.add_files_button, self.add_folder_button = add_files, add_folder
+        self.soundscape_button = QPushButton("Add soundscape…")
+        self.soundscape_button.setToolTip("Rain, brown noise, ocean, breathing and more")
+        self.soundscape_button.clicked.connect(self.open_soundscapes)
+        edit_row.addWidget(self.soundscape_button)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
         edit_row.addWidget(self.remove_button)
@@ -256,7 +322,7 @@ class PlayerPanel(QWidget):
 
         transport = QHBoxLayout()
         self.previous_button = QPushButton("Previous")
-        self.previous_button.clicked.connect(self.engine.previous)
+        self.previous_button.clicked.connect(lambda: self.engine.previous())
         self.play_button = QPushButton("Play")
         self.play_button.setMinimumWidth(150)
         self.play_button.setMinimumHeight(48)
@@ -264,8 +330,8 @@ class PlayerPanel(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.clicked.connect(self.stop)
         self.next_button = QPushButton("Next")
-        self.next_button.clicked.connect(self.engine.next)
-        self.repeat_button = QPushButton(REPEAT_WORDS[Repeat.OFF])
+        self.next_button.clicked.connect(lambda: self.engine.next())
+        self.repeat_button = QPushButton(REPEAT_WORDS["off"])
         self.repeat_button.clicked.connect(self._cycle_repeat)
         transport.addStretch(1)
         for button in (self.previous_button, self.play_button, self.stop_button, self.next_button):
@@ -329,23 +395,85 @@ class PlayerPanel(QWidget):
 
         self.notice = NoticeLine()
         layout.addWidget(self.notice)
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
+        QShortcut(QKeySequence("Space"), self, self.toggle)  # named: see main_window's "V"
         QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
+
+    def _engine_controls(self) -> tuple[QWidget, ...]:
+        """Everything but Play, which works (queued) before the engine exists."""
+        return (
+            self.playlist_box,
+            self.save_button,
+            self.delete_playlist_button,
+            self.m3u_button,
+            self.add_files_button,
+            self.add_folder_button,
+            self.soundscape_button,
+            self.remove_button,
+            self.seek_slider,
+            self.previous_button,
+            self.stop_button,
+            self.next_button,
+            self.repeat_button,
+            self.volume_slider,
+            self.ceiling_box,
+            self.sleep_box,
+            self.crossfade_box,
+            self.migraine_button,
+        )
+
+    def _set_engine_controls(self, *, enabled: bool) -> None:
+        for control in self._engine_controls():
+            control.setEnabled(enabled)
+        self._show_has_items(self.list.count() > 0)  # Play, Previous and Next follow the rows
+
+    def _show_saved_levels(self) -> None:
+        """The levels as saved, shown before the engine exists (it starts with them)."""
+        saved = self._settings.settings
+        self._show_levels(
+            saved.volume,
+            safety.clamp_ceiling_db(saved.ceiling_db),
+            saved.crossfade_s,
+            saved.migraine_mode,
+        )
+
+    def _show_listing(self, listing: Listing) -> None:
+        """The stored playlists as the first frame shows them (the engine loads them)."""
+        self.playlist_box.clear()
+        self.playlist_box.addItem("Unsaved playlist")
+        self.playlist_box.addItems(list(listing.names))
+        index = self.playlist_box.findText(listing.current) if listing.current else 0
+        self.playlist_box.setCurrentIndex(max(0, index))
+        self.list.clear()
+        for row in listing.rows:
+            self.list.addItem(row_text(row.title, row.duration_s, endless=row.soundscape))
+        self._show_has_items(self.list.count() > 0)
+
+    def _show_has_items(self, has_items: bool) -> None:
+        self.list.setVisible(has_items)
+        self.empty.setVisible(not has_items)
+        self.play_button.setEnabled(has_items)
+        for button in (self.next_button, self.previous_button):
+            button.setEnabled(has_items and self._attached)
 
     def _show_settings(self) -> None:
         """Show the levels the engine was built with (without saving them again)."""
         s = self.engine.settings
+        self._show_levels(s.volume, s.ceiling_db, s.crossfade_s, s.migraine)
+        self._show_volume()
+
+    def _show_levels(
+        self, volume: float, ceiling_db: float, crossfade_s: float, migraine: bool
+    ) -> None:
         controls = (self.volume_slider, self.ceiling_box, self.crossfade_box, self.migraine_button)
         for control in controls:
             control.blockSignals(True)
-        self.volume_slider.setValue(round(s.volume * SLIDER_STEPS))
-        self.ceiling_box.setValue(s.ceiling_db)
-        self.crossfade_box.setValue(s.crossfade_s)
-        self.migraine_button.setChecked(s.migraine)
-        self._show_migraine(s.migraine)
+        self.volume_slider.setValue(round(volume * SLIDER_STEPS))
+        self.ceiling_box.setValue(ceiling_db)
+        self.crossfade_box.setValue(crossfade_s)
+        self.migraine_button.setChecked(migraine)
+        self._show_migraine(migraine)
         for control in controls:
             control.blockSignals(False)
-        self._show_volume()
 
     def _load_initial_playlist(self) -> None:
         try:
@@ -375,6 +503,9 @@ class PlayerPanel(QWidget):
 
     def _changing(self, change: Callable[[], object]) -> bool:
         """Run a playlist change; a failure to save it is shown, not raised."""
+        if not self._attached:  # a drop or a key in the moment before the engine exists
+            self.notify("One moment: the player is still starting.")
+            return False
         try:
             change()
         except AsmrError as exc:
@@ -390,8 +521,8 @@ class PlayerPanel(QWidget):
             self._analyse(added)
 
     def add_items(self, items: Sequence[PlaylistItem]) -> None:
-        self._changing(lambda: self.listening.add_items(items))
-        self._analyse(items)
+        if self._changing(lambda: self.listening.add_items(items)):
+            self._analyse(items)
 
     def _analyse(self, items: Sequence[PlaylistItem]) -> None:
         """Measure files in the background; cached ones come back at once."""
@@ -409,6 +540,8 @@ class PlayerPanel(QWidget):
         return self.soundscape_dialog
 
     def pause_if_playing(self) -> None:
+        from asmr_desktop.audio.engine import PlayState
+
         if self.engine.state is PlayState.PLAYING:
             self.engine.pause()
 
@@ -421,32 +554,34 @@ class PlayerPanel(QWidget):
         self._changing(lambda: self.listening.move(source, target))
 
     def _refresh_rows(self) -> None:
+        from asmr_desktop.analysis.verdict import Verdict
+        from asmr_desktop.audio.engine import PlayState
+
         self.list.clear()
         current = self.engine.current_index
         playing = self.engine.state is not PlayState.STOPPED
         for index, item in enumerate(self.items()):
-            if item.duration_s:
-                length = clock_text(item.duration_s)
-            else:
-                length = "until the sleep timer" if item.factory is not None else ""
             mark = f"  ·  cannot play: {item.failed}" if item.failed else ""
             analysis = self.listening.analysis_of(item)
             tip = str(item.path) if item.path else item.title
             if analysis is not None and not mark:
-                mark = f"  ·  {VERDICT_MARKS[analysis.verdict]}"
+                mark = f"  ·  {verdict_mark(analysis.verdict)}"
                 tip = f"{analysis.explanation}\n{tip}"
-            prefix = "▶  " if playing and index == current else "    "
-            row = QListWidgetItem(f"{prefix}{item.title}{('   ' + length) if length else ''}{mark}")
+            row = QListWidgetItem(
+                row_text(
+                    item.title,
+                    item.duration_s,
+                    endless=item.factory is not None,
+                    mark=mark,
+                    current=playing and index == current,
+                )
+            )
             row.setToolTip(tip)
             not_gentle = analysis is not None and analysis.verdict is not Verdict.GENTLE
             if item.failed or not_gentle:
                 row.setForeground(QColor(WARNING))
             self.list.addItem(row)
-        has_items = self.list.count() > 0
-        self.list.setVisible(has_items)
-        self.empty.setVisible(not has_items)
-        for button in (self.play_button, self.next_button, self.previous_button):
-            button.setEnabled(has_items)
+        self._show_has_items(self.list.count() > 0)
 
     def _refresh_playlist_names(self) -> None:
         self.playlist_box.clear()
@@ -501,6 +636,8 @@ class PlayerPanel(QWidget):
             self.notify(f"Deleted the playlist “{name}”; its tracks stay here, unsaved.")
 
     def _add_files(self) -> None:
+        from asmr_desktop.library.files import dialog_patterns
+
         names, _ = QFileDialog.getOpenFileNames(
             self, "Add files", "", f"Audio ({dialog_patterns()})"
         )
@@ -552,6 +689,13 @@ class PlayerPanel(QWidget):
         return True
 
     def toggle(self) -> None:
+        """Play or pause; before the engine is ready, a press is queued (a second one
+        takes it back)."""
+        if not self._attached:
+            self._queue(None if self._queued is not None else self.toggle)
+            return
+        from asmr_desktop.audio.engine import PlayState
+
         if self.engine.state is PlayState.PLAYING:
             self.engine.pause()
         elif self.engine.state is PlayState.PAUSED:
@@ -561,7 +705,11 @@ class PlayerPanel(QWidget):
             self.play_row(self.engine.current_index or 0)
 
     def play_row(self, row: int) -> None:
-        """Play a row; in migraine mode a track that is not gentle is announced first."""
+        """Play a row; in migraine mode a track that is not gentle is announced first.
+        Before the engine is ready the row is queued."""
+        if not self._attached:
+            self._queue(lambda: self.play_row(row))
+            return
         plan = self.listening.plan_play(row)
         if plan.ask_about is not None:
             self._ask_about(row, plan.ask_about)
@@ -598,20 +746,36 @@ class PlayerPanel(QWidget):
         self.migraine_prompt = box
         box.open()
 
+    def _queue(self, play: Callable[[], None] | None) -> None:
+        """Remember (or, with None, forget) what Play asked for before the engine exists."""
+        self._queued = play
+        self.play_button.setText("Starting…" if play is not None else "Play")
+
     def stop(self) -> None:
+        if not self._attached:
+            self._queue(None)
+            return
         self.engine.stop()
 
     def silence(self) -> None:
-        """Stop completely (visual-only mode): fade out, then nothing at all is sent."""
+        """Stop completely (visual-only mode): fade out, then nothing at all is sent; a
+        Play queued before the engine was ready is dropped too."""
+        if not self._attached:
+            self._queue(None)
+            return
+        from asmr_desktop.audio.engine import PlayState
+
         if self.engine.state is not PlayState.STOPPED:
             self.stop()
 
     def _cycle_repeat(self) -> None:
+        from asmr_desktop.audio.engine import Repeat
+
         order = [Repeat.OFF, Repeat.ALL, Repeat.ONE]
         current = self.engine.settings.repeat
         new = order[(order.index(current) + 1) % len(order)]
         self.engine.set_repeat(new)
-        self.repeat_button.setText(REPEAT_WORDS[new])
+        self.repeat_button.setText(REPEAT_WORDS[new.value])
 
     def _seek_released(self) -> None:
         self._seeking = False
@@ -630,6 +794,8 @@ class PlayerPanel(QWidget):
         self._save_timer.start()
 
     def _show_volume(self) -> None:
+        from asmr_desktop.audio.gain import volume_to_db
+
         db = volume_to_db(self.volume_slider.value() / SLIDER_STEPS)
         self.volume_label.setText("silent" if db == float("-inf") else f"{db:.0f} dB")
 
@@ -650,7 +816,8 @@ class PlayerPanel(QWidget):
         self.migraine_button.setText("Migraine mode: on" if on else "Migraine mode")
 
     def flush_settings(self) -> None:
-        self.listening.flush_settings()
+        if self._attached:
+            self.listening.flush_settings()
 
     # -- sleep timer -----------------------------------------------------------------------
     def _sleep_chosen(self, index: int) -> None:
@@ -669,6 +836,8 @@ class PlayerPanel(QWidget):
 
     # -- engine reports (Qt thread) ----------------------------------------------------------
     def _state_changed(self, state: PlayState) -> None:
+        from asmr_desktop.audio.engine import PlayState
+
         self.play_button.setText("Pause" if state is PlayState.PLAYING else "Play")
         self._refresh_rows()
         self.listening.state_changed(state)

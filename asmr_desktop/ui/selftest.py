@@ -14,8 +14,10 @@ import ctypes
 import logging
 import os
 import re
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
@@ -261,6 +263,59 @@ def _check_audio() -> str:
     return detail
 
 
+#: The window's start-up markers (app.py prints them when ASMR_DESKTOP_EXIT_WHEN_READY=1).
+STARTUP_MARKS = ("first-paint", "ready")
+STARTUP_TIMEOUT_S = 30.0
+#: Issue 18: the full player is usable within this long of the start.
+READY_GOAL_S = 1.0
+
+
+def _check_startup() -> str:
+    """Start the real window (in a fresh data folder, on the platform the Qt check
+    started) and time its first frame and the moment Play works, from process start."""
+    from PySide6.QtWidgets import QApplication
+
+    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m"]
+    if not getattr(sys, "frozen", False):
+        command.append("asmr_desktop")
+    env = {
+        **os.environ,
+        "ASMR_DESKTOP_EXIT_WHEN_READY": "1",
+        "QT_QPA_PLATFORM": QApplication.platformName() or "offscreen",
+    }
+    with tempfile.TemporaryDirectory(prefix="asmr-self-test-") as data:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [*command, "--data-dir", data, "--no-error-dialogs"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        times: list[float] = []
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if (
+                    len(times) < len(STARTUP_MARKS)
+                    and line.strip() == STARTUP_MARKS[len(times)].encode()
+                ):
+                    times.append(time.perf_counter() - start)
+            proc.wait(timeout=STARTUP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        finally:
+            if proc.stdout is not None:
+                proc.stdout.close()
+    if len(times) < len(STARTUP_MARKS):
+        raise AsmrError(f"the window did not start (exit status {proc.returncode}); see the log")
+    paint, ready = times
+    detail = f"first frame {paint:.2f} s, ready to play {ready:.2f} s after start"
+    if ready > READY_GOAL_S:  # a fact to note, not a fault: a busy machine is slow too
+        detail += f" (slower than the {READY_GOAL_S:g} s goal)"
+    return detail
+
+
 def run_self_test(paths: AppPaths, out: TextIO = sys.stdout) -> int:
     """Run every check, print one line each, return 0 when none failed, else 1.
 
@@ -272,6 +327,7 @@ def run_self_test(paths: AppPaths, out: TextIO = sys.stdout) -> int:
         ("fonts", _check_fonts),
         ("store", _check_store(paths)),
         ("audio", _check_audio),
+        ("startup", _check_startup),
     ]
     failed = warned = 0
     for name, check in checks:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from asmr_desktop import APP_ID, APP_NAME
 from asmr_desktop.audio.engine import PlayState
-from asmr_desktop.audio.sleep import SleepTimer, presets
+from asmr_desktop.audio.timer import SleepTimer, presets
 from asmr_desktop.ui.bridges import EngineBridge
 from asmr_desktop.ui.theme import ACCENT, ACCENT_DIM
 

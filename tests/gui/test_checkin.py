@@ -130,7 +130,7 @@ def test_an_older_day_is_edited_from_history(
     book = DayBook(context.store, context.clock)
     old = book.today() - timedelta(days=10)
     book.record(old, Headache.SEVERE, pain=8)
-    window.pages.setCurrentWidget(window.history)
+    window.pages.setCurrentWidget(window.history_page)
     history = window.history
     history.day_date.setDate(QDate(old.year, old.month, old.day))
     assert "severe (8/10)" in history.day_status.text()

@@ -137,7 +137,7 @@ def test_edit_and_undo_in_history(qtbot: QtBot, context: AppContext) -> None:
         lambda: window.sessions.dialog is None or not window.sessions.dialog.isVisible()
     )
     history = window.history
-    window.pages.setCurrentWidget(history)  # shown: it loads
+    window.pages.setCurrentWidget(window.history_page)  # shown: it loads
     assert history.model.rowCount() == 1
     history.select_row(0)
     dialog = history.edit_selected()
@@ -156,7 +156,7 @@ def test_edit_and_undo_in_history(qtbot: QtBot, context: AppContext) -> None:
     history.delete_selected()
     assert diary.get(session.id).pain_after is None
     assert history.undo_button.isEnabled()
-    window.pages.setCurrentWidget(history)
+    window.pages.setCurrentWidget(window.history_page)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     history.table.setFocus()
@@ -166,7 +166,7 @@ def test_edit_and_undo_in_history(qtbot: QtBot, context: AppContext) -> None:
 
 def test_history_empty_state(qtbot: QtBot, context: AppContext) -> None:
     window = window_for(qtbot, context)
-    window.pages.setCurrentWidget(window.history)
+    window.pages.setCurrentWidget(window.history_page)
     assert window.history.empty.isVisible()
     assert not window.history.table.isVisible()
 
@@ -204,7 +204,7 @@ def test_history_import_runs_off_the_ui_thread_with_progress(
 
     window = window_for(qtbot, context)
     history = window.history
-    window.pages.setCurrentWidget(history)
+    window.pages.setCurrentWidget(window.history_page)
     history.range_box.setCurrentIndex(history.range_box.count() - 1)  # "All"
     start = datetime(2021, 1, 1, 21, tzinfo=UTC)
     records = [

@@ -1,0 +1,115 @@
+"""The safety numbers measured on the real speaker path (issue 15): the window as built by
+app.py, playing through pygame into SDL's disk driver, measured with scipy, not the engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from pytestqt.qtbot import QtBot
+
+from asmr_desktop.app import build_window
+from asmr_desktop.audio.chain import effective_ceiling_db
+from asmr_desktop.audio.engine import PlayState
+from asmr_desktop.core import safety
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.ui.main_window import MainWindow
+from tests.gui.speaker import captured, disk_speaker, frames_so_far
+from tests.unit.audio.helpers import true_peak_db
+
+RATE = 44100
+
+
+def gentle_hum(path: Path, seconds: float, rms: float = 0.06) -> Path:
+    """A low hum (110 Hz and harmonics, a slow swell): gentle by the app's verdict, about
+    -25 LUFS, so a window in migraine mode plays it without asking, and peaky enough that
+    the limiter has work at a -42 dBTP ceiling."""
+    t = np.arange(round(seconds * RATE)) / RATE
+    x = sum(np.sin(2 * np.pi * 110 * k * t + k) / k for k in (1, 2, 3, 5))
+    x *= 1.0 + 0.3 * np.sin(2 * np.pi * 0.25 * t)
+    x *= rms / np.sqrt(np.mean(x**2))
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    return path
+
+
+def open_window(
+    qtbot: QtBot,
+    context: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+    capture: Path,
+    **saved: object,
+) -> MainWindow:
+    context.settings.update(
+        ask_before_session=False,
+        ready_playlists_added=True,
+        keep_playing_in_tray=False,
+        volume=1.0,
+        **saved,
+    )
+    window = build_window(context, output=disk_speaker(monkeypatch, capture))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def add_measured(qtbot: QtBot, window: MainWindow, path: Path) -> None:
+    """Add a file and wait for its analysis (so the window plays it without asking)."""
+    window.player_panel.add_paths([path])
+    qtbot.waitUntil(lambda: path.absolute() in window.player_panel.analyses, timeout=20000)
+
+
+def stop_and_close(qtbot: QtBot, window: MainWindow) -> None:
+    window.player_panel.stop()
+    qtbot.waitUntil(lambda: not window.engine.is_active(), timeout=8000)
+    window.player.close()
+
+
+def test_saved_ceiling_and_migraine_hold_from_the_first_sample(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 1: saved ceiling -30 with migraine mode (-42 dBTP) from Play on."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, ceiling_db=-30.0, migraine_mode=True)
+    add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 30.0))
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 2.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    sound = np.flatnonzero(np.abs(out).max(axis=1) > 0)
+    assert len(sound) > RATE * safety.FADE_IN_S, "it played"
+    ceiling = effective_ceiling_db(-30.0, migraine=True)
+    assert ceiling == -42.0
+    # The first second (where the audit found -26.6 dBTP) and all the rest.
+    first = out[sound[0] : sound[0] + RATE]
+    assert true_peak_db(first) <= ceiling
+    assert true_peak_db(out) <= ceiling
+    assert true_peak_db(out) > ceiling - 6, "the limiter had work: the test can fail"
+
+
+def test_a_ceiling_lowered_while_paused_holds_from_the_resume(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 1: 'the same after changing the ceiling while stopped or paused'."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture)
+    add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 60.0))
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    panel.toggle()  # pause
+    qtbot.waitUntil(lambda: not window.engine.is_active(), timeout=8000)
+    panel.ceiling_box.setValue(-40.0)
+    resumed_at = frames_so_far(capture)
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    before, after = out[:resumed_at], out[resumed_at:]
+    assert true_peak_db(before) > -35.0, "it played louder than the new ceiling before"
+    assert true_peak_db(after) <= -40.0

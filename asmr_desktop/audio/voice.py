@@ -32,9 +32,10 @@ log = logging.getLogger(__name__)
 Samples = NDArray[np.float64]
 LoudnessLookup = Callable[[Path], float | None]
 
-#: Until a track's loudness is known it is assumed this loud (louder than nearly any master),
-#: so it starts too quiet rather than too loud and rises gently once measured.
-UNKNOWN_LOUDNESS_LUFS = -6.0
+#: Until a track's loudness is known it is assumed this loud (as loud as any content can be,
+#: see :data:`safety.UNMEASURED_LOUDNESS_LUFS`), so it can never start above the target and
+#: rises gently once measured.
+UNKNOWN_LOUDNESS_LUFS = safety.UNMEASURED_LOUDNESS_LUFS
 #: A frame counts as heard when its voice's gain is above this (-60 dB): the tail of a fade
 #: and a slider at 0 are not listening time.
 AUDIBLE_GAIN = 10 ** (-60 / 20)

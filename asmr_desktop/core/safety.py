@@ -19,6 +19,12 @@ LOUDNESS_TARGET_DEFAULT_LUFS = -30.0
 LOUDNESS_TARGET_MIN_LUFS = -40.0
 LOUDNESS_TARGET_MAX_LUFS = -20.0
 
+#: A track whose loudness is not measured yet is assumed this loud: the loudest any stereo
+#: content can measure (full scale on both channels at the K-weighting's peak gain, +4.3 dB:
+#: -0.691 + 3.01 + 4.3 = 6.6 LUFS; a full-scale square measures +3.8). So it starts at or
+#: below the target whatever it holds, and rises at the gain-rise bound once measured.
+UNMEASURED_LOUDNESS_LUFS = 7.0
+
 #: Migraine mode: the ceiling drops by this much and a low-pass filter is added.
 MIGRAINE_CEILING_DROP_DB = 12.0
 MIGRAINE_LOWPASS_HZ = 4000.0

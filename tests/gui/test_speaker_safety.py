@@ -18,7 +18,7 @@ from asmr_desktop.core import safety
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.ui.main_window import MainWindow
 from tests.gui.speaker import captured, disk_speaker, frames_so_far
-from tests.unit.audio.helpers import true_peak_db
+from tests.unit.audio.helpers import short_term_db, true_peak_db
 
 RATE = 44100
 
@@ -113,3 +113,27 @@ def test_a_ceiling_lowered_while_paused_holds_from_the_resume(
     before, after = out[:resumed_at], out[resumed_at:]
     assert true_peak_db(before) > -35.0, "it played louder than the new ceiling before"
     assert true_peak_db(after) <= -40.0
+
+
+def test_an_unmeasured_loud_file_never_plays_above_the_target(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 5: a full-scale square whose analysis has not landed yet."""
+    from asmr_desktop.analysis.cache import AnalysisCache
+
+    monkeypatch.setattr(AnalysisCache, "measured_loudness", lambda self, path: None)
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, crossfade_s=0.0)
+    t = np.arange(20 * RATE) / RATE
+    x = np.sign(np.sin(2 * np.pi * 997 * t))
+    path = tmp_path / "square.wav"
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    window.player_panel.add_paths([path])
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 3.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
+    assert short_term_db(out, 0.4).max() <= target + 0.5
+    assert short_term_db(out, 0.4).max() > target - 60, "it played"

@@ -450,7 +450,10 @@ class Engine:
         if self._sleep is not None and self._sleep.at_track_end:
             self._finish_sleep()
             return None
-        return self._advance(voice.index, onset_fade_s=self._settings.crossfade_s)
+        nxt = self._advance(voice.index, onset_fade_s=self._settings.crossfade_s)
+        if nxt is not None:
+            nxt.continue_from(voice.level_lufs)  # gapless: from where it ended, no step up
+        return nxt
 
     def _voice_failed(self, voice: Voice, reason: str) -> None:
         self._mark_failed(voice.index, reason)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.audio.gain import SILENT_DB, Fade, GainRamp
+from asmr_desktop.audio.gain import FLOOR_DB, SILENT_DB, Fade, GainRamp, gain_to_db
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.core import safety
@@ -115,6 +115,8 @@ class Voice:
         #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
         self.audible_frames = 0
         self.loudness_known = False
+        #: The loudness its gain is set for (measured, or assumed while unmeasured).
+        self.loudness_lufs = UNKNOWN_LOUDNESS_LUFS
         self._next_lookup_frame = 0
         self._state = VoiceState.PLAYING
         self._ended_from: VoiceState | None = None
@@ -285,8 +287,31 @@ class Voice:
         self.loudness_known = loudness is not None and math.isfinite(loudness)
         if not self.loudness_known or loudness is None:
             loudness = UNKNOWN_LOUDNESS_LUFS
+        self.loudness_lufs = loudness
         target = safety.clamp_loudness_target(target_lufs)
         self.ramp.target_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
+
+    @property
+    def level_lufs(self) -> float:
+        """The loudness it plays at now: its loudness plus its gain and fade (-inf: silent)."""
+        fade_db = gain_to_db(self.fade.value) if self.fade is not None else 0.0
+        return self.loudness_lufs + self.ramp.current_db + fade_db
+
+    def continue_from(self, level_lufs: float) -> None:
+        """Start no louder than ``level_lufs`` (the voice it follows gaplessly ended there),
+        rising from it at the gain-rise bound: a handover is never a step up.
+
+        A voice starting from silence would otherwise begin its onset fade at once
+        (crossfade 0: at its full level); a quiet track whose boost was capped followed by
+        a loud one stepped 12 dB (issue 15, item 4).
+        """
+        ramp = self.ramp
+        if ramp.current_db != SILENT_DB or not math.isfinite(level_lufs):
+            return
+        onset_db = ramp.target_db - ramp.onset_fade_s * safety.MAX_GAIN_RISE_DB_PER_S
+        start = min(onset_db, level_lufs - self.loudness_lufs)
+        if start < ramp.target_db and math.isfinite(start):
+            ramp.current_db = max(start, FLOOR_DB)
 
     def lookup_due(self) -> bool:
         """Unmeasured and due for another look (every :data:`LOOKUP_EVERY_S` of playback)."""

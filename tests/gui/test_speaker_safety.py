@@ -137,3 +137,30 @@ def test_an_unmeasured_loud_file_never_plays_above_the_target(
     target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
     assert short_term_db(out, 0.4).max() <= target + 0.5
     assert short_term_db(out, 0.4).max() > target - 60, "it played"
+
+
+def test_crossfade_0_from_quiet_to_loud_rises_at_most_6_db_per_s(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 4: a whisper (its boost capped) gaplessly into a loud track."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, crossfade_s=0.0)
+    rng = np.random.default_rng(4)
+    rate = 48000
+    paths = []
+    for name, seconds, rms in (("whisper", 5.0, 0.0004), ("loud", 8.0, 0.08)):
+        path = tmp_path / f"{name}.wav"
+        sf.write(path, rng.standard_normal((round(seconds * rate), 2)) * rms, rate)
+        add_measured(qtbot, window, path)
+        paths.append(path)
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.waitUntil(lambda: window.engine.current_index == 1, timeout=10000)
+    qtbot.wait(3000)
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    start = int(np.flatnonzero(np.abs(out).max(axis=1) > 0)[0])
+    steady = out[start + round(3.5 * rate) : start + round(9.5 * rate)]
+    levels = short_term_db(steady, 0.5)
+    assert levels.max() > levels.min() + 5, "the loud track came in within the window"
+    assert np.diff(levels).max() / 0.5 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.5

@@ -46,3 +46,25 @@ def test_an_unmeasured_full_scale_square_never_plays_above_the_target(crossfade_
     after = out[round(4.0 * RATE) :]  # past the handover and any crossfade
     assert reference_lufs(after) <= TARGET
     assert short_term_db(out, 0.4).max() <= TARGET + 0.5
+
+
+def rises_per_s(levels_db: np.ndarray, window_s: float) -> float:
+    """The steepest rise between consecutive windows, in dB per second."""
+    return float(np.diff(levels_db).max() / window_s)
+
+
+def test_a_gapless_handover_from_quiet_to_loud_rises_at_most_6_db_per_s():
+    """Issue 15, item 4: crossfade 0 from a whisper (boosted only 24 dB, so it plays at
+    -42 LUFS) into a loud track (normalised to -30) stepped 12 dB within 0.1 s."""
+    whisper, loud = noise(6.0, 0.0004, seed=1), noise(8.0, 0.08, seed=2)
+    first = array_item(whisper, RATE, title="whisper", loudness_lufs=reference_lufs(whisper))
+    second = array_item(loud, RATE, title="loud", loudness_lufs=reference_lufs(loud))
+    assert first.loudness_lufs is not None and first.loudness_lufs < TARGET - 30
+    engine = engine_for([first, second], crossfade_s=0.0)
+    engine.play()
+    out = render(engine, 13.0)
+    levels = short_term_db(out[round(4 * RATE) :], 0.1)  # past the fade in
+    assert levels.max() == pytest.approx(TARGET, abs=0.5), "the loud track reaches the target"
+    assert rises_per_s(levels, 0.1) <= safety.MAX_GAIN_RISE_DB_PER_S + 1.5  # noise's own wobble
+    # And as 0.5 s windows (the wobble averages out): the bound itself.
+    assert rises_per_s(short_term_db(out[round(4 * RATE) :], 0.5), 0.5) <= 6.3

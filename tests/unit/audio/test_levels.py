@@ -68,3 +68,21 @@ def test_a_gapless_handover_from_quiet_to_loud_rises_at_most_6_db_per_s():
     assert rises_per_s(levels, 0.1) <= safety.MAX_GAIN_RISE_DB_PER_S + 1.5  # noise's own wobble
     # And as 0.5 s windows (the wobble averages out): the bound itself.
     assert rises_per_s(short_term_db(out[round(4 * RATE) :], 0.5), 0.5) <= 6.3
+
+
+@pytest.mark.parametrize("freq", [4000.0, 6000.0])
+def test_migraine_mode_off_never_rises_faster_than_6_db_per_s(freq):
+    """Issue 15, item 8: the limiter's release met the returning highs for one block (about
+    8 dB/s for 0.1 s). A steady tone near the cutoff, limited under the migraine ceiling of -42."""
+    t = np.arange(30 * RATE) / RATE
+    x = 0.05 * np.sqrt(2) * np.sin(2 * np.pi * freq * t)
+    sig = np.stack([x, x], axis=1).astype(np.float32)
+    item = array_item(sig, RATE, loudness_lufs=reference_lufs(sig))
+    engine = engine_for([item], migraine=True, ceiling_db=-30.0, crossfade_s=0.0)
+    engine.play()
+    before = render(engine, 6.0)
+    engine.set_migraine(False)
+    after = render(engine, 14.0)
+    levels = short_term_db(np.concatenate([before, after])[round(5 * RATE) :], 0.05)
+    assert levels[-1] - levels[0] > 6, "the limiter and the highs both came back up"
+    assert rises_per_s(levels, 0.05) <= safety.MAX_GAIN_RISE_DB_PER_S + 0.1

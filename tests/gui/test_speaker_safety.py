@@ -18,7 +18,7 @@ from asmr_desktop.core import safety
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.ui.main_window import MainWindow
 from tests.gui.speaker import captured, disk_speaker, frames_so_far
-from tests.unit.audio.helpers import short_term_db, true_peak_db
+from tests.unit.audio.helpers import reference_lufs, short_term_db, true_peak_db
 
 RATE = 44100
 
@@ -164,3 +164,23 @@ def test_crossfade_0_from_quiet_to_loud_rises_at_most_6_db_per_s(
     levels = short_term_db(steady, 0.5)
     assert levels.max() > levels.min() + 5, "the loud track came in within the window"
     assert np.diff(levels).max() / 0.5 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.5
+
+
+def test_a_mono_file_plays_at_the_target(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 3: a mono file on two speakers played 3 LU over the target."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture)
+    rate = 48000
+    path = tmp_path / "mono.wav"
+    sf.write(path, np.random.default_rng(5).standard_normal(20 * rate) * 0.05, rate)
+    add_measured(qtbot, window, path)
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 4.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    start = int(np.flatnonzero(np.abs(out).max(axis=1) > 0)[0])
+    steady = out[start + round((safety.FADE_IN_S + 0.5) * rate) : start + round(6.5 * rate)]
+    assert reference_lufs(steady) == pytest.approx(safety.LOUDNESS_TARGET_DEFAULT_LUFS, abs=0.5)

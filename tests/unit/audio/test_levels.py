@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import soundfile as sf
 
+from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.audio.engine import Engine, EngineSettings
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.core import safety
 from tests.unit.audio.helpers import array_item, reference_lufs, render, short_term_db
 
@@ -86,3 +89,36 @@ def test_migraine_mode_off_never_rises_faster_than_6_db_per_s(freq):
     levels = short_term_db(np.concatenate([before, after])[round(5 * RATE) :], 0.05)
     assert levels[-1] - levels[0] > 6, "the limiter and the highs both came back up"
     assert rises_per_s(levels, 0.05) <= safety.MAX_GAIN_RISE_DB_PER_S + 0.1
+
+
+def _play_file(path, tmp_path) -> tuple[np.ndarray, float | None]:
+    """Analyse ``path`` as the app does (its cache), then play it; (output, measured LUFS)."""
+    cache = AnalysisCache(tmp_path / "analysis")
+    analysis = cache.analyze(path)
+    engine = Engine(RATE, 2, EngineSettings(volume=1.0), loudness_lookup=cache.measured_loudness)
+    engine.set_items([PlaylistItem.from_path(path)])
+    engine.play()
+    return render(engine, 12.0)[round(4 * RATE) : round(11 * RATE)], analysis.integrated_lufs
+
+
+def test_a_mono_file_plays_at_the_target_on_two_speakers(tmp_path):
+    """Issue 15, item 3: measured as one channel, played as two, it was 3 LU too loud."""
+    mono = noise(14.0, 0.05)[:, 0]
+    path = tmp_path / "mono.wav"
+    sf.write(path, mono, RATE, subtype="FLOAT")
+    out, measured = _play_file(path, tmp_path)
+    assert measured == pytest.approx(reference_lufs(mono), abs=0.1), "BS.1770 of the file"
+    assert reference_lufs(out) == pytest.approx(TARGET, abs=0.5)
+
+
+def test_a_six_channel_file_is_metered_by_bs1770_and_plays_at_the_target(tmp_path):
+    """Issue 15, item 6: the analysis metered after the stereo downmix (9.5 dB low)."""
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((14 * RATE, 6)) * 0.03  # L R C LFE Ls Rs, uncorrelated
+    path = tmp_path / "surround.wav"
+    sf.write(path, x, RATE, subtype="FLOAT")
+    out, measured = _play_file(path, tmp_path)
+    assert measured == pytest.approx(
+        reference_lufs(x, weights=[1.0, 1.0, 1.0, 0.0, 1.41, 1.41]), abs=0.1
+    )
+    assert reference_lufs(out) == pytest.approx(TARGET, abs=0.5)

@@ -125,7 +125,7 @@ class _Hops:
             return None
         energies = squares[: subs * self._sub].reshape(subs, self._sub).sum(axis=1)
         self._square_tail = squares[subs * self._sub :]
-        means = energies / self._sub
+        means: NDArray[np.float64] = energies / self._sub
         energies = np.concatenate([self._sub_tail, energies])
         hops = energies.shape[0] // _SUBS_PER_HOP
         if hops:

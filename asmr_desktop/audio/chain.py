@@ -75,6 +75,11 @@ class MasterChain:
         """The highs are coming back after migraine mode was switched off (a gain rise)."""
         return self._filter.rising
 
+    @property
+    def gain_reduction_db(self) -> float:
+        """The limiter's gain now (dB, 0 when it rests, negative while it cuts)."""
+        return self._limiter.gain_reduction_db()
+
     def configure(self, *, ceiling_db: float, migraine: bool) -> None:
         """Ask for a ceiling and migraine mode; they glide in (see :meth:`settle`)."""
         ceiling = effective_ceiling_db(ceiling_db, migraine)
@@ -111,7 +116,7 @@ class MasterChain:
         # limiter must not start recovering too, or the two rises add up (about 8 dB/s for
         # 0.1 s after migraine mode was switched off, issue 15).
         highs_rising = self._filter.rising
-        x = self._filter.process(mix)
+        x = self._filter.process(mix, hold=hold_release)
         if master_gain is not None:
             x = x * master_gain[:, None]
         self._limiter.release_allowed = not (hold_release or highs_rising or self._filter.rising)

@@ -184,6 +184,18 @@ class Engine:
         with self._lock:
             return self._chain.ceiling_db
 
+    @property
+    def effective_loudness_target_lufs(self) -> float:
+        """The loudness every voice is normalised to, migraine mode included."""
+        with self._lock:
+            return self._levels()[0]
+
+    @property
+    def limiter_reduction_db(self) -> float:
+        """The limiter's gain now (dB: 0 when it rests, negative while it cuts)."""
+        with self._lock:
+            return self._chain.gain_reduction_db
+
     def heard(self, *, reset: bool = False) -> Heard:
         """What was audible since counting began (per item, seconds); ``reset`` begins
         counting afresh. Play from stopped begins a count; a listening session reads it at
@@ -357,7 +369,7 @@ class Engine:
             self._settings.repeat = repeat
 
     def set_migraine(self, on: bool) -> None:
-        """Migraine mode: ceiling 12 dB lower and the 4 kHz low-pass (see MasterChain)."""
+        """Migraine mode: ceiling and loudness target 12 dB lower, the 4 kHz low-pass."""
         with self._command():
             self._settings.migraine = on
             self._apply_levels()
@@ -583,8 +595,11 @@ class Engine:
 
     # --- levels ----------------------------------------------------------------------------
     def _levels(self) -> tuple[float, float]:
-        """(loudness target, volume in dB) that every voice aims at."""
-        return self._settings.loudness_target_lufs, volume_to_db(self._settings.volume)
+        """(loudness target, volume in dB) that every voice aims at; migraine mode lowers
+        the target with the ceiling, so the sound is quieter and the limiter rests."""
+        settings = self._settings
+        target = safety.effective_loudness_target(settings.loudness_target_lufs, settings.migraine)
+        return target, volume_to_db(settings.volume)
 
     def _apply_levels(self) -> None:
         settings = self._settings

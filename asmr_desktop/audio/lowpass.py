@@ -105,7 +105,10 @@ class MigraineFilter:
         """True while switching off: the high frequencies are coming back up."""
         return not self._enabled and self._dry < 1.0
 
-    def process(self, x: Samples) -> Samples:
+    def process(self, x: Samples, *, hold: bool = False) -> Samples:
+        """Filter a block; ``hold`` keeps the highs where they are while something else
+        raises the gain (one rise at a time: switching migraine mode off also raises the
+        loudness target, and the two rises must not add up)."""
         if (self._dry == 1.0 and not self._enabled) or len(x) == 0:
             return x
         wet = self._filter.process(x.T).T  # the engine is planar: (channels, frames)
@@ -114,6 +117,8 @@ class MigraineFilter:
         steps = np.arange(1, len(x) + 1)
         if self._enabled:
             dry = np.maximum(self._dry - self._fall * steps, 0.0)
+        elif hold:
+            dry = np.full(len(x), self._dry)
         else:
             start_db = (
                 max(20.0 * math.log10(self._dry), _DRY_FLOOR_DB) if self._dry > 0 else _DRY_FLOOR_DB

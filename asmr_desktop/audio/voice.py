@@ -288,7 +288,8 @@ class Voice:
         if not self.loudness_known or loudness is None:
             loudness = UNKNOWN_LOUDNESS_LUFS
         self.loudness_lufs = loudness
-        target = safety.clamp_loudness_target(target_lufs)
+        # The engine gives the effective target (migraine mode may put it below the range).
+        target = min(target_lufs, safety.LOUDNESS_TARGET_MAX_LUFS)
         self.ramp.target_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
 
     @property

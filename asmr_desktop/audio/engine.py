@@ -76,6 +76,9 @@ class EngineSettings:
     crossfade_s: float = CROSSFADE_DEFAULT_S
     migraine: bool = False
     repeat: Repeat = Repeat.OFF
+    #: The startle guard (DESIGN.md), on unless a test reads the voices' gains through a
+    #: DC input (whose steps the guard's K-weighting hears as clicks).
+    startle_guard: bool = True
 
 
 @dataclass
@@ -151,7 +154,11 @@ class Engine:
         self._state = PlayState.STOPPED
         given = self._settings  # the chain is built with them: the first sample obeys them
         self._chain = MasterChain(
-            rate_hz, channels, ceiling_db=given.ceiling_db, migraine=given.migraine
+            rate_hz,
+            channels,
+            ceiling_db=given.ceiling_db,
+            migraine=given.migraine,
+            startle_guard=given.startle_guard,
         )
         self._sleep: SleepCountdown | None = None
         self._skip: SkipRule | None = None
@@ -189,6 +196,18 @@ class Engine:
         """The loudness every voice is normalised to, migraine mode included."""
         with self._lock:
             return self._levels()[0]
+
+    @property
+    def startle_amount_db(self) -> float | None:
+        """The rise the startle guard lets through (dB, stronger in migraine mode; None: off)."""
+        with self._lock:
+            return self._chain.startle_amount_db
+
+    @property
+    def latency_frames(self) -> int:
+        """How far the output lags the mix (the guard's and the limiter's look-ahead)."""
+        with self._lock:
+            return self._chain.latency
 
     @property
     def limiter_reduction_db(self) -> float:
@@ -693,8 +712,9 @@ class Engine:
                 self._report_sleep()
 
     def _update_active(self) -> None:
-        """Keep rendering while anything is audible or playback plays; at rest, settle."""
-        if self._mix.audible or self._state is PlayState.PLAYING:
+        """Keep rendering while anything is audible, playback plays or the chain's
+        look-ahead still holds sound; at rest, settle."""
+        if self._mix.audible or self._state is PlayState.PLAYING or self._chain.holding:
             self._active.set()
         else:
             self._active.clear()

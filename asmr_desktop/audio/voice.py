@@ -114,6 +114,7 @@ class Voice:
         self.fade: Fade | None = None  # set in PAUSING, DIPPING and FADING_OUT (and kept)
         #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
         self.audible_frames = 0
+        self._aimed_db = SILENT_DB  # the gain aimed at (normalisation x volume)
         self.loudness_known = False
         #: The loudness its gain is set for (measured, or assumed while unmeasured).
         self.loudness_lufs = UNKNOWN_LOUDNESS_LUFS
@@ -174,6 +175,7 @@ class Voice:
                 self.ramp.scale(self.fade.value)
             self.fade = Fade(frames)
         self._to(VoiceState.FADING_OUT if end else VoiceState.PAUSING)
+        self._apply_aim()
 
     def crossfade_out(self, frames: int) -> None:
         """Fade out over ``frames`` while the next item fades in (only from PLAYING)."""
@@ -183,6 +185,7 @@ class Voice:
             )
         self.fade = Fade(frames)
         self._to(VoiceState.FADING_OUT)
+        self._apply_aim()
 
     def fade_finished(self) -> None:
         """The running fade reached silence: end, hold, or (after a dip) fade in afresh."""
@@ -210,6 +213,7 @@ class Voice:
             if self.fade.value >= TURN_ROUND_FLOOR:
                 self.ramp.scale(self.fade.value)  # rise from where the fade has got to
                 self.fade = None
+                self._apply_aim()
                 self._to(VoiceState.PLAYING)
             else:
                 self._to(VoiceState.DIPPING)
@@ -227,6 +231,16 @@ class Voice:
     def _fade_in_from_silence(self) -> None:
         self.ramp.current_db = SILENT_DB
         self.ramp.onset_fade_s = safety.FADE_IN_S
+        self._apply_aim()
+
+    def _apply_aim(self) -> None:
+        """The ramp heads for the gain aimed at; while a fade runs it may fall, never rise:
+        a fade out only falls, even if the track was measured quieter meanwhile (issue 15:
+        quitting while an unmeasured track still rose made the fade swell first)."""
+        if self.fade is None:
+            self.ramp.target_db = self._aimed_db
+        else:
+            self.ramp.target_db = min(self._aimed_db, self.ramp.current_db)
 
     # --- position --------------------------------------------------------------------------
     @property
@@ -275,7 +289,8 @@ class Voice:
     def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
         """Set the ramp's target: normalise to ``target_lufs``, then the volume on top."""
         if volume_db == SILENT_DB:
-            self.ramp.target_db = SILENT_DB
+            self._aimed_db = SILENT_DB
+            self._apply_aim()
             return
         loudness = self.item.loudness_lufs
         if loudness is None and self.item.path is not None and lookup is not None:
@@ -290,7 +305,8 @@ class Voice:
         self.loudness_lufs = loudness
         # The engine gives the effective target (migraine mode may put it below the range).
         target = min(target_lufs, safety.LOUDNESS_TARGET_MAX_LUFS)
-        self.ramp.target_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
+        self._aimed_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
+        self._apply_aim()
 
     @property
     def level_lufs(self) -> float:

@@ -32,6 +32,15 @@ MIGRAINE_CEILING_DROP_DB = 12.0
 MIGRAINE_LOUDNESS_DROP_DB = 12.0
 MIGRAINE_LOWPASS_HZ = 4000.0
 
+#: The startle guard: a short-term (100 ms) level more than this far above the median of
+#: the preceding 3 s is brought down to it before it is heard, and released at no more than
+#: the gain-rise bound. Stronger (less rise let through) in migraine mode; a setting may
+#: choose within the bounds.
+STARTLE_RISE_DB = 10.0
+STARTLE_RISE_MIGRAINE_DB = 8.0
+STARTLE_MIN_DB = 6.0
+STARTLE_MAX_DB = 20.0
+
 #: Gain may never rise faster than this (slider moves, crossfades, resume).
 MAX_GAIN_RISE_DB_PER_S = 6.0
 
@@ -82,6 +91,18 @@ def clamp_loudness_target(target_lufs: float) -> float:
     if target_lufs != target_lufs:
         return LOUDNESS_TARGET_DEFAULT_LUFS
     return max(LOUDNESS_TARGET_MIN_LUFS, min(LOUDNESS_TARGET_MAX_LUFS, target_lufs))
+
+
+def clamp_startle_db(amount_db: float) -> float:
+    """A startle guard amount within its bounds (NaN: the default)."""
+    if amount_db != amount_db:
+        return STARTLE_RISE_DB
+    return max(STARTLE_MIN_DB, min(STARTLE_MAX_DB, amount_db))
+
+
+def startle_amount_db(migraine: bool) -> float:
+    """The rise the startle guard lets through: 10 dB, 8 dB in migraine mode."""
+    return STARTLE_RISE_MIGRAINE_DB if migraine else STARTLE_RISE_DB
 
 
 def effective_loudness_target(target_lufs: float, migraine: bool) -> float:

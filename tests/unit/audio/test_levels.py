@@ -153,9 +153,9 @@ def test_migraine_mode_lowers_the_target_so_the_limiter_rests_on_speech():
     assert np.mean(cuts < 1.0) >= 0.95
     drop = safety.MIGRAINE_LOUDNESS_DROP_DB
     assert engine.effective_loudness_target_lufs == TARGET - drop
-    # 12 dB quieter (the 4 kHz low-pass takes a little more of the talker's highs).
-    assert reference_lufs(out) == pytest.approx(TARGET - drop, abs=1.0)
+    # 12 dB quieter than without migraine mode (the 4 kHz low-pass takes a little more).
     plain = engine_for([array_item(talk, RATE, loudness_lufs=item.loudness_lufs)])
     plain.play()
-    out, cuts = limiter_reductions(plain, 20.0)
-    assert reference_lufs(out[5 * RATE :]) == pytest.approx(TARGET, abs=0.5)
+    loud, _ = limiter_reductions(plain, 35.0)
+    quieter = reference_lufs(loud[5 * RATE :]) - reference_lufs(out)
+    assert quieter == pytest.approx(drop, abs=1.0)

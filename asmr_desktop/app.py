@@ -84,7 +84,6 @@ def build_services(
     analysis_events: tuple[AnalysisFinished, AnalysisProgressed],
     *,
     output: Output | None = None,
-    preview_output: Callable[[], Output] | None = None,
 ) -> Services:
     """Every headless service of one run, wired together; nothing here imports Qt.
 
@@ -137,8 +136,6 @@ def build_services(
         player=player,
         playlists=playlists,
         listening=ListeningService(engine, sessions, playlists, context.settings),
-        preview_output=preview_output
-        or (lambda: PygameOutput(OUTPUT_RATE_HZ, OUTPUT_CHANNELS, channel_index=1)),
     )
 
 
@@ -146,7 +143,6 @@ def build_window(
     context: AppContext,
     *,
     output: Output | None = None,
-    preview_output: Callable[[], Output] | None = None,
 ) -> MainWindow:
     """The services, their Qt bridges and the window bound to them (a QApplication must
     exist)."""
@@ -160,7 +156,6 @@ def build_window(
         bridge.callbacks(),
         (analysis_bridge.finished.emit, analysis_bridge.progressed.emit),
         output=output,
-        preview_output=preview_output,
     )
     return MainWindow(services, bridge, analysis_bridge)
 

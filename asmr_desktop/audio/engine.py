@@ -42,6 +42,8 @@ SkipRule = Callable[[PlaylistItem], bool]
 
 #: A seek fades the old position out this quickly, then fades in at the new one.
 SEEK_FADE_OUT_S = 0.25
+#: The playlist index a preview voice carries (it is no playlist item).
+PREVIEW_INDEX = -2
 #: How often the position is reported.
 POSITION_EVERY_S = 0.2
 
@@ -166,6 +168,7 @@ class Engine:
         self._events = _Events()
         self._next_position_frame = 0
         self._rendered_frames = 0
+        self._preview_frames = 0  # a preview starts fading out after this many frames
         self._apply_levels()
 
     # --- queries ---------------------------------------------------------------------------
@@ -321,9 +324,10 @@ class Engine:
                 self._play(None)
 
     def stop(self) -> None:
-        """Fade out over 1.5 s, then stop; the next play starts the current item again."""
+        """Fade out over 1.5 s (a preview too), then stop; the next play starts the current
+        item again."""
         with self._command():
-            self._fade_all(safety.FADE_OUT_S, end=True)
+            self._mix.fade_all(safety.FADE_OUT_S, end=True, layers=True)
             self._set_state(PlayState.STOPPED)
 
     def next(self) -> None:
@@ -361,6 +365,45 @@ class Engine:
                 new.hold()
             self._mix.add(new)
             self._update_active()
+
+    # --- preview ---------------------------------------------------------------------------
+    def preview(self, item: PlaylistItem, *, seconds: float, offset_db: float = 0.0) -> None:
+        """Play ``item`` for ``seconds`` in all (fading in, and out over the last 1.5 s) as a
+        layer over whatever plays: in the same mix, through the same limiter, so nothing
+        reaches the output past it (issue 15: a second channel summed after two limiters
+        went 3.9 dB over the ceiling). ``offset_db`` is added to the volume. A new preview
+        replaces the running one. Raises AudioError when the item cannot play."""
+        with self._command():
+            self._stop_preview(SEEK_FADE_OUT_S)
+            source = ResampledSource(item.open(), self.rate_hz, self.channels)
+            voice = Voice(PREVIEW_INDEX, item, source, onset_fade_s=safety.FADE_IN_S)
+            voice.layer = True
+            voice.offset_db = offset_db
+            voice.aim(*self._levels(), self._lookup)
+            self._preview_frames = round(max(seconds - safety.FADE_OUT_S, 0.0) * self.rate_hz)
+            self._mix.add(voice)
+            self._update_active()
+
+    def stop_preview(self) -> None:
+        """Fade the preview out (1.5 s)."""
+        with self._command():
+            self._stop_preview(safety.FADE_OUT_S)
+
+    @property
+    def previewing(self) -> bool:
+        """A preview sounds (or is fading out)."""
+        with self._lock:
+            return any(not voice.ended for voice in self._mix.layers())
+
+    def _stop_preview(self, seconds: float) -> None:
+        for voice in self._mix.layers():
+            self._mix.fade(voice, seconds, end=True)
+        self._update_active()
+
+    def _end_preview_in_time(self) -> None:
+        for voice in self._mix.layers():
+            if voice.fade is None and voice.frames_out >= self._preview_frames:
+                self._mix.fade(voice, safety.FADE_OUT_S, end=True)
 
     # --- settings --------------------------------------------------------------------------
     def set_volume(self, position: float) -> None:
@@ -423,7 +466,7 @@ class Engine:
         """The output broke: pause at once (nothing is heard anyway), keep the position."""
         with self._command():
             for voice in self._mix:
-                if voice.state is VoiceState.FADING_OUT:
+                if voice.state is VoiceState.FADING_OUT or voice.layer:
                     self._mix.drop(voice)
                 else:
                     voice.hold()
@@ -451,7 +494,8 @@ class Engine:
             self._rendered_frames += frames
             if self._sleep is not None and playing and self._sleep_frames() <= 0:
                 self._finish_sleep()
-            if self._state is PlayState.PLAYING and not len(self._mix):
+            self._end_preview_in_time()
+            if self._state is PlayState.PLAYING and not self._mix.playlist():
                 self._set_state(PlayState.STOPPED, StopReason.ENDED)
             self._report_position()
             self._update_active()
@@ -525,7 +569,7 @@ class Engine:
                 break
             target = self._following(target, manual=True, step=1)
         self._set_current(0 if self._items else None)
-        if not any(not v.ended for v in self._mix):
+        if not any(not v.ended for v in self._mix.playlist()):
             self._set_state(PlayState.STOPPED, StopReason.ENDED)
         return None
 
@@ -604,7 +648,7 @@ class Engine:
     def _resume(self) -> None:
         for voice in self._mix:
             voice.resume()
-        if not len(self._mix) and self._current is not None:
+        if not self._mix.playlist() and self._current is not None:
             self._switch_to(self._current)
         self._set_state(PlayState.PLAYING)
         self._update_active()

@@ -122,8 +122,8 @@ class PygameOutput:
 
     pygame's volume stays at 1.0 (its 1/128 steps are too coarse for fades); all gain is
     in the samples. ``open`` raises :class:`AudioDeviceError` when no device can be opened.
-    A second output on another ``channel_index`` (a short preview) shares the mixer and
-    leaves it open when it closes; only the output on channel 0 shuts the mixer down.
+    It is the one stream: every sound (a preview too) is mixed in the engine before the
+    limiter, and nothing else plays on the mixer.
     """
 
     def __init__(
@@ -132,9 +132,7 @@ class PygameOutput:
         channels: int = 2,
         *,
         buffer_frames: int = 1024,
-        channel_index: int = 0,
     ) -> None:
-        self.channel_index = channel_index
         self._rate_hz = rate_hz
         self._channels = channels
         self.buffer_frames = buffer_frames
@@ -167,9 +165,7 @@ class PygameOutput:
                 buffer=self.buffer_frames,
                 allowedchanges=0,
             )
-            wanted = self.channel_index + 1
-            pygame.mixer.set_num_channels(max(wanted, pygame.mixer.get_num_channels()))
-            channel = pygame.mixer.Channel(self.channel_index)
+            channel = pygame.mixer.Channel(0)
             channel.set_volume(1.0)
         except pygame.error as exc:
             raise AudioDeviceError(
@@ -223,8 +219,7 @@ class PygameOutput:
         try:
             if self._channel is not None:
                 self._channel.stop()
-            if self.channel_index == 0:
-                pygame.mixer.quit()
+            pygame.mixer.quit()
         except pygame.error:
             log.exception("closing the pygame mixer")
         self._pygame = None

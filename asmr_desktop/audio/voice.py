@@ -115,6 +115,11 @@ class Voice:
         #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
         self.audible_frames = 0
         self._aimed_db = SILENT_DB  # the gain aimed at (normalisation x volume)
+        #: A layer (a soundscape preview) sounds over the playlist in the same mix and
+        #: limiter, but is no playlist item: never the main voice, never counted as heard.
+        self.layer = False
+        #: Added to the gain aimed at (a preview plays a little under the volume).
+        self.offset_db = 0.0
         self.loudness_known = False
         #: The loudness its gain is set for (measured, or assumed while unmeasured).
         self.loudness_lufs = UNKNOWN_LOUDNESS_LUFS
@@ -305,7 +310,9 @@ class Voice:
         self.loudness_lufs = loudness
         # The engine gives the effective target (migraine mode may put it below the range).
         target = min(target_lufs, safety.LOUDNESS_TARGET_MAX_LUFS)
-        self._aimed_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
+        self._aimed_db = (
+            min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db + self.offset_db
+        )
         self._apply_aim()
 
     @property
@@ -392,7 +399,7 @@ class Mix:
 
     def _count(self, voice: Voice, before: int) -> None:
         frames = voice.audible_frames - before
-        if frames <= 0:
+        if frames <= 0 or voice.layer:
             return
         self._heard.setdefault(id(voice.item), _Tally(voice.item)).frames += frames
         self._last_heard = voice.item
@@ -421,9 +428,19 @@ class Mix:
         if voice.ended:
             self.drop(voice)
 
-    def fade_all(self, seconds: float, *, end: bool) -> None:
+    def fade_all(self, seconds: float, *, end: bool, layers: bool = False) -> None:
+        """Fade the playlist's voices (and with ``layers`` the previews too)."""
         for voice in self:
-            self.fade(voice, seconds, end=end)
+            if layers or not voice.layer:
+                self.fade(voice, seconds, end=end)
+
+    def playlist(self) -> list[Voice]:
+        """The voices of playlist items (no layers)."""
+        return [voice for voice in self._voices if not voice.layer]
+
+    def layers(self) -> list[Voice]:
+        """The layers sounding over the playlist (a preview)."""
+        return [voice for voice in self._voices if voice.layer]
 
     @property
     def audible(self) -> bool:
@@ -437,14 +454,14 @@ class Mix:
     def main(self, index: int | None) -> Voice | None:
         """The newest live voice of item ``index``."""
         for voice in reversed(self._voices):
-            if voice.index == index and not voice.ended:
+            if voice.index == index and not voice.ended and not voice.layer:
                 return voice
         return None
 
     def is_main(self, voice: Voice) -> bool:
         """No other voice is playing or held: none took over from this one."""
         steady = (VoiceState.PLAYING, VoiceState.HELD)
-        return not any(v.state in steady for v in self._voices if v is not voice)
+        return not any(v.state in steady for v in self._voices if v is not voice and not v.layer)
 
     def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
         for voice in self._voices:

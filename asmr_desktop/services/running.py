@@ -6,13 +6,11 @@ that builds them instead of building their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from asmr_desktop.analysis.cache import AnalysisCache
 from asmr_desktop.analysis.queue import AnalysisQueue
 from asmr_desktop.audio.engine import Engine
-from asmr_desktop.audio.output import Output
 from asmr_desktop.audio.worker import Player
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.diary.service import Diary
@@ -34,8 +32,6 @@ class Services:
     player: Player
     playlists: PlaylistStore
     listening: ListeningService
-    #: Where soundscape previews play (a second mixer channel until issue 15's one mix).
-    preview_output: Callable[[], Output]
 
     def close(self) -> None:
         """Stop the threads (audio, analysis); the context is closed by its owner."""

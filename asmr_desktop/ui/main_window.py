@@ -177,7 +177,6 @@ class MainWindow(QMainWindow):
         self.analysis = services.analysis
         self.engine = services.engine
         self.player = services.player
-        preview = services.preview_output
         self.player_panel = PlayerPanel(
             services.listening,
             self.player,
@@ -186,9 +185,9 @@ class MainWindow(QMainWindow):
             self.analysis,
             self.analysis_bridge,
             soundscape_dialog=lambda parent: SoundscapeDialog(
-                preview,
-                lambda: self.engine.settings,
+                self.engine,
                 self.player_panel.pause_if_playing,
+                self.player_panel.ensure_output,
                 parent,
             ),
         )

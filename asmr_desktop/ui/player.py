@@ -557,6 +557,10 @@ class PlayerPanel(QWidget):
             return False
         return True
 
+    def ensure_output(self) -> bool:
+        """Start the sound output if it is not running (a soundscape preview needs it)."""
+        return self._ensure_output()
+
     def toggle(self) -> None:
         if self.engine.state is PlayState.PLAYING:
             self.engine.pause()

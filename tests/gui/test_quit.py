@@ -76,7 +76,7 @@ def test_every_way_out_fades_the_sound(
         ask_before_session=False, ready_playlists_added=True, keep_playing_in_tray=False
     )
     speaker = Speaker()
-    window = build_window(context, output=speaker, preview_output=lambda: NullOutput())
+    window = build_window(context, output=speaker)
     qtbot.addWidget(window)
     quitter = QuitOnSignal(window.quit_app)
     try:
@@ -159,9 +159,7 @@ def test_sigterm_fades_on_the_real_speaker_path(
     context.settings.update(
         ask_before_session=False, ready_playlists_added=True, keep_playing_in_tray=False
     )
-    window = build_window(
-        context, output=PygameOutput(OUTPUT_RATE_HZ, 2), preview_output=lambda: NullOutput()
-    )
+    window = build_window(context, output=PygameOutput(OUTPUT_RATE_HZ, 2))
     qtbot.addWidget(window)
     quitter = QuitOnSignal(window.quit_app)
     try:

@@ -184,3 +184,31 @@ def test_a_mono_file_plays_at_the_target(
     start = int(np.flatnonzero(np.abs(out).max(axis=1) > 0)[0])
     steady = out[start + round((safety.FADE_IN_S + 0.5) * rate) : start + round(6.5 * rate)]
     assert reference_lufs(steady) == pytest.approx(safety.LOUDNESS_TARGET_DEFAULT_LUFS, abs=0.5)
+
+
+def test_a_preview_and_a_resume_during_it_stay_under_the_ceiling(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 2: the preview played on a second pygame channel after its own
+    limiter (+0.9 dB over the ceiling; +3.9 dB when a media key resumed the main sound)."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, ceiling_db=-36.0)
+    add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 60.0))
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    dialog = panel.open_soundscapes()
+    assert dialog is not None
+    dialog.choice.setCurrentIndex(dialog.choice.findData("rain"))
+    with qtbot.waitSignal(dialog.preview_finished, timeout=15000):
+        dialog.preview()
+        assert dialog.previewing and window.engine.state is PlayState.PAUSED
+        qtbot.wait(2500)
+        panel.toggle()  # the tray or a media key resumes the main sound meanwhile
+        assert window.engine.state is PlayState.PLAYING
+    dialog.reject()
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    assert true_peak_db(out) <= -36.0
+    assert true_peak_db(out) > -38.0, "limited, not muted: the test can fail"

@@ -19,6 +19,7 @@ from tests.unit.audio.helpers import (
     render,
     short_term_db,
     speech_like,
+    true_peak_db,
 )
 
 RATE = 48000
@@ -159,3 +160,27 @@ def test_migraine_mode_lowers_the_target_so_the_limiter_rests_on_speech():
     loud, _ = limiter_reductions(plain, 35.0)
     quieter = reference_lufs(loud[5 * RATE :]) - reference_lufs(out)
     assert quieter == pytest.approx(drop, abs=1.0)
+
+
+def test_a_preview_is_mixed_before_the_one_limiter():
+    """Issue 15, item 2: a preview over the main sound (a resume during a preview) stays
+    under the ceiling: both go through the one mix and the one limiter."""
+    loud = square(20.0, 0.9, 300.0)
+    main = array_item(loud, RATE, title="main", loudness_lufs=-40.0)  # told quiet: limited
+    engine = engine_for([main], crossfade_s=0.0)
+    engine.play()
+    render(engine, 4.0)
+    engine.pause()
+    render(engine, 2.0)
+    preview = array_item(square(10.0, 0.9, 450.0), RATE, title="preview", loudness_lufs=-40.0)
+    engine.preview(preview, seconds=6.0, offset_db=-3.0)
+    assert engine.previewing
+    first = render(engine, 2.0)
+    engine.play()  # a media key resumes the main sound during the preview
+    both = render(engine, 6.0)
+    ceiling = safety.CEILING_DEFAULT_DB
+    assert true_peak_db(first) > ceiling - 2, "the preview alone meets the limiter"
+    assert true_peak_db(both) <= ceiling
+    assert not engine.previewing, "it faded out in time"
+    (heard,) = engine.heard().items
+    assert heard[0] is main, "a preview is not counted as heard"

@@ -638,7 +638,8 @@ class Engine:
     def _mark_failed(self, index: int, reason: str) -> None:
         if 0 <= index < len(self._items):
             self._items[index].failed = reason
-            log.warning("cannot play item %d: %s", index, reason)
+            # The listener (the window, render) tells the person; the log keeps a note.
+            log.info("cannot play item %d: %s", index + 1, reason)
             self._events.add(self.callbacks.item_failed, index, reason)
 
     def _fade_all(self, seconds: float, *, end: bool) -> None:

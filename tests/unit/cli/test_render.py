@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -96,3 +101,48 @@ def test_a_resolver_hook_can_supply_sources(tmp_path):
 def test_without_resolvers_a_name_is_only_a_file(monkeypatch):
     with pytest.raises(Exception, match="not found"):
         audio_cli.resolve_source("rain-that-is-not-a-file", [])
+
+
+def _render_in_a_subprocess(tmp_path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from asmr_desktop.app import main; sys.exit(main())",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "render",
+            *argv,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        check=False,
+    )
+
+
+def test_each_bad_item_is_one_line_numbered_as_in_the_playlist(tmp_path):
+    """Issue 15, item 7: two lines per bad item ("item 1" then "item 2" for one file) and
+    libmpg123's own Note:/warning lines."""
+    rng = np.random.default_rng(0)
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + rng.bytes(5000))
+    noise = tmp_path / "noise.mp3"
+    noise.write_bytes(rng.bytes(20000))
+    good = write(tmp_path / "good.wav", sine(220, 3, RATE, amp=0.1), RATE)
+    playlist = tmp_path / "p.m3u"
+    write_m3u(
+        playlist,
+        [PlaylistItem.from_path(p) for p in (bad, good, noise, tmp_path / "missing.wav")],
+    )
+    done = _render_in_a_subprocess(
+        tmp_path, str(playlist), "-o", str(tmp_path / "o.wav"), "--seconds", "4"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 3, lines
+    for line, number, name in zip(lines, (1, 3, 4), ("bad", "noise", "missing"), strict=True):
+        assert f"item {number}:" in line and name in line, line

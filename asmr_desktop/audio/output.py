@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 Int16Block = NDArray[np.int16]
 
+#: A WAV header counts bytes in 32 bits: past this (less the header) the length it records
+#: is wrong (an 8.3-hour render read as 6.2 hours). Longer output is written as RF64.
+WAV_MAX_BYTES = 0xFFFFFFFF - 44
+
 #: How often a full pygame queue is checked for room (seconds).
 _POLL_S = 0.005
 
@@ -78,11 +82,23 @@ class NullOutput:
         pass
 
 
-class WavOutput:
-    """Writes 16-bit PCM WAV: exactly the samples that would go to the speakers."""
+def wav_format(frames: int, channels: int) -> str:
+    """ "WAV", or "RF64" (the same, with 64-bit sizes) when 16-bit ``frames`` will not fit."""
+    return "RF64" if frames * channels * 2 > WAV_MAX_BYTES else "WAV"
 
-    def __init__(self, path: Path, rate_hz: int = 44100, channels: int = 2) -> None:
+
+class WavOutput:
+    """Writes 16-bit PCM WAV: exactly the samples that would go to the speakers.
+
+    ``frames``: how long it will be, at most; past 4 GB the file is RF64 (see
+    :func:`wav_format`), which libsndfile, ffmpeg and sox read.
+    """
+
+    def __init__(
+        self, path: Path, rate_hz: int = 44100, channels: int = 2, *, frames: int = 0
+    ) -> None:
         self.path = Path(path)
+        self.format = wav_format(frames, channels)
         self._rate_hz = rate_hz
         self._channels = channels
         self._file: sf.SoundFile | None = None
@@ -98,7 +114,12 @@ class WavOutput:
     def open(self) -> None:
         try:
             self._file = sf.SoundFile(
-                str(self.path), "w", self._rate_hz, self._channels, subtype="PCM_16", format="WAV"
+                str(self.path),
+                "w",
+                self._rate_hz,
+                self._channels,
+                subtype="PCM_16",
+                format=self.format,
             )
         except (sf.LibsndfileError, RuntimeError, OSError) as exc:
             raise AudioError(f"{self.path}: cannot write the WAV file ({exc})") from exc

@@ -185,7 +185,7 @@ def render_to_wav(
     total = round(seconds * rate_hz)
     fade_at = total - round(safety.FADE_OUT_S * rate_hz)
     chunk = round(CHUNK_S * rate_hz)
-    output = WavOutput(out, rate_hz, 2)
+    output = WavOutput(out, rate_hz, 2, frames=total)  # RF64 past 4 GB
     output.open()
     done = 0
     stopping = False

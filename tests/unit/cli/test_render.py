@@ -146,3 +146,14 @@ def test_each_bad_item_is_one_line_numbered_as_in_the_playlist(tmp_path):
     assert len(lines) == 3, lines
     for line, number, name in zip(lines, (1, 3, 4), ("bad", "noise", "missing"), strict=True):
         assert f"item {number}:" in line and name in line, line
+
+
+def test_render_past_4_gb_writes_rf64(tmp_path, loud_file, monkeypatch):
+    """Issue 15, item 9, through render itself (the limit lowered to a size a test writes)."""
+    from asmr_desktop.audio import output as output_module
+
+    monkeypatch.setattr(output_module, "WAV_MAX_BYTES", 44100 * 4)
+    out = tmp_path / "out.wav"
+    assert _render(str(loud_file), "-o", str(out), "--seconds", "3") == 0
+    info = sf.info(str(out))
+    assert (info.format, info.frames) == ("RF64", 3 * 44100)

@@ -157,3 +157,54 @@ def test_render_past_4_gb_writes_rf64(tmp_path, loud_file, monkeypatch):
     assert _render(str(loud_file), "-o", str(out), "--seconds", "3") == 0
     info = sf.info(str(out))
     assert (info.format, info.frames) == ("RF64", 3 * 44100)
+
+
+def test_settings_from_a_data_folder_start_exactly_as_the_window(tmp_path, loud_file):
+    """Issue 15: `render --settings-from DATA_DIR` uses the saved ceiling, migraine mode,
+    target, volume and crossfade, through the very function the window starts with."""
+    from asmr_desktop.core.context import AppContext
+    from asmr_desktop.core.paths import AppPaths
+    from asmr_desktop.services.listening import engine_settings
+
+    data = tmp_path / "data"
+    context = AppContext.open(AppPaths.under(data))
+    try:
+        context.settings.update(
+            ceiling_db=-30.0,
+            migraine_mode=True,
+            loudness_target_lufs=-35.0,
+            volume=0.9,
+            crossfade_s=0.0,
+        )
+        saved = context.settings.settings
+    finally:
+        context.close()
+    out = tmp_path / "window.wav"
+    assert (
+        _render(str(loud_file), "-o", str(out), "--seconds", "5", "--settings-from", str(data)) == 0
+    )
+    audio, _ = sf.read(out)
+    assert true_peak_db(audio) <= -42.0  # -30 with migraine mode
+    reference = tmp_path / "reference.wav"
+    items = audio_cli.resolve_source(str(loud_file))
+    audio_cli.render_to_wav(
+        items, reference, 5.0, engine_settings(saved), loudness_lookup=audio_cli.measure_all(items)
+    )
+    np.testing.assert_array_equal(audio, sf.read(reference)[0])
+    # Given alone, the option reads the --data-dir folder; a folder without data is refused.
+    again = tmp_path / "again.wav"
+    argv = ["--data-dir", str(data), "render", str(loud_file), "-o", str(again)]
+    assert run_command(parse([*argv, "--seconds", "5", "--settings-from"])) == 0
+    np.testing.assert_array_equal(sf.read(again)[0], audio)
+    assert (
+        _render(
+            str(loud_file),
+            "-o",
+            str(again),
+            "--seconds",
+            "1",
+            "--settings-from",
+            str(tmp_path / "none"),
+        )
+        == 1
+    )

@@ -123,7 +123,6 @@ def build_services(
     *,
     shell: Shell | None = None,
     output: Output | None = None,
-    preview_output: Callable[[], Output] | None = None,
 ) -> Services:
     """Every headless service of one run, wired together; nothing here imports Qt.
 
@@ -170,8 +169,6 @@ def build_services(
         player=player,
         playlists=playlists,
         listening=ListeningService(engine, sessions, playlists, context.settings),
-        preview_output=preview_output
-        or (lambda: PygameOutput(OUTPUT_RATE_HZ, OUTPUT_CHANNELS, channel_index=1)),
     )
 
 
@@ -187,7 +184,6 @@ def attach_services(
     window: MainWindow,
     *,
     output: Output | None = None,
-    preview_output: Callable[[], Output] | None = None,
 ) -> None:
     """The window's second phase: the heavy services and their Qt bridges, bound to it."""
     from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
@@ -200,7 +196,6 @@ def attach_services(
         (analysis_bridge.finished.emit, analysis_bridge.progressed.emit),
         shell=window.shell,
         output=output,
-        preview_output=preview_output,
     )
     window.attach(services, bridge, analysis_bridge)
 
@@ -209,11 +204,10 @@ def build_window(
     context: AppContext,
     *,
     output: Output | None = None,
-    preview_output: Callable[[], Output] | None = None,
 ) -> MainWindow:
     """The whole window at once, both phases (tests; the app paints in between)."""
     window = build_shell_window(context)
-    attach_services(window, output=output, preview_output=preview_output)
+    attach_services(window, output=output)
     return window
 
 

@@ -9,6 +9,7 @@ temporary folder, then times in the same process, interleaved round by round:
   chain   - Engine.render -> int16 -> null output: decode, normalisation, fades, limiter,
             exactly what feeds the speakers
   chain+m - the same in migraine mode (the 4 kHz low-pass adds three biquads)
+  unguard - the chain without the startle guard (what the guard costs)
 Then plays ``--play-seconds`` through pygame in real time (SDL's dummy driver unless
 SDL_AUDIODRIVER is set) and reports CPU use as a share of one core.
 Figures are seconds of audio per CPU second (process time, all threads), and each chain's
@@ -73,8 +74,9 @@ def decode_only(path: Path) -> None:
     source.close()
 
 
-def chain(path: Path, migraine: bool) -> None:
-    engine = Engine(RATE, 2, EngineSettings(volume=1.0, migraine=migraine))
+def chain(path: Path, migraine: bool, guard: bool = True) -> None:
+    settings = EngineSettings(volume=1.0, migraine=migraine, startle_guard=guard)
+    engine = Engine(RATE, 2, settings)
     engine.set_items([PlaylistItem.from_path(path)])
     engine.play()
     output = NullOutput(RATE, 2)
@@ -172,18 +174,19 @@ def main() -> None:
             f"{args.minutes:g} min {RATE} Hz stereo {args.format} "
             f"({path.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - made:.0f} s)"
         )
-        times: dict[str, list[float]] = {"decode": [], "chain": [], "chain+m": []}
+        times: dict[str, list[float]] = {"decode": [], "chain": [], "chain+m": [], "unguard": []}
         for _ in range(args.runs):  # interleaved: a busy machine slows all alike
             times["decode"].append(cpu_seconds(decode_only, path))
             times["chain"].append(cpu_seconds(chain, path, False))
             times["chain+m"].append(cpu_seconds(chain, path, True))
+            times["unguard"].append(cpu_seconds(chain, path, False, False))
         for name, runs in times.items():
             best, median = min(runs), statistics.median(runs)
             print(
                 f"  {name:8s} {seconds / best:7.0f}x real time (best), "
                 f"{seconds / median:7.0f}x (median of {len(runs)}); {best:.2f} s CPU"
             )
-        for name in ("chain", "chain+m"):
+        for name in ("chain", "chain+m", "unguard"):
             ratio = min(times[name]) / min(times["decode"])
             print(f"  {name:8s} costs {ratio:.2f}x plain decoding (best of each)")
         if args.profile > 0:

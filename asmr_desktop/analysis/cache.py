@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 #: Raise when the file layout changes.
 SCHEMA = 1
 #: Raise when measurements change (a new filter, a new rule): old entries are then ignored.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2  # 2: the loudness as played (issue 15)
 DIR_MODE = 0o700
 
 
@@ -116,12 +116,12 @@ class AnalysisCache:
         return result
 
     def measured_loudness(self, track: Path | str) -> float | None:
-        """Integrated loudness (LUFS) from the cache, for the engine's normalisation.
+        """The loudness as played (LUFS) from the cache, for the engine's normalisation.
 
         None when the track was not analysed yet (or changed since), or is silent.
         """
         cached = self.get(track)
-        return None if cached is None else cached.integrated_lufs
+        return None if cached is None else cached.measurement.normalisation_lufs
 
     def measured_true_peak(self, track: Path | str) -> float | None:
         """True peak (dBTP) from the cache; None when unknown."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from asmr_desktop.analysis.meter import Meter
+from asmr_desktop.analysis.meter import Measurement, Meter
 from asmr_desktop.audio.decoder import FileSource
 from asmr_desktop.audio.source import Source
 
@@ -27,6 +27,10 @@ def integrated_lufs(source: Source, max_s: float = MEASURE_MAX_S) -> float | Non
     The track analysis's BS.1770 meter does the measuring: one implementation of the
     standard, checked against the EBU Tech 3341 signals in its tests.
     """
+    return _measure(source, max_s).integrated_lufs
+
+
+def _measure(source: Source, max_s: float) -> Measurement:
     meter = Meter(source.rate_hz, source.channels)
     limit = round(max_s * source.rate_hz)
     while meter.frames < limit:
@@ -34,13 +38,14 @@ def integrated_lufs(source: Source, max_s: float = MEASURE_MAX_S) -> float | Non
         if len(block) == 0:
             break
         meter.feed(block)
-    return meter.result().integrated_lufs
+    return meter.result()
 
 
 def measure_file(path: Path, max_s: float = MEASURE_MAX_S) -> float | None:
-    """Integrated loudness of a file; raises DecodeError naming it when unreadable."""
-    source = FileSource(path)
+    """The loudness of a file as the player plays it (what normalisation needs: a mono file
+    on two speakers); raises DecodeError naming it when unreadable."""
+    source = FileSource(path, fold=False)
     try:
-        return integrated_lufs(source, max_s)
+        return _measure(source, max_s).normalisation_lufs
     finally:
         source.close()

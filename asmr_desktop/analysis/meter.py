@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from asmr_desktop.analysis.sudden import SUB_BLOCK_S, SuddenDetector, SuddenSound
 from asmr_desktop.analysis.truepeak import TruePeakMeter
+from asmr_desktop.audio.decoder import downmix_matrix
 from asmr_desktop.core import safety
 from asmr_desktop.dsp.design import butter_highpass, k_weighting
 from asmr_desktop.dsp.iir import IirFilter
@@ -57,6 +58,14 @@ class Measurement:
     true_peak_dbtp: float | None
     bright_share: float | None
     sudden_sounds: tuple[SuddenSound, ...]
+    #: Integrated loudness of the track as it is played (on two speakers: a mono file as
+    #: dual mono, more channels through the player's downmix): what normalisation uses.
+    played_lufs: float | None = None
+
+    @property
+    def normalisation_lufs(self) -> float | None:
+        """The loudness the player normalises with: as played, else the file's own."""
+        return self.played_lufs if self.played_lufs is not None else self.integrated_lufs
 
 
 def channel_weights(channels: int) -> NDArray[np.float64]:
@@ -98,10 +107,57 @@ def loudness_range(short_term_powers: NDArray[np.float64]) -> float | None:
     return float(high - low)
 
 
-class Meter:
-    """Feed (frames, channels) float blocks with :meth:`feed`, then call :meth:`result` once."""
+class _Hops:
+    """K-weighted squares (channels summed) into 10 ms sub-block and 100 ms hop energies."""
 
-    def __init__(self, rate_hz: int, channels: int) -> None:
+    def __init__(self, sub: int) -> None:
+        self._sub = sub
+        self._square_tail = np.zeros(0)  # squares not yet in a full sub-block
+        self._sub_tail = np.zeros(0)  # sub-block energies not yet in a full 100 ms hop
+        self.hops: list[NDArray[np.float64]] = []  # energy of each 100 ms hop
+
+    def feed(self, squares: NDArray[np.float64]) -> NDArray[np.float64] | None:
+        """Add squares; the mean squares of the sub-blocks completed (None: none yet)."""
+        squares = np.concatenate([self._square_tail, squares])
+        subs = squares.shape[0] // self._sub
+        if subs == 0:
+            self._square_tail = squares
+            return None
+        energies = squares[: subs * self._sub].reshape(subs, self._sub).sum(axis=1)
+        self._square_tail = squares[subs * self._sub :]
+        means: NDArray[np.float64] = energies / self._sub
+        energies = np.concatenate([self._sub_tail, energies])
+        hops = energies.shape[0] // _SUBS_PER_HOP
+        if hops:
+            used = hops * _SUBS_PER_HOP
+            self.hops.append(energies[:used].reshape(hops, _SUBS_PER_HOP).sum(axis=1))
+        self._sub_tail = energies[hops * _SUBS_PER_HOP :]
+        return means
+
+    def loudness(self) -> tuple[float | None, float | None]:
+        """(integrated loudness, loudness range) of everything fed."""
+        hop_frames = self._sub * _SUBS_PER_HOP
+        hops = np.concatenate(self.hops) if self.hops else np.zeros(0)
+        integrated = None
+        if hops.size >= _HOPS_PER_BLOCK:
+            blocks = np.convolve(hops, np.ones(_HOPS_PER_BLOCK), "valid")
+            integrated = gated_loudness(blocks / (_HOPS_PER_BLOCK * hop_frames))
+        lra = None
+        if hops.size >= _HOPS_PER_SHORT_TERM:
+            windows = np.convolve(hops, np.ones(_HOPS_PER_SHORT_TERM), "valid")
+            lra = loudness_range(windows / (_HOPS_PER_SHORT_TERM * hop_frames))
+        return integrated, lra
+
+
+class Meter:
+    """Feed (frames, channels) float blocks with :meth:`feed`, then call :meth:`result` once.
+
+    The file's channels are metered as BS.1770 says (channel weights), and the track as it
+    is played (``played_channels`` speakers, through the player's own downmix) beside it:
+    a mono file on two speakers is 3 dB louder than its BS.1770 loudness (issue 15).
+    """
+
+    def __init__(self, rate_hz: int, channels: int, *, played_channels: int = 2) -> None:
         if rate_hz <= 0 or channels <= 0:
             raise ValueError("rate and channel count must be positive")
         self._rate = rate_hz
@@ -110,9 +166,11 @@ class Meter:
         self._weights = channel_weights(channels)
         self._kw = IirFilter(k_weighting(rate_hz), channels, fast=True)
         self._sub = max(1, round(rate_hz * SUB_BLOCK_S))  # frames per 10 ms sub-block
-        self._square_tail = np.zeros(0)  # weighted K-squares not yet in a full sub-block
-        self._sub_tail = np.zeros(0)  # sub-block energies not yet in a full 100 ms hop
-        self._hops: list[NDArray[np.float64]] = []  # energy of each 100 ms hop
+        self._hops = _Hops(self._sub)
+        # As played: the same K-weighted samples through the downmix (K-weighting is
+        # linear, so filtering then folding equals folding then filtering).
+        self._played = downmix_matrix(channels, played_channels).astype(np.float64)
+        self._played_hops = _Hops(self._sub) if channels != played_channels else None
         self._sudden = SuddenDetector(self._sub / rate_hz)
         self._peak = TruePeakMeter(channels)
         self._bright: IirFilter | None = None  # None: 6 kHz is above Nyquist, nothing is bright
@@ -140,20 +198,12 @@ class Meter:
     def _loudness(self, planar: NDArray[np.float32]) -> None:
         filtered = self._kw.process(planar)
         squares = self._weights @ (filtered * filtered)
-        squares = np.concatenate([self._square_tail, squares])
-        subs = squares.shape[0] // self._sub
-        if subs == 0:
-            self._square_tail = squares
-            return
-        energies = squares[: subs * self._sub].reshape(subs, self._sub).sum(axis=1)
-        self._square_tail = squares[subs * self._sub :]
-        self._sudden.feed(energies / self._sub)
-        energies = np.concatenate([self._sub_tail, energies])
-        hops = energies.shape[0] // _SUBS_PER_HOP
-        if hops:
-            used = hops * _SUBS_PER_HOP
-            self._hops.append(energies[:used].reshape(hops, _SUBS_PER_HOP).sum(axis=1))
-        self._sub_tail = energies[hops * _SUBS_PER_HOP :]
+        means = self._hops.feed(squares)
+        if means is not None:
+            self._sudden.feed(means)
+        if self._played_hops is not None:
+            played = self._played @ filtered
+            self._played_hops.feed(np.einsum("ij,ij->j", played, played))
 
     def _brightness(self, planar: NDArray[np.float32]) -> None:
         self._energy_all += float(np.einsum("ij,ij->", planar, planar, dtype=np.float64))
@@ -163,16 +213,8 @@ class Meter:
 
     def result(self) -> Measurement:
         """The measurement of everything fed so far."""
-        hop_frames = self._sub * _SUBS_PER_HOP
-        hops = np.concatenate(self._hops) if self._hops else np.zeros(0)
-        integrated = None
-        if hops.size >= _HOPS_PER_BLOCK:
-            blocks = np.convolve(hops, np.ones(_HOPS_PER_BLOCK), "valid")
-            integrated = gated_loudness(blocks / (_HOPS_PER_BLOCK * hop_frames))
-        lra = None
-        if hops.size >= _HOPS_PER_SHORT_TERM:
-            windows = np.convolve(hops, np.ones(_HOPS_PER_SHORT_TERM), "valid")
-            lra = loudness_range(windows / (_HOPS_PER_SHORT_TERM * hop_frames))
+        integrated, lra = self._hops.loudness()
+        played = integrated if self._played_hops is None else self._played_hops.loudness()[0]
         peak = self._peak.finish()
         return Measurement(
             duration_s=self._frames / self._rate,
@@ -183,6 +225,7 @@ class Meter:
             true_peak_dbtp=20.0 * math.log10(peak) if peak > 0.0 else None,
             bright_share=self._energy_high / self._energy_all if self._energy_all > 0 else None,
             sudden_sounds=self._sudden.finish(),
+            played_lufs=played,
         )
 
 

@@ -63,6 +63,7 @@ class TrackAnalysis:
             "rate_hz": m.rate_hz,
             "channels": m.channels,
             "integrated_lufs": m.integrated_lufs,
+            "played_lufs": m.played_lufs,
             "loudness_range_lu": m.loudness_range_lu,
             "true_peak_dbtp": m.true_peak_dbtp,
             "bright_share": m.bright_share,
@@ -93,6 +94,7 @@ class TrackAnalysis:
             rate_hz=int(data["rate_hz"]),
             channels=int(data["channels"]),
             integrated_lufs=number("integrated_lufs"),
+            played_lufs=number("played_lufs"),
             loudness_range_lu=number("loudness_range_lu"),
             true_peak_dbtp=number("true_peak_dbtp"),
             bright_share=number("bright_share"),
@@ -105,9 +107,9 @@ class TrackAnalysis:
 
 
 def _open(path: Path) -> Source:
-    """The audio engine's streaming decoder: the analysis measures what the player plays
-    (files with more than two channels are folded to stereo, as for playback)."""
-    return FileSource(path)
+    """The audio engine's streaming decoder with every channel of the file: the meter takes
+    BS.1770's loudness of them and, through the player's downmix, the loudness as played."""
+    return FileSource(path, fold=False)
 
 
 def _blocks(source: Source, block_frames: int = BLOCK_FRAMES) -> Iterator[Block]:

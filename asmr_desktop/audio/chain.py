@@ -1,4 +1,10 @@
-"""The master chain after the sum of the voices: migraine low-pass -> master gain -> limiter.
+"""The master chain after the sum of the voices: migraine low-pass -> master gain -> startle
+guard -> limiter.
+
+The guard comes after the low-pass (DESIGN.md draws it before): it judges what is heard.
+In migraine mode the low-pass takes a whisper's highs but not a bell's, so before the filter
+the bell looked 9 dB over the whisper and went through; after it, it is 17 dB over and is
+brought down.
 
 The true-peak limiter is the last stage that changes level; the chain hands back float32
 blocks, which the output turns into int16 (:func:`~asmr_desktop.audio.output.to_int16`
@@ -21,6 +27,7 @@ import logging
 import numpy as np
 from numpy.typing import NDArray
 
+from asmr_desktop.audio.guard import HeldSpans, StartleGuard
 from asmr_desktop.audio.limiter import TruePeakLimiter
 from asmr_desktop.audio.lowpass import MigraineFilter
 from asmr_desktop.core import safety
@@ -44,14 +51,29 @@ class MasterChain:
     Built with the settings in force, so its first sample already obeys them.
     """
 
-    def __init__(self, rate_hz: int, channels: int, *, ceiling_db: float, migraine: bool) -> None:
+    def __init__(
+        self,
+        rate_hz: int,
+        channels: int,
+        *,
+        ceiling_db: float,
+        migraine: bool,
+        startle_guard: bool = True,
+    ) -> None:
         self.rate_hz = rate_hz
+        self._guarded = startle_guard
         self.channels = channels
         self._ceiling_db = effective_ceiling_db(ceiling_db, migraine)
         self._migraine = migraine
         self._build()
 
     def _build(self) -> None:
+        amount = safety.startle_amount_db(self._migraine)
+        self._guard: StartleGuard | None = None
+        if self._guarded:
+            self._guard = StartleGuard(self.rate_hz, self.channels, amount)
+        self._held = HeldSpans()  # mixed samples that were rising (input positions)
+        self._in_at = 0
         self._filter = MigraineFilter(self.rate_hz, self.channels, enabled=self._migraine)
         self._limiter = TruePeakLimiter(self.rate_hz, self.channels, self._ceiling_db)
         self._settled = True  # the stages hold the settings in force, no glide under way
@@ -75,6 +97,28 @@ class MasterChain:
         """The highs are coming back after migraine mode was switched off (a gain rise)."""
         return self._filter.rising
 
+    @property
+    def startle_amount_db(self) -> float | None:
+        """The rise over the recent median the startle guard lets through (dB; None: off)."""
+        return None if self._guard is None else self._guard.amount_db
+
+    @property
+    def latency(self) -> int:
+        """Frames the output lags the mix."""
+        guard = 0 if self._guard is None else self._guard.latency
+        return guard + self._limiter.latency
+
+    @property
+    def holding(self) -> bool:
+        """Sound is still in a look-ahead (the guard's or the limiter's): play it out."""
+        guard = self._guard is not None and self._guard.holding
+        return guard or self._limiter.holding
+
+    @property
+    def gain_reduction_db(self) -> float:
+        """The limiter's gain now (dB, 0 when it rests, negative while it cuts)."""
+        return self._limiter.gain_reduction_db()
+
     def configure(self, *, ceiling_db: float, migraine: bool) -> None:
         """Ask for a ceiling and migraine mode; they glide in (see :meth:`settle`)."""
         ceiling = effective_ceiling_db(ceiling_db, migraine)
@@ -83,6 +127,8 @@ class MasterChain:
         self._ceiling_db, self._migraine = ceiling, migraine
         self._limiter.ceiling_db = ceiling
         self._filter.enabled = migraine
+        if self._guard is not None:
+            self._guard.amount_db = safety.startle_amount_db(migraine)
         self._settled = False
 
     def settle(self) -> None:
@@ -107,8 +153,24 @@ class MasterChain:
         ``master_gain`` (frames,) multiplies after the low-pass; ``hold_release`` stops the
         limiter recovering while something before it raises its gain (one rise at a time).
         """
-        x = self._filter.process(mix)
+        # One rise at a time, in this order: the voices, the highs coming back (migraine
+        # mode off), the startle guard's recovery, the limiter's. Whether the highs rise is
+        # asked before the block too: in the block where they finish, the next stage must
+        # not start recovering (the two rises added up to 8 dB/s for 0.1 s, issue 15).
+        n = len(mix)
+        highs_rising = self._filter.rising
+        x = self._filter.process(mix, hold=hold_release)
         if master_gain is not None:
             x = x * master_gain[:, None]
-        self._limiter.release_allowed = not (hold_release or self._filter.rising)
+        if hold_release or highs_rising or self._filter.rising:
+            self._held.add(self._in_at, self._in_at + n)
+        guard = self._guard
+        if guard is not None:  # it hears what is heard: after the low-pass
+            x = guard.process(x, hold=self._held.overlaps(self._in_at, self._in_at + n))
+        # The limiter hears these samples the guard's latency later: it asks whether the
+        # samples it gets now were rising, not the ones just mixed.
+        out_at = self._in_at - (0 if guard is None else guard.latency)
+        self._in_at += n
+        rising = self._held.overlaps(out_at, out_at + n) or (guard is not None and guard.releasing)
+        self._limiter.release_allowed = not rising
         return self._limiter.process(x).astype(np.float32)

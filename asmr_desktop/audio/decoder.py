@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from numpy.typing import NDArray
 
 from asmr_desktop.audio.source import Block
 from asmr_desktop.core.errors import DecodeError
@@ -21,23 +22,46 @@ MAX_CHANNELS = 2
 AUDIO_SUFFIXES: tuple[str, ...] = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3")
 
 
-def downmix(block: Block, channels: int) -> Block:
-    """Fold any channel count to ``channels`` (1 or 2) without raising the level.
+#: ITU-R BS.775's stereo downmix of the centre and surrounds (-3 dB each); the LFE is left out.
+SURROUND_GAIN = 0.7071
 
-    More than two channels: even-indexed channels go left, odd ones right (front L/R,
-    centre and surrounds spread over both), each side averaged so a full-scale input stays
-    full scale. Mono to stereo copies the channel.
+
+def downmix_matrix(have: int, channels: int) -> NDArray[np.float32]:
+    """The (channels, have) matrix that folds ``have`` channels to ``channels`` (1 or 2)
+    without raising the level: each output's weights sum to at most 1, so a full-scale
+    input stays full scale.
+
+    Mono to stereo copies the channel (dual mono). 5.0 and 5.1 (L R C [LFE] Ls Rs, the WAV
+    order) fold as BS.775 does, the LFE left out; other counts put even-indexed channels
+    left and odd ones right. The analysis meters what is played through this same matrix
+    (:class:`~asmr_desktop.analysis.meter.Meter`), so normalisation matches what is heard.
     """
+    if have == channels:
+        return np.eye(have, dtype=np.float32)
+    if channels == 1:
+        return np.full((1, have), 1.0 / have, dtype=np.float32)
+    if have == 1:
+        return np.ones((channels, 1), dtype=np.float32)
+    matrix = np.zeros((2, have))
+    if have in (5, 6):
+        c, s = SURROUND_GAIN, SURROUND_GAIN
+        surround = (3, 4) if have == 5 else (4, 5)
+        matrix[0, [0, 2, surround[0]]] = (1.0, c, s)
+        matrix[1, [1, 2, surround[1]]] = (1.0, c, s)
+    else:
+        matrix[0, 0::2] = 1.0
+        matrix[1, 1::2] = 1.0
+    return np.asarray(matrix / matrix.sum(axis=1, keepdims=True), dtype=np.float32)
+
+
+def downmix(block: Block, channels: int) -> Block:
+    """Fold any channel count to ``channels`` (1 or 2) with :func:`downmix_matrix`."""
     have = block.shape[1]
     if have == channels:
         return block
-    if channels == 1:
-        return np.asarray(block.mean(axis=1, keepdims=True, dtype=np.float32))
     if have == 1:
         return np.repeat(block, channels, axis=1)
-    left = block[:, 0::2].mean(axis=1, dtype=np.float32)
-    right = block[:, 1::2].mean(axis=1, dtype=np.float32)
-    return np.stack([left, right], axis=1)
+    return np.asarray(block @ downmix_matrix(have, channels).T, dtype=np.float32)
 
 
 class FileSource:
@@ -48,7 +72,8 @@ class FileSource:
     the file when it is missing, unreadable, empty or not audio.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, fold: bool = True) -> None:
+        """``fold=False`` keeps every channel of the file (the analysis meters them all)."""
         self.path = Path(path)
         if not self.path.is_file():
             raise DecodeError(f"{self.path}: file not found (moved or deleted?)")
@@ -62,7 +87,9 @@ class FileSource:
         if self._file.samplerate <= 0 or self._file.channels <= 0:
             self._file.close()
             raise DecodeError(f"{self.path}: the file holds no audio")
-        self._channels: int = min(int(self._file.channels), MAX_CHANNELS)
+        self._channels: int = (
+            min(int(self._file.channels), MAX_CHANNELS) if fold else int(self._file.channels)
+        )
         frames = self._file.frames
         # libsndfile reports a huge frame count for some streams it cannot measure.
         self._frames: int | None = frames if 0 < frames < 2**62 else None

@@ -42,6 +42,8 @@ SkipRule = Callable[[PlaylistItem], bool]
 
 #: A seek fades the old position out this quickly, then fades in at the new one.
 SEEK_FADE_OUT_S = 0.25
+#: The playlist index a preview voice carries (it is no playlist item).
+PREVIEW_INDEX = -2
 #: How often the position is reported.
 POSITION_EVERY_S = 0.2
 
@@ -76,6 +78,9 @@ class EngineSettings:
     crossfade_s: float = CROSSFADE_DEFAULT_S
     migraine: bool = False
     repeat: Repeat = Repeat.OFF
+    #: The startle guard (DESIGN.md), on unless a test reads the voices' gains through a
+    #: DC input (whose steps the guard's K-weighting hears as clicks).
+    startle_guard: bool = True
 
 
 @dataclass
@@ -151,7 +156,11 @@ class Engine:
         self._state = PlayState.STOPPED
         given = self._settings  # the chain is built with them: the first sample obeys them
         self._chain = MasterChain(
-            rate_hz, channels, ceiling_db=given.ceiling_db, migraine=given.migraine
+            rate_hz,
+            channels,
+            ceiling_db=given.ceiling_db,
+            migraine=given.migraine,
+            startle_guard=given.startle_guard,
         )
         self._sleep: SleepCountdown | None = None
         self._skip: SkipRule | None = None
@@ -159,6 +168,7 @@ class Engine:
         self._events = _Events()
         self._next_position_frame = 0
         self._rendered_frames = 0
+        self._preview_frames = 0  # a preview starts fading out after this many frames
         self._apply_levels()
 
     # --- queries ---------------------------------------------------------------------------
@@ -183,6 +193,30 @@ class Engine:
         """The ceiling the limiter holds, migraine mode included."""
         with self._lock:
             return self._chain.ceiling_db
+
+    @property
+    def effective_loudness_target_lufs(self) -> float:
+        """The loudness every voice is normalised to, migraine mode included."""
+        with self._lock:
+            return self._levels()[0]
+
+    @property
+    def startle_amount_db(self) -> float | None:
+        """The rise the startle guard lets through (dB, stronger in migraine mode; None: off)."""
+        with self._lock:
+            return self._chain.startle_amount_db
+
+    @property
+    def latency_frames(self) -> int:
+        """How far the output lags the mix (the guard's and the limiter's look-ahead)."""
+        with self._lock:
+            return self._chain.latency
+
+    @property
+    def limiter_reduction_db(self) -> float:
+        """The limiter's gain now (dB: 0 when it rests, negative while it cuts)."""
+        with self._lock:
+            return self._chain.gain_reduction_db
 
     def heard(self, *, reset: bool = False) -> Heard:
         """What was audible since counting began (per item, seconds); ``reset`` begins
@@ -290,9 +324,10 @@ class Engine:
                 self._play(None)
 
     def stop(self) -> None:
-        """Fade out over 1.5 s, then stop; the next play starts the current item again."""
+        """Fade out over 1.5 s (a preview too), then stop; the next play starts the current
+        item again."""
         with self._command():
-            self._fade_all(safety.FADE_OUT_S, end=True)
+            self._mix.fade_all(safety.FADE_OUT_S, end=True, layers=True)
             self._set_state(PlayState.STOPPED)
 
     def next(self) -> None:
@@ -331,6 +366,45 @@ class Engine:
             self._mix.add(new)
             self._update_active()
 
+    # --- preview ---------------------------------------------------------------------------
+    def preview(self, item: PlaylistItem, *, seconds: float, offset_db: float = 0.0) -> None:
+        """Play ``item`` for ``seconds`` in all (fading in, and out over the last 1.5 s) as a
+        layer over whatever plays: in the same mix, through the same limiter, so nothing
+        reaches the output past it (issue 15: a second channel summed after two limiters
+        went 3.9 dB over the ceiling). ``offset_db`` is added to the volume. A new preview
+        replaces the running one. Raises AudioError when the item cannot play."""
+        with self._command():
+            self._stop_preview(SEEK_FADE_OUT_S)
+            source = ResampledSource(item.open(), self.rate_hz, self.channels)
+            voice = Voice(PREVIEW_INDEX, item, source, onset_fade_s=safety.FADE_IN_S)
+            voice.layer = True
+            voice.offset_db = offset_db
+            voice.aim(*self._levels(), self._lookup)
+            self._preview_frames = round(max(seconds - safety.FADE_OUT_S, 0.0) * self.rate_hz)
+            self._mix.add(voice)
+            self._update_active()
+
+    def stop_preview(self) -> None:
+        """Fade the preview out (1.5 s)."""
+        with self._command():
+            self._stop_preview(safety.FADE_OUT_S)
+
+    @property
+    def previewing(self) -> bool:
+        """A preview sounds (or is fading out)."""
+        with self._lock:
+            return any(not voice.ended for voice in self._mix.layers())
+
+    def _stop_preview(self, seconds: float) -> None:
+        for voice in self._mix.layers():
+            self._mix.fade(voice, seconds, end=True)
+        self._update_active()
+
+    def _end_preview_in_time(self) -> None:
+        for voice in self._mix.layers():
+            if voice.fade is None and voice.frames_out >= self._preview_frames:
+                self._mix.fade(voice, safety.FADE_OUT_S, end=True)
+
     # --- settings --------------------------------------------------------------------------
     def set_volume(self, position: float) -> None:
         """Volume slider position 0..1 (see :func:`~asmr_desktop.audio.gain.volume_to_db`)."""
@@ -357,7 +431,7 @@ class Engine:
             self._settings.repeat = repeat
 
     def set_migraine(self, on: bool) -> None:
-        """Migraine mode: ceiling 12 dB lower and the 4 kHz low-pass (see MasterChain)."""
+        """Migraine mode: ceiling and loudness target 12 dB lower, the 4 kHz low-pass."""
         with self._command():
             self._settings.migraine = on
             self._apply_levels()
@@ -392,7 +466,7 @@ class Engine:
         """The output broke: pause at once (nothing is heard anyway), keep the position."""
         with self._command():
             for voice in self._mix:
-                if voice.state is VoiceState.FADING_OUT:
+                if voice.state is VoiceState.FADING_OUT or voice.layer:
                     self._mix.drop(voice)
                 else:
                     voice.hold()
@@ -420,7 +494,8 @@ class Engine:
             self._rendered_frames += frames
             if self._sleep is not None and playing and self._sleep_frames() <= 0:
                 self._finish_sleep()
-            if self._state is PlayState.PLAYING and not len(self._mix):
+            self._end_preview_in_time()
+            if self._state is PlayState.PLAYING and not self._mix.playlist():
                 self._set_state(PlayState.STOPPED, StopReason.ENDED)
             self._report_position()
             self._update_active()
@@ -450,7 +525,10 @@ class Engine:
         if self._sleep is not None and self._sleep.at_track_end:
             self._finish_sleep()
             return None
-        return self._advance(voice.index, onset_fade_s=self._settings.crossfade_s)
+        nxt = self._advance(voice.index, onset_fade_s=self._settings.crossfade_s)
+        if nxt is not None:
+            nxt.continue_from(voice.level_lufs)  # gapless: from where it ended, no step up
+        return nxt
 
     def _voice_failed(self, voice: Voice, reason: str) -> None:
         self._mark_failed(voice.index, reason)
@@ -491,7 +569,7 @@ class Engine:
                 break
             target = self._following(target, manual=True, step=1)
         self._set_current(0 if self._items else None)
-        if not any(not v.ended for v in self._mix):
+        if not any(not v.ended for v in self._mix.playlist()):
             self._set_state(PlayState.STOPPED, StopReason.ENDED)
         return None
 
@@ -560,7 +638,8 @@ class Engine:
     def _mark_failed(self, index: int, reason: str) -> None:
         if 0 <= index < len(self._items):
             self._items[index].failed = reason
-            log.warning("cannot play item %d: %s", index, reason)
+            # The listener (the window, render) tells the person; the log keeps a note.
+            log.info("cannot play item %d: %s", index + 1, reason)
             self._events.add(self.callbacks.item_failed, index, reason)
 
     def _fade_all(self, seconds: float, *, end: bool) -> None:
@@ -570,7 +649,7 @@ class Engine:
     def _resume(self) -> None:
         for voice in self._mix:
             voice.resume()
-        if not len(self._mix) and self._current is not None:
+        if not self._mix.playlist() and self._current is not None:
             self._switch_to(self._current)
         self._set_state(PlayState.PLAYING)
         self._update_active()
@@ -580,8 +659,11 @@ class Engine:
 
     # --- levels ----------------------------------------------------------------------------
     def _levels(self) -> tuple[float, float]:
-        """(loudness target, volume in dB) that every voice aims at."""
-        return self._settings.loudness_target_lufs, volume_to_db(self._settings.volume)
+        """(loudness target, volume in dB) that every voice aims at; migraine mode lowers
+        the target with the ceiling, so the sound is quieter and the limiter rests."""
+        settings = self._settings
+        target = safety.effective_loudness_target(settings.loudness_target_lufs, settings.migraine)
+        return target, volume_to_db(settings.volume)
 
     def _apply_levels(self) -> None:
         settings = self._settings
@@ -675,8 +757,9 @@ class Engine:
                 self._report_sleep()
 
     def _update_active(self) -> None:
-        """Keep rendering while anything is audible or playback plays; at rest, settle."""
-        if self._mix.audible or self._state is PlayState.PLAYING:
+        """Keep rendering while anything is audible, playback plays or the chain's
+        look-ahead still holds sound; at rest, settle."""
+        if self._mix.audible or self._state is PlayState.PLAYING or self._chain.holding:
             self._active.set()
         else:
             self._active.clear()

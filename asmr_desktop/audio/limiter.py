@@ -177,6 +177,11 @@ class TruePeakLimiter:
             return np.asarray(np.clip(limited, -level[0], level[0]))
         return np.asarray(np.clip(limited, -level[:, None], level[:, None]))
 
+    @property
+    def holding(self) -> bool:
+        """Sound is still in the look-ahead (it must be played out, not dropped)."""
+        return bool(np.any(self._delay))
+
     def gain_reduction_db(self) -> float:
         """The limiter's gain now, in dB (0 when idle), for a meter."""
         return 20.0 * self._held_ln / math.log(10.0)

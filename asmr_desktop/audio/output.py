@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 Int16Block = NDArray[np.int16]
 
+#: A WAV header counts bytes in 32 bits: past this (less the header) the length it records
+#: is wrong (an 8.3-hour render read as 6.2 hours). Longer output is written as RF64.
+WAV_MAX_BYTES = 0xFFFFFFFF - 44
+
 #: How often a full pygame queue is checked for room (seconds).
 _POLL_S = 0.005
 
@@ -78,11 +82,23 @@ class NullOutput:
         pass
 
 
-class WavOutput:
-    """Writes 16-bit PCM WAV: exactly the samples that would go to the speakers."""
+def wav_format(frames: int, channels: int) -> str:
+    """ "WAV", or "RF64" (the same, with 64-bit sizes) when 16-bit ``frames`` will not fit."""
+    return "RF64" if frames * channels * 2 > WAV_MAX_BYTES else "WAV"
 
-    def __init__(self, path: Path, rate_hz: int = 44100, channels: int = 2) -> None:
+
+class WavOutput:
+    """Writes 16-bit PCM WAV: exactly the samples that would go to the speakers.
+
+    ``frames``: how long it will be, at most; past 4 GB the file is RF64 (see
+    :func:`wav_format`), which libsndfile, ffmpeg and sox read.
+    """
+
+    def __init__(
+        self, path: Path, rate_hz: int = 44100, channels: int = 2, *, frames: int = 0
+    ) -> None:
         self.path = Path(path)
+        self.format = wav_format(frames, channels)
         self._rate_hz = rate_hz
         self._channels = channels
         self._file: sf.SoundFile | None = None
@@ -98,7 +114,12 @@ class WavOutput:
     def open(self) -> None:
         try:
             self._file = sf.SoundFile(
-                str(self.path), "w", self._rate_hz, self._channels, subtype="PCM_16", format="WAV"
+                str(self.path),
+                "w",
+                self._rate_hz,
+                self._channels,
+                subtype="PCM_16",
+                format=self.format,
             )
         except (sf.LibsndfileError, RuntimeError, OSError) as exc:
             raise AudioError(f"{self.path}: cannot write the WAV file ({exc})") from exc
@@ -122,8 +143,8 @@ class PygameOutput:
 
     pygame's volume stays at 1.0 (its 1/128 steps are too coarse for fades); all gain is
     in the samples. ``open`` raises :class:`AudioDeviceError` when no device can be opened.
-    A second output on another ``channel_index`` (a short preview) shares the mixer and
-    leaves it open when it closes; only the output on channel 0 shuts the mixer down.
+    It is the one stream: every sound (a preview too) is mixed in the engine before the
+    limiter, and nothing else plays on the mixer.
     """
 
     def __init__(
@@ -132,9 +153,7 @@ class PygameOutput:
         channels: int = 2,
         *,
         buffer_frames: int = 1024,
-        channel_index: int = 0,
     ) -> None:
-        self.channel_index = channel_index
         self._rate_hz = rate_hz
         self._channels = channels
         self.buffer_frames = buffer_frames
@@ -167,9 +186,7 @@ class PygameOutput:
                 buffer=self.buffer_frames,
                 allowedchanges=0,
             )
-            wanted = self.channel_index + 1
-            pygame.mixer.set_num_channels(max(wanted, pygame.mixer.get_num_channels()))
-            channel = pygame.mixer.Channel(self.channel_index)
+            channel = pygame.mixer.Channel(0)
             channel.set_volume(1.0)
         except pygame.error as exc:
             raise AudioDeviceError(
@@ -223,8 +240,7 @@ class PygameOutput:
         try:
             if self._channel is not None:
                 self._channel.stop()
-            if self.channel_index == 0:
-                pygame.mixer.quit()
+            pygame.mixer.quit()
         except pygame.error:
             log.exception("closing the pygame mixer")
         self._pygame = None

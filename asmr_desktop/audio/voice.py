@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.audio.gain import SILENT_DB, Fade, GainRamp
+from asmr_desktop.audio.gain import FLOOR_DB, SILENT_DB, Fade, GainRamp, gain_to_db
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.core import safety
@@ -32,9 +32,10 @@ log = logging.getLogger(__name__)
 Samples = NDArray[np.float64]
 LoudnessLookup = Callable[[Path], float | None]
 
-#: Until a track's loudness is known it is assumed this loud (louder than nearly any master),
-#: so it starts too quiet rather than too loud and rises gently once measured.
-UNKNOWN_LOUDNESS_LUFS = -6.0
+#: Until a track's loudness is known it is assumed this loud (as loud as any content can be,
+#: see :data:`safety.UNMEASURED_LOUDNESS_LUFS`), so it can never start above the target and
+#: rises gently once measured.
+UNKNOWN_LOUDNESS_LUFS = safety.UNMEASURED_LOUDNESS_LUFS
 #: A frame counts as heard when its voice's gain is above this (-60 dB): the tail of a fade
 #: and a slider at 0 are not listening time.
 AUDIBLE_GAIN = 10 ** (-60 / 20)
@@ -113,7 +114,15 @@ class Voice:
         self.fade: Fade | None = None  # set in PAUSING, DIPPING and FADING_OUT (and kept)
         #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
         self.audible_frames = 0
+        self._aimed_db = SILENT_DB  # the gain aimed at (normalisation x volume)
+        #: A layer (a soundscape preview) sounds over the playlist in the same mix and
+        #: limiter, but is no playlist item: never the main voice, never counted as heard.
+        self.layer = False
+        #: Added to the gain aimed at (a preview plays a little under the volume).
+        self.offset_db = 0.0
         self.loudness_known = False
+        #: The loudness its gain is set for (measured, or assumed while unmeasured).
+        self.loudness_lufs = UNKNOWN_LOUDNESS_LUFS
         self._next_lookup_frame = 0
         self._state = VoiceState.PLAYING
         self._ended_from: VoiceState | None = None
@@ -171,6 +180,7 @@ class Voice:
                 self.ramp.scale(self.fade.value)
             self.fade = Fade(frames)
         self._to(VoiceState.FADING_OUT if end else VoiceState.PAUSING)
+        self._apply_aim()
 
     def crossfade_out(self, frames: int) -> None:
         """Fade out over ``frames`` while the next item fades in (only from PLAYING)."""
@@ -180,6 +190,7 @@ class Voice:
             )
         self.fade = Fade(frames)
         self._to(VoiceState.FADING_OUT)
+        self._apply_aim()
 
     def fade_finished(self) -> None:
         """The running fade reached silence: end, hold, or (after a dip) fade in afresh."""
@@ -207,6 +218,7 @@ class Voice:
             if self.fade.value >= TURN_ROUND_FLOOR:
                 self.ramp.scale(self.fade.value)  # rise from where the fade has got to
                 self.fade = None
+                self._apply_aim()
                 self._to(VoiceState.PLAYING)
             else:
                 self._to(VoiceState.DIPPING)
@@ -224,6 +236,16 @@ class Voice:
     def _fade_in_from_silence(self) -> None:
         self.ramp.current_db = SILENT_DB
         self.ramp.onset_fade_s = safety.FADE_IN_S
+        self._apply_aim()
+
+    def _apply_aim(self) -> None:
+        """The ramp heads for the gain aimed at; while a fade runs it may fall, never rise:
+        a fade out only falls, even if the track was measured quieter meanwhile (issue 15:
+        quitting while an unmeasured track still rose made the fade swell first)."""
+        if self.fade is None:
+            self.ramp.target_db = self._aimed_db
+        else:
+            self.ramp.target_db = min(self._aimed_db, self.ramp.current_db)
 
     # --- position --------------------------------------------------------------------------
     @property
@@ -272,7 +294,8 @@ class Voice:
     def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
         """Set the ramp's target: normalise to ``target_lufs``, then the volume on top."""
         if volume_db == SILENT_DB:
-            self.ramp.target_db = SILENT_DB
+            self._aimed_db = SILENT_DB
+            self._apply_aim()
             return
         loudness = self.item.loudness_lufs
         if loudness is None and self.item.path is not None and lookup is not None:
@@ -284,8 +307,35 @@ class Voice:
         self.loudness_known = loudness is not None and math.isfinite(loudness)
         if not self.loudness_known or loudness is None:
             loudness = UNKNOWN_LOUDNESS_LUFS
-        target = safety.clamp_loudness_target(target_lufs)
-        self.ramp.target_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db
+        self.loudness_lufs = loudness
+        # The engine gives the effective target (migraine mode may put it below the range).
+        target = min(target_lufs, safety.LOUDNESS_TARGET_MAX_LUFS)
+        self._aimed_db = (
+            min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db + self.offset_db
+        )
+        self._apply_aim()
+
+    @property
+    def level_lufs(self) -> float:
+        """The loudness it plays at now: its loudness plus its gain and fade (-inf: silent)."""
+        fade_db = gain_to_db(self.fade.value) if self.fade is not None else 0.0
+        return self.loudness_lufs + self.ramp.current_db + fade_db
+
+    def continue_from(self, level_lufs: float) -> None:
+        """Start no louder than ``level_lufs`` (the voice it follows gaplessly ended there),
+        rising from it at the gain-rise bound: a handover is never a step up.
+
+        A voice starting from silence would otherwise begin its onset fade at once
+        (crossfade 0: at its full level); a quiet track whose boost was capped followed by
+        a loud one stepped 12 dB (issue 15, item 4).
+        """
+        ramp = self.ramp
+        if ramp.current_db != SILENT_DB or not math.isfinite(level_lufs):
+            return
+        onset_db = ramp.target_db - ramp.onset_fade_s * safety.MAX_GAIN_RISE_DB_PER_S
+        start = min(onset_db, level_lufs - self.loudness_lufs)
+        if start < ramp.target_db and math.isfinite(start):
+            ramp.current_db = max(start, FLOOR_DB)
 
     def lookup_due(self) -> bool:
         """Unmeasured and due for another look (every :data:`LOOKUP_EVERY_S` of playback)."""
@@ -349,7 +399,7 @@ class Mix:
 
     def _count(self, voice: Voice, before: int) -> None:
         frames = voice.audible_frames - before
-        if frames <= 0:
+        if frames <= 0 or voice.layer:
             return
         self._heard.setdefault(id(voice.item), _Tally(voice.item)).frames += frames
         self._last_heard = voice.item
@@ -378,9 +428,19 @@ class Mix:
         if voice.ended:
             self.drop(voice)
 
-    def fade_all(self, seconds: float, *, end: bool) -> None:
+    def fade_all(self, seconds: float, *, end: bool, layers: bool = False) -> None:
+        """Fade the playlist's voices (and with ``layers`` the previews too)."""
         for voice in self:
-            self.fade(voice, seconds, end=end)
+            if layers or not voice.layer:
+                self.fade(voice, seconds, end=end)
+
+    def playlist(self) -> list[Voice]:
+        """The voices of playlist items (no layers)."""
+        return [voice for voice in self._voices if not voice.layer]
+
+    def layers(self) -> list[Voice]:
+        """The layers sounding over the playlist (a preview)."""
+        return [voice for voice in self._voices if voice.layer]
 
     @property
     def audible(self) -> bool:
@@ -394,14 +454,14 @@ class Mix:
     def main(self, index: int | None) -> Voice | None:
         """The newest live voice of item ``index``."""
         for voice in reversed(self._voices):
-            if voice.index == index and not voice.ended:
+            if voice.index == index and not voice.ended and not voice.layer:
                 return voice
         return None
 
     def is_main(self, voice: Voice) -> bool:
         """No other voice is playing or held: none took over from this one."""
         steady = (VoiceState.PLAYING, VoiceState.HELD)
-        return not any(v.state in steady for v in self._voices if v is not voice)
+        return not any(v.state in steady for v in self._voices if v is not voice and not v.layer)
 
     def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
         for voice in self._voices:

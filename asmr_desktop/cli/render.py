@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable, Sequence
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -15,9 +20,13 @@ from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import WavOutput
 from asmr_desktop.audio.worker import CHUNK_S, pump
 from asmr_desktop.core import safety
+from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.errors import AudioError, DecodeError
+from asmr_desktop.core.paths import AppPaths
+from asmr_desktop.core.settings import Settings
 from asmr_desktop.library.builtin import find_ready, soundscape_item
 from asmr_desktop.library.m3u import read_m3u
+from asmr_desktop.services.listening import engine_settings
 from asmr_desktop.soundscapes import parse_spec
 
 log = logging.getLogger(__name__)
@@ -50,17 +59,28 @@ def register(subparsers: _SubParsers) -> None:
         "--seconds", type=float, required=True, metavar="N", help="length to render"
     )
     parser.add_argument(
-        "--volume", type=float, default=1.0, metavar="V", help="volume slider 0..1 (default 1)"
+        "--volume", type=float, default=None, metavar="V", help="volume slider 0..1 (default 1)"
     )
     parser.add_argument(
         "--ceiling-db",
         type=float,
-        default=safety.CEILING_DEFAULT_DB,
+        default=None,
         metavar="D",
         help=f"true-peak ceiling in dBTP (default {safety.CEILING_DEFAULT_DB:g}, "
         f"never above {safety.CEILING_MAX_DB:g})",
     )
     parser.add_argument("--migraine", action="store_true", help="migraine mode")
+    parser.add_argument(
+        "--settings-from",
+        nargs="?",
+        const="",
+        default=None,
+        type=str,
+        metavar="DATA_DIR",
+        help="start exactly as the window would: the saved volume, ceiling, loudness target, "
+        "crossfade and migraine mode of DATA_DIR (without it: the --data-dir or default data "
+        "folder); --volume, --ceiling-db and --migraine given as well override them",
+    )
     parser.add_argument("--rate", type=int, default=44100, metavar="HZ", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
@@ -68,19 +88,27 @@ def register(subparsers: _SubParsers) -> None:
 def run(args: argparse.Namespace, resolvers: Sequence[Resolver] | None = None) -> int:
     if not args.seconds > 0:
         raise AudioError("--seconds must be more than 0")
-    if not 0.0 <= args.volume <= 1.0:
+    if args.volume is not None and not 0.0 <= args.volume <= 1.0:
         raise AudioError("--volume must be between 0 and 1")
-    if args.ceiling_db > safety.CEILING_MAX_DB:
+    if args.ceiling_db is not None and args.ceiling_db > safety.CEILING_MAX_DB:
         log.warning(
             "ceiling %.1f dBTP is above the safe maximum; using %.1f",
             args.ceiling_db,
             safety.CEILING_MAX_DB,
         )
     items = resolve_source(args.source, default_resolvers() if resolvers is None else resolvers)
+    with decoder_chatter_dropped():
+        return _render(args, items, resolvers)
+
+
+def _render(
+    args: argparse.Namespace, items: list[PlaylistItem], resolvers: Sequence[Resolver] | None
+) -> int:
     ready = find_ready(args.source) if resolvers is None else None
+    settings = starting_settings(args)
     # A ready playlist made for migraines plays in migraine mode, as it does in the window.
-    migraine = args.migraine or (ready is not None and ready.migraine)
-    settings = EngineSettings(volume=args.volume, ceiling_db=args.ceiling_db, migraine=migraine)
+    if ready is not None and ready.migraine:
+        settings.migraine = True
     report = render_to_wav(
         items,
         args.output,
@@ -91,6 +119,36 @@ def run(args: argparse.Namespace, resolvers: Sequence[Resolver] | None = None) -
     )
     log.info("rendered %.1f s to %s", report.seconds, args.output)
     return 0
+
+
+def starting_settings(args: argparse.Namespace) -> EngineSettings:
+    """The engine's settings: the saved ones of a data folder (``--settings-from``, through
+    the very function the window starts with), or full volume at the default ceiling; the
+    options given on the command line on top."""
+    if args.settings_from is None:
+        settings = EngineSettings(volume=1.0, crossfade_s=EngineSettings().crossfade_s)
+    else:
+        settings = engine_settings(_saved_settings(args))
+    if args.volume is not None:
+        settings.volume = args.volume
+    if args.ceiling_db is not None:
+        settings.ceiling_db = safety.clamp_ceiling_db(args.ceiling_db)
+    settings.migraine = settings.migraine or args.migraine
+    return settings
+
+
+def _saved_settings(args: argparse.Namespace) -> Settings:
+    """The settings saved in the data folder (read only; a running window keeps its lock)."""
+    from asmr_desktop.cli.parser import app_paths  # the wiring module; imported late, no cycle
+
+    paths = AppPaths.under(Path(args.settings_from)) if args.settings_from else app_paths(args)
+    if not paths.store_file.exists():
+        raise AudioError(f"{paths.data_dir}: no saved settings there (no data file)")
+    context = AppContext.open_for_command(paths, write=False)
+    try:
+        return context.settings.settings
+    finally:
+        context.close()
 
 
 def measure_all(items: Sequence[PlaylistItem]) -> LoudnessLookup:
@@ -173,7 +231,7 @@ def render_to_wav(
     total = round(seconds * rate_hz)
     fade_at = total - round(safety.FADE_OUT_S * rate_hz)
     chunk = round(CHUNK_S * rate_hz)
-    output = WavOutput(out, rate_hz, 2)
+    output = WavOutput(out, rate_hz, 2, frames=total)  # RF64 past 4 GB
     output.open()
     done = 0
     stopping = False
@@ -187,6 +245,33 @@ def render_to_wav(
             done += frames
     finally:
         output.close()
-    for index, reason in failed:
+    reported = dict(failed)  # one line per item, however often it was tried
+    for index, reason in reported.items():
         log.warning("skipped item %d: %s", index + 1, reason)
-    return RenderReport(done / rate_hz, tuple(failed))
+    return RenderReport(done / rate_hz, tuple(reported.items()))
+
+
+#: Lines libmpg123 (inside libsndfile) writes to stderr by itself while it reads a damaged
+#: MP3; the app says what it means in one line per item instead.
+_DECODER_CHATTER = re.compile(r"^(Note: |Warning: |\[src/libmpg123/)")
+
+
+@contextmanager
+def decoder_chatter_dropped() -> Iterator[None]:
+    """Run with stderr (the file descriptor, where C libraries write) spooled, then pass on
+    everything but the decoder's own chatter, in order, when done."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as spool:
+        os.dup2(spool.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            spool.seek(0)
+            for line in spool.read().decode("utf-8", "replace").splitlines(keepends=True):
+                if not _DECODER_CHATTER.match(line):
+                    sys.stderr.write(line)
+            sys.stderr.flush()

@@ -19,9 +19,27 @@ LOUDNESS_TARGET_DEFAULT_LUFS = -30.0
 LOUDNESS_TARGET_MIN_LUFS = -40.0
 LOUDNESS_TARGET_MAX_LUFS = -20.0
 
-#: Migraine mode: the ceiling drops by this much and a low-pass filter is added.
+#: A track whose loudness is not measured yet is assumed this loud: the loudest any stereo
+#: content can measure (full scale on both channels at the K-weighting's peak gain, +4.3 dB:
+#: -0.691 + 3.01 + 4.3 = 6.6 LUFS; a full-scale square measures +3.8). So it starts at or
+#: below the target whatever it holds, and rises at the gain-rise bound once measured.
+UNMEASURED_LOUDNESS_LUFS = 7.0
+
+#: Migraine mode: the ceiling drops by this much and a low-pass filter is added...
 MIGRAINE_CEILING_DROP_DB = 12.0
+#: ...and the loudness target drops as much, so the sound is quieter and the limiter rests
+#: (with the ceiling alone lower it cut a median 4.6 dB 94 % of the time on speech).
+MIGRAINE_LOUDNESS_DROP_DB = 12.0
 MIGRAINE_LOWPASS_HZ = 4000.0
+
+#: The startle guard: a short-term (100 ms) level more than this far above the median of
+#: the preceding 3 s is brought down to it before it is heard, and released at no more than
+#: the gain-rise bound. Stronger (less rise let through) in migraine mode; a setting may
+#: choose within the bounds.
+STARTLE_RISE_DB = 10.0
+STARTLE_RISE_MIGRAINE_DB = 8.0
+STARTLE_MIN_DB = 6.0
+STARTLE_MAX_DB = 20.0
 
 #: Gain may never rise faster than this (slider moves, crossfades, resume).
 MAX_GAIN_RISE_DB_PER_S = 6.0
@@ -73,3 +91,22 @@ def clamp_loudness_target(target_lufs: float) -> float:
     if target_lufs != target_lufs:
         return LOUDNESS_TARGET_DEFAULT_LUFS
     return max(LOUDNESS_TARGET_MIN_LUFS, min(LOUDNESS_TARGET_MAX_LUFS, target_lufs))
+
+
+def clamp_startle_db(amount_db: float) -> float:
+    """A startle guard amount within its bounds (NaN: the default)."""
+    if amount_db != amount_db:
+        return STARTLE_RISE_DB
+    return max(STARTLE_MIN_DB, min(STARTLE_MAX_DB, amount_db))
+
+
+def startle_amount_db(migraine: bool) -> float:
+    """The rise the startle guard lets through: 10 dB, 8 dB in migraine mode."""
+    return STARTLE_RISE_MIGRAINE_DB if migraine else STARTLE_RISE_DB
+
+
+def effective_loudness_target(target_lufs: float, migraine: bool) -> float:
+    """The target voices are normalised to: the chosen one within its range, and in migraine
+    mode 12 dB lower (below the range's floor is allowed: quieter is always allowed)."""
+    target = clamp_loudness_target(target_lufs)
+    return target - MIGRAINE_LOUDNESS_DROP_DB if migraine else target

@@ -10,7 +10,6 @@ here at run time, so the shell stays light.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
     from asmr_desktop.analysis.cache import AnalysisCache
     from asmr_desktop.analysis.queue import AnalysisQueue
     from asmr_desktop.audio.engine import Engine
-    from asmr_desktop.audio.output import Output
     from asmr_desktop.audio.worker import Player
     from asmr_desktop.library.playlists import PlaylistStore
     from asmr_desktop.services.listening import ListeningService
@@ -54,8 +52,6 @@ class Services:
     player: Player
     playlists: PlaylistStore
     listening: ListeningService
-    #: Where soundscape previews play (a second mixer channel until issue 15's one mix).
-    preview_output: Callable[[], Output]
 
     def close(self) -> None:
         """Stop the threads (audio, analysis); the context is closed by its owner."""

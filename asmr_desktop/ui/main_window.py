@@ -246,7 +246,6 @@ class MainWindow(QMainWindow):
         self.analysis = services.analysis
         self.engine = services.engine
         self.player = services.player
-        preview = services.preview_output
         self._services = services
         settings = self._context.settings.settings
         self.tray = TrayIcon(
@@ -281,9 +280,9 @@ class MainWindow(QMainWindow):
             self.analysis,
             self.analysis_bridge,
             soundscape_dialog=lambda parent: SoundscapeDialog(
-                preview,
-                lambda: self.engine.settings,
+                self.engine,
                 self.player_panel.pause_if_playing,
+                self.player_panel.ensure_output,
                 parent,
             ),
         )

@@ -361,7 +361,9 @@ class PlayerPanel(QWidget):
         self.ceiling_box.setSuffix(" dBTP")
         self.ceiling_box.setToolTip(
             "The loudest any sound can ever be. You can lower it; it never goes above "
-            f"{safety.CEILING_MAX_DB:.0f} dBTP."
+            f"{safety.CEILING_MAX_DB:.0f} dBTP.\nStartle guard: a sound rising more than "
+            f"{safety.STARTLE_RISE_DB:.0f} dB over the last few seconds is softened before "
+            "you hear it."
         )
         self.ceiling_box.valueChanged.connect(self._ceiling_changed)
         grid.addWidget(self.ceiling_box, 0, 4)
@@ -386,7 +388,9 @@ class PlayerPanel(QWidget):
         self.migraine_button = QPushButton("Migraine mode")
         self.migraine_button.setCheckable(True)
         self.migraine_button.setToolTip(
-            "12 dB quieter at most, and softer: high sounds above 4 kHz are filtered out."
+            f"{safety.MIGRAINE_LOUDNESS_DROP_DB:.0f} dB quieter, and softer: high sounds above "
+            f"4 kHz are filtered out, and the startle guard lets through at most "
+            f"{safety.STARTLE_RISE_MIGRAINE_DB:.0f} dB."
         )
         self.migraine_button.toggled.connect(self._migraine_toggled)
         grid.addWidget(self.migraine_button, 0, 5, 2, 1)
@@ -687,6 +691,10 @@ class PlayerPanel(QWidget):
             self.playback_failed.emit(str(exc))
             return False
         return True
+
+    def ensure_output(self) -> bool:
+        """Start the sound output if it is not running (a soundscape preview needs it)."""
+        return self._ensure_output()
 
     def toggle(self) -> None:
         """Play or pause; before the engine is ready, a press is queued (a second one

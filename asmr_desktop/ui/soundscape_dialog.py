@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop.audio.engine import Engine, EngineSettings, PlayState
+from asmr_desktop.audio.engine import Engine
 from asmr_desktop.audio.item import PlaylistItem
-from asmr_desktop.audio.output import Output
-from asmr_desktop.audio.worker import Player
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.library.builtin import soundscape_item
 from asmr_desktop.soundscapes import SOUNDSCAPES, SoundscapeInfo
@@ -39,8 +37,8 @@ DURATIONS: tuple[tuple[str, float | None], ...] = (
 )
 #: A preview plays this long in all (3 s fade in, then it fades out over 1.5 s).
 PREVIEW_S = 7.0
-#: ...and this much quieter than the volume the player is set to.
-PREVIEW_QUIETER = 0.2
+#: ...and this much quieter than the volume the player is set to (dB).
+PREVIEW_QUIETER_DB = 6.0
 
 
 class SoundscapeDialog(QDialog):
@@ -52,17 +50,19 @@ class SoundscapeDialog(QDialog):
 
     def __init__(
         self,
-        preview_output: Callable[[], Output],
-        engine_settings: Callable[[], EngineSettings],
+        engine: Engine,
         pause_main: Callable[[], None],
+        ensure_output: Callable[[], bool],
         parent: QWidget | None = None,
     ) -> None:
+        """Previews play in ``engine``'s own mix (one mix, one limiter, one stream);
+        ``ensure_output`` starts the sound output if needed (False: none could open)."""
         super().__init__(parent)
         self.setWindowTitle("Add a soundscape")
-        self._preview_output = preview_output
-        self._engine_settings = engine_settings
+        self._engine = engine
         self._pause_main = pause_main
-        self._preview: Player | None = None
+        self._ensure_output = ensure_output
+        self._previewing = False
         self._spins: dict[str, QDoubleSpinBox] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)
@@ -144,43 +144,37 @@ class SoundscapeDialog(QDialog):
 
     # -- preview ---------------------------------------------------------------------------
     def preview(self) -> None:
-        """A few quiet seconds through the same safety chain, with the main sound paused."""
+        """A few quiet seconds in the player's own mix and limiter, the main sound paused."""
         self.stop_preview()
         self._pause_main()
-        main = self._engine_settings()
-        settings = EngineSettings(
-            volume=main.volume * (1.0 - PREVIEW_QUIETER),
-            ceiling_db=main.ceiling_db,
-            loudness_target_lufs=main.loudness_target_lufs,
-            migraine=main.migraine,
-        )
-        output = self._preview_output()
-        engine = Engine(output.rate_hz, output.channels, settings)
+        if not self._ensure_output():
+            self.notice.setText("No sound output could be opened.")
+            return
         try:
-            engine.set_items([self.make_item()])
-            player = Player(engine, output)
-            player.start()
+            self._engine.preview(self.make_item(), seconds=PREVIEW_S, offset_db=-PREVIEW_QUIETER_DB)
         except AsmrError as exc:
             self.notice.setText(str(exc))
             return
-        engine.play()
-        self._preview = player
+        self._previewing = True
         self.preview_button.setEnabled(False)
         self.preview_started.emit()
-        QTimer.singleShot(int((PREVIEW_S - 1.5) * 1000), engine.stop)
-        QTimer.singleShot(int(PREVIEW_S * 1000) + 300, self.stop_preview)
+        QTimer.singleShot(int(PREVIEW_S * 1000) + 300, self._preview_over)
 
     @property
     def previewing(self) -> bool:
-        return self._preview is not None and self._preview.engine.state is PlayState.PLAYING
+        return self._previewing and self._engine.previewing
+
+    def _preview_over(self) -> None:
+        if self._previewing:
+            self._previewing = False
+            self.preview_button.setEnabled(True)
+            self.preview_finished.emit()
 
     def stop_preview(self) -> None:
-        player, self._preview = self._preview, None
-        if player is None:
-            return
-        player.close(fade=True, timeout_s=2.0)
-        self.preview_button.setEnabled(True)
-        self.preview_finished.emit()
+        """Fade a running preview out (closing the dialog, or a new preview)."""
+        if self._previewing:
+            self._engine.stop_preview()
+            self._preview_over()
 
     def done(self, result: int) -> None:
         self.stop_preview()

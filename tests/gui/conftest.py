@@ -34,7 +34,6 @@ def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
     win = build_window(
         context,
         output=NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
-        preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2, realtime=True),
     )
     qtbot.addWidget(win)
     win.show()

@@ -285,3 +285,16 @@ def test_drop_files_and_reorder(qtbot: QtBot, window: MainWindow, tmp_path: Path
     assert [i.title for i in panel.items()] == ["b", "a"]
     saved = panel.listening.playlists.load_working()
     assert [i.title for i in saved] == ["b", "a"], "saved at once"
+
+
+def test_the_startle_guard_is_shown(window: MainWindow) -> None:
+    """Issue 15: the guard is on by default, stronger in migraine mode, and says so."""
+    from asmr_desktop.core import safety
+
+    panel = window.player_panel
+    assert "Startle guard" in panel.ceiling_box.toolTip()
+    assert f"{safety.STARTLE_RISE_DB:.0f} dB" in panel.ceiling_box.toolTip()
+    assert f"{safety.STARTLE_RISE_MIGRAINE_DB:.0f} dB" in panel.migraine_button.toolTip()
+    assert window.engine.startle_amount_db == safety.STARTLE_RISE_DB
+    panel.migraine_button.setChecked(True)
+    assert window.engine.startle_amount_db == safety.STARTLE_RISE_MIGRAINE_DB

@@ -76,12 +76,16 @@ def test_every_way_out_fades_the_sound(
         ask_before_session=False, ready_playlists_added=True, keep_playing_in_tray=False
     )
     speaker = Speaker()
-    window = build_window(context, output=speaker, preview_output=lambda: NullOutput())
+    window = build_window(context, output=speaker)
     qtbot.addWidget(window)
     quitter = QuitOnSignal(window.quit_app)
     try:
         window.show()
         window.player_panel.add_paths([tmp_path / "t.wav"])
+        # Measured first: an unmeasured track starts as quiet as the loudest content would
+        # need and rises for longer than the fade in (issue 15).
+        wanted = (tmp_path / "t.wav").absolute()
+        qtbot.waitUntil(lambda: wanted in window.player_panel.analyses, timeout=20000)
         window.player_panel.toggle()
         qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
         qtbot.wait(round(1000 * (safety.FADE_IN_S + 0.5)))  # past the fade-in
@@ -155,14 +159,16 @@ def test_sigterm_fades_on_the_real_speaker_path(
     context.settings.update(
         ask_before_session=False, ready_playlists_added=True, keep_playing_in_tray=False
     )
-    window = build_window(
-        context, output=PygameOutput(OUTPUT_RATE_HZ, 2), preview_output=lambda: NullOutput()
-    )
+    window = build_window(context, output=PygameOutput(OUTPUT_RATE_HZ, 2))
     qtbot.addWidget(window)
     quitter = QuitOnSignal(window.quit_app)
     try:
         window.show()
         window.player_panel.add_paths([tmp_path / "t.wav"])
+        # Measured first: an unmeasured track starts as quiet as the loudest content would
+        # need and rises for longer than the fade in (issue 15).
+        wanted = (tmp_path / "t.wav").absolute()
+        qtbot.waitUntil(lambda: wanted in window.player_panel.analyses, timeout=20000)
         window.player_panel.toggle()
         qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
         qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))

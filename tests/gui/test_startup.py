@@ -44,7 +44,7 @@ def shell(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 def attach(window: MainWindow) -> None:
     out = NullOutput(OUTPUT_RATE_HZ, 2, realtime=True)
-    attach_services(window, output=out, preview_output=lambda: NullOutput(OUTPUT_RATE_HZ, 2))
+    attach_services(window, output=out)
 
 
 def test_shell_shows_the_stored_playlist_before_the_engine(

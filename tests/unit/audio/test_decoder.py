@@ -75,12 +75,15 @@ def test_resampling_in_blocks_is_seamless():
 def test_more_than_two_channels_are_downmixed_without_getting_louder(tmp_path):
     six = np.zeros((4410, 6), np.float32)
     six[:, 0] = 0.9  # front left
-    six[:, 3] = -0.9  # an odd (right-side) channel
+    six[:, 3] = -0.9  # the LFE: left out, as BS.775's stereo downmix does
+    six[:, 5] = 0.6  # right surround, at -3 dB
     source = FileSource(write(tmp_path / "surround.wav", six, 44100, subtype="FLOAT"))
     assert source.channels == 2
     out = _read_all(source)
-    np.testing.assert_allclose(out[:, 0], 0.3, atol=1e-6)
-    np.testing.assert_allclose(out[:, 1], -0.3, atol=1e-6)
+    each = 1 + 2 * 0.7071  # each side's weights, scaled so full scale stays full scale
+    np.testing.assert_allclose(out[:, 0], 0.9 / each, atol=1e-6)
+    np.testing.assert_allclose(out[:, 1], 0.6 * 0.7071 / each, atol=1e-6)
+    assert np.abs(downmix(np.ones((5, 6), np.float32), 2)).max() <= 1.0 + 1e-6
     assert np.abs(downmix(np.ones((5, 8), np.float32), 2)).max() <= 1.0
 
 

@@ -62,6 +62,9 @@ class Recorder:
 
 def make(items, rate=RATE, **kw) -> tuple[Engine, Recorder]:
     kw.setdefault("volume", 1.0)
+    # These tests read the voices' gains through a DC input, whose steps the startle
+    # guard's K-weighting hears as clicks; the guard has its own tests (test_guard.py).
+    kw.setdefault("startle_guard", False)
     rec = Recorder()
     engine = Engine(rate, 2, EngineSettings(**kw), callbacks=rec.callbacks)
     engine.set_items(items)
@@ -447,8 +450,11 @@ def test_migraine_mode_cuts_8k_strongly_and_keeps_500_hz():
         engine.play()
         out = render(engine, 5)[-rate:]
         levels[migraine] = (_tone_level_db(out, 500, rate), _tone_level_db(out, 8000, rate))
-    assert levels[True][0] == pytest.approx(levels[False][0], abs=0.5)
-    assert levels[False][1] - levels[True][1] >= 30.0
+    # Migraine mode is 12 dB quieter in all (the loudness target drops with the ceiling);
+    # the 500 Hz tone keeps its share, 8 kHz is cut 30 dB more.
+    drop = safety.MIGRAINE_LOUDNESS_DROP_DB
+    assert levels[True][0] == pytest.approx(levels[False][0] - drop, abs=0.5)
+    assert levels[False][1] - levels[True][1] >= 30.0 + drop
 
 
 def test_migraine_mode_lowers_the_ceiling_by_12_db():
@@ -463,7 +469,7 @@ def test_migraine_mode_lowers_the_ceiling_by_12_db():
     assert true_peak_db(out) <= ceiling
     assert true_peak_db(out[-RATE:]) > ceiling - 2.0  # limited to it, not muted
     engine.set_migraine(False)
-    render(engine, 13)  # the highs return over ~10 s, then the limiter recovers 12 dB
+    render(engine, 16)  # the highs return over ~12 s, then the limiter recovers 12 dB
     assert engine.effective_ceiling_db == safety.CEILING_DEFAULT_DB
     assert true_peak_db(render(engine, 1)) > ceiling + 6
 

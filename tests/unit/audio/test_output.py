@@ -177,7 +177,9 @@ def test_what_reaches_the_speakers_stays_under_the_ceiling_fades_in_and_crossfad
         loudness = {{quiet: measure_file(quiet), loud: -60.0}}
         stopped = threading.Event()
         on_state = lambda s: stopped.set() if s is PlayState.STOPPED else None
-        engine = Engine({rate}, 2, EngineSettings(volume=1.0, crossfade_s=1.0),
+        # The "loud" file is told to be -60 LUFS so the limiter must work; the startle guard
+        # would catch it first (it has its own speaker-path test), so it is off here.
+        engine = Engine({rate}, 2, EngineSettings(volume=1.0, crossfade_s=1.0, startle_guard=False),
             loudness_lookup=loudness.get, callbacks=EngineCallbacks(state_changed=on_state))
         engine.set_items([PlaylistItem.from_path(quiet), PlaylistItem.from_path(loud)])
         output = PygameOutput({rate}, 2)
@@ -246,3 +248,21 @@ def test_closing_with_fade_fades_out_instead_of_cutting():
     last_loud = np.flatnonzero(tail > 0.9 * tail.max())[-1]
     silent = np.flatnonzero(tail[last_loud:] == 0)[0]
     assert silent / RATE == pytest.approx(safety.FADE_OUT_S, abs=0.25)  # a fade, not a cut
+
+
+def test_a_wav_past_4_gb_is_written_as_rf64(tmp_path, monkeypatch):
+    """Issue 15, item 9: a WAV header holds at most 4 GB (an 8.3-hour render read as 6.2
+    hours); longer output is RF64, which soundfile reads whole."""
+    from asmr_desktop.audio import output as output_module
+
+    eight_hours = 8.3 * 3600 * 48000
+    assert output_module.wav_format(round(eight_hours), 2) == "RF64"
+    assert output_module.wav_format(48000 * 60, 2) == "WAV"
+    # The switch itself, at a size a test can write: 2 s of audio over a lowered limit.
+    monkeypatch.setattr(output_module, "WAV_MAX_BYTES", 4 * RATE)
+    out = WavOutput(tmp_path / "long.wav", RATE, 2, frames=2 * RATE)
+    out.open()
+    out.write(to_int16(np.full((2 * RATE, 2), 0.25)))
+    out.close()
+    info = sf.info(str(tmp_path / "long.wav"))
+    assert (info.format, info.frames) == ("RF64", 2 * RATE)

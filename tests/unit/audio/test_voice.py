@@ -30,8 +30,10 @@ S = VoiceState
 
 def voice(seconds: float = 10.0, *, settled: bool = True) -> Voice:
     source = ArraySource(constant(seconds, RATE, 1.0), RATE)
-    v = Voice(0, PlaylistItem("dc"), ResampledSource(source, RATE, 2), onset_fade_s=3.0)
-    v.ramp.target_db = 0.0
+    item = PlaylistItem("dc", loudness_lufs=-30.0)
+    v = Voice(0, item, ResampledSource(source, RATE, 2), onset_fade_s=3.0)
+    v.aim(-30.0, 0.0, None)  # 0 dB
+    assert v.ramp.target_db == 0.0
     if settled:
         v.ramp.current_db = 0.0
     return v

@@ -1,0 +1,214 @@
+"""The safety numbers measured on the real speaker path (issue 15): the window as built by
+app.py, playing through pygame into SDL's disk driver, measured with scipy, not the engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from pytestqt.qtbot import QtBot
+
+from asmr_desktop.app import build_window
+from asmr_desktop.audio.chain import effective_ceiling_db
+from asmr_desktop.audio.engine import PlayState
+from asmr_desktop.core import safety
+from asmr_desktop.core.context import AppContext
+from asmr_desktop.ui.main_window import MainWindow
+from tests.gui.speaker import captured, disk_speaker, frames_so_far
+from tests.unit.audio.helpers import reference_lufs, short_term_db, true_peak_db
+
+RATE = 44100
+
+
+def gentle_hum(path: Path, seconds: float, rms: float = 0.06) -> Path:
+    """A low hum (110 Hz and harmonics, a slow swell): gentle by the app's verdict, about
+    -25 LUFS, so a window in migraine mode plays it without asking, and peaky enough that
+    the limiter has work at a -42 dBTP ceiling."""
+    t = np.arange(round(seconds * RATE)) / RATE
+    x = sum(np.sin(2 * np.pi * 110 * k * t + k) / k for k in (1, 2, 3, 5))
+    x *= 1.0 + 0.3 * np.sin(2 * np.pi * 0.25 * t)
+    x *= rms / np.sqrt(np.mean(x**2))
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    return path
+
+
+def open_window(
+    qtbot: QtBot,
+    context: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+    capture: Path,
+    **saved: object,
+) -> MainWindow:
+    context.settings.update(
+        ask_before_session=False,
+        ready_playlists_added=True,
+        keep_playing_in_tray=False,
+        volume=1.0,
+        **saved,
+    )
+    window = build_window(context, output=disk_speaker(monkeypatch, capture))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def add_measured(qtbot: QtBot, window: MainWindow, path: Path) -> None:
+    """Add a file and wait for its analysis (so the window plays it without asking)."""
+    window.player_panel.add_paths([path])
+    qtbot.waitUntil(lambda: path.absolute() in window.player_panel.analyses, timeout=20000)
+
+
+def stop_and_close(qtbot: QtBot, window: MainWindow) -> None:
+    window.player_panel.stop()
+    qtbot.waitUntil(lambda: not window.engine.is_active(), timeout=8000)
+    window.player.close()
+
+
+def test_saved_ceiling_and_migraine_hold_from_the_first_sample(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 1: saved ceiling -30 with migraine mode (-42 dBTP) from Play on."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, ceiling_db=-30.0, migraine_mode=True)
+    add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 30.0))
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 2.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    sound = np.flatnonzero(np.abs(out).max(axis=1) > 0)
+    assert len(sound) > RATE * safety.FADE_IN_S, "it played"
+    ceiling = effective_ceiling_db(-30.0, migraine=True)
+    assert ceiling == -42.0
+    # The first second (where the audit found -26.6 dBTP) and all the rest.
+    first = out[sound[0] : sound[0] + RATE]
+    assert true_peak_db(first) <= ceiling
+    assert true_peak_db(out) <= ceiling
+    assert true_peak_db(out) > ceiling - 6, "the limiter had work: the test can fail"
+
+
+def test_a_ceiling_lowered_while_paused_holds_from_the_resume(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 1: 'the same after changing the ceiling while stopped or paused'."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture)
+    add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 60.0))
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    panel.toggle()  # pause
+    qtbot.waitUntil(lambda: not window.engine.is_active(), timeout=8000)
+    panel.ceiling_box.setValue(-40.0)
+    resumed_at = frames_so_far(capture)
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    before, after = out[:resumed_at], out[resumed_at:]
+    assert true_peak_db(before) > -35.0, "it played louder than the new ceiling before"
+    assert true_peak_db(after) <= -40.0
+
+
+def test_an_unmeasured_loud_file_never_plays_above_the_target(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 5: a full-scale square whose analysis has not landed yet."""
+    from asmr_desktop.analysis.cache import AnalysisCache
+
+    monkeypatch.setattr(AnalysisCache, "measured_loudness", lambda self, path: None)
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, crossfade_s=0.0)
+    t = np.arange(20 * RATE) / RATE
+    x = np.sign(np.sin(2 * np.pi * 997 * t))
+    path = tmp_path / "square.wav"
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    window.player_panel.add_paths([path])
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 3.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
+    assert short_term_db(out, 0.4).max() <= target + 0.5
+    assert short_term_db(out, 0.4).max() > target - 60, "it played"
+
+
+def test_crossfade_0_from_quiet_to_loud_rises_at_most_6_db_per_s(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 4: a whisper (its boost capped) gaplessly into a loud track."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, crossfade_s=0.0)
+    rng = np.random.default_rng(4)
+    rate = 48000
+    paths = []
+    for name, seconds, rms in (("whisper", 5.0, 0.0004), ("loud", 8.0, 0.08)):
+        path = tmp_path / f"{name}.wav"
+        sf.write(path, rng.standard_normal((round(seconds * rate), 2)) * rms, rate)
+        add_measured(qtbot, window, path)
+        paths.append(path)
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.waitUntil(lambda: window.engine.current_index == 1, timeout=10000)
+    qtbot.wait(3000)
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    start = int(np.flatnonzero(np.abs(out).max(axis=1) > 0)[0])
+    steady = out[start + round(3.5 * rate) : start + round(9.5 * rate)]
+    levels = short_term_db(steady, 0.5)
+    assert levels.max() > levels.min() + 5, "the loud track came in within the window"
+    assert np.diff(levels).max() / 0.5 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.5
+
+
+def test_a_mono_file_plays_at_the_target(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 3: a mono file on two speakers played 3 LU over the target."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture)
+    rate = 48000
+    path = tmp_path / "mono.wav"
+    sf.write(path, np.random.default_rng(5).standard_normal(20 * rate) * 0.05, rate)
+    add_measured(qtbot, window, path)
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 4.0)))
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    start = int(np.flatnonzero(np.abs(out).max(axis=1) > 0)[0])
+    steady = out[start + round((safety.FADE_IN_S + 0.5) * rate) : start + round(6.5 * rate)]
+    assert reference_lufs(steady) == pytest.approx(safety.LOUDNESS_TARGET_DEFAULT_LUFS, abs=0.5)
+
+
+def test_a_preview_and_a_resume_during_it_stay_under_the_ceiling(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 2: the preview played on a second pygame channel after its own
+    limiter (+0.9 dB over the ceiling; +3.9 dB when a media key resumed the main sound)."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, ceiling_db=-36.0)
+    add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 60.0))
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    dialog = panel.open_soundscapes()
+    assert dialog is not None
+    dialog.choice.setCurrentIndex(dialog.choice.findData("rain"))
+    with qtbot.waitSignal(dialog.preview_finished, timeout=15000):
+        dialog.preview()
+        assert dialog.previewing and window.engine.state is PlayState.PAUSED
+        qtbot.wait(2500)
+        panel.toggle()  # the tray or a media key resumes the main sound meanwhile
+        assert window.engine.state is PlayState.PLAYING
+    dialog.reject()
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    assert true_peak_db(out) <= -36.0
+    assert true_peak_db(out) > -38.0, "limited, not muted: the test can fail"

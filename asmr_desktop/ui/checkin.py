@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,7 +29,7 @@ from asmr_desktop.diary.days import Day, Headache, Medication, MedKind, check_me
 from asmr_desktop.diary.medication import kind_of
 from asmr_desktop.diary.model import pain_category
 from asmr_desktop.services.prompts import CheckInAnswer
-from asmr_desktop.ui.rating import ARM_DELAY_MS
+from asmr_desktop.ui.rating import GuardedDialog
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ LEVEL_WORDS = {
 NO_VALUE = "exact value (optional)"
 
 
-class CheckInDialog(QDialog):
+class CheckInDialog(GuardedDialog):
     """Level first, then "Took something for it?"; :meth:`answer` is what was chosen."""
 
     def __init__(
@@ -57,14 +57,9 @@ class CheckInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Check-in")
-        self.armed = False
         self.level: Headache | None = None
         self.took: bool | None = None
         self._kinds = kinds
-        self._arm_timer = QTimer(self)
-        self._arm_timer.setSingleShot(True)
-        self._arm_timer.setInterval(ARM_DELAY_MS)
-        self._arm_timer.timeout.connect(self._arm)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 18)
         layout.setSpacing(12)
@@ -130,13 +125,8 @@ class CheckInDialog(QDialog):
         self._set_enabled()
 
     # -- the first second ------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self.armed and not self._arm_timer.isActive():
-            self._arm_timer.start()
-
     def _arm(self) -> None:
-        self.armed = True
+        super()._arm()
         self._set_enabled()
 
     def _set_enabled(self) -> None:

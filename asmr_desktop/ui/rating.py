@@ -143,7 +143,31 @@ class PainScale(QWidget):
         self.value_changed.emit(value)
 
 
-class _PainDialog(QDialog):
+class GuardedDialog(QDialog):
+    """A prompt that takes no click and no key for :data:`ARM_DELAY_MS` after it appears.
+
+    :attr:`armed` turns true once the delay has passed; subclasses enable their controls in
+    :meth:`_arm` (calling this one first).
+    """
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.armed = False
+        self._arm_timer = QTimer(self)
+        self._arm_timer.setSingleShot(True)
+        self._arm_timer.setInterval(ARM_DELAY_MS)
+        self._arm_timer.timeout.connect(self._arm)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self.armed and not self._arm_timer.isActive():
+            self._arm_timer.start()
+
+    def _arm(self) -> None:
+        self.armed = True
+
+
+class _PainDialog(GuardedDialog):
     """Common key handling: digits set, Up/Down nudge, Enter saves, Esc skips.
 
     Save stays disabled until a value is chosen, and for :data:`ARM_DELAY_MS` after the
@@ -163,11 +187,6 @@ class _PainDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.skipped = False
-        self.armed = False
-        self._arm_timer = QTimer(self)
-        self._arm_timer.setSingleShot(True)
-        self._arm_timer.setInterval(ARM_DELAY_MS)
-        self._arm_timer.timeout.connect(self._arm)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 18)
         outer.setSpacing(10)
@@ -221,13 +240,8 @@ class _PainDialog(QDialog):
         self.fit_to_screen()
 
     # -- the first second ------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self.armed and not self._arm_timer.isActive():
-            self._arm_timer.start()
-
     def _arm(self) -> None:
-        self.armed = True
+        super()._arm()
         self.body.setEnabled(True)
         self.scale.slider.setFocus()
         self._update_buttons()

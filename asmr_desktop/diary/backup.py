@@ -310,14 +310,7 @@ def _check_sessions(
             incoming.append(_check_one(record, latest))
         except DiaryError as exc:
             problems.append(f"session {number}: {exc}")
-    if problems:
-        named = "; ".join(problems[:PROBLEMS_NAMED])
-        hidden = len(problems) - PROBLEMS_NAMED
-        more = f"; and {hidden} more" if hidden > 0 else ""
-        raise DiaryError(
-            f"{path} has {len(problems)} session{'s' if len(problems) != 1 else ''} "
-            f"that cannot be imported: {named}{more}. Nothing was imported."
-        )
+    _refuse(path, "session", problems)
     return incoming
 
 
@@ -338,15 +331,21 @@ def _check_days(document: dict[str, Any], path: Path, now: datetime) -> list[Day
             days.append(Day.from_record(record, latest))
         except DiaryError as exc:
             problems.append(f"day {number}: {exc}")
-    if problems:
-        named = "; ".join(problems[:PROBLEMS_NAMED])
-        hidden = len(problems) - PROBLEMS_NAMED
-        more = f"; and {hidden} more" if hidden > 0 else ""
-        raise DiaryError(
-            f"{path} has {len(problems)} day{'s' if len(problems) != 1 else ''} that cannot "
-            f"be imported: {named}{more}. Nothing was imported."
-        )
+    _refuse(path, "day", problems)
     return days
+
+
+def _refuse(path: Path, kind: str, problems: list[str]) -> None:
+    """Nothing is imported when anything is wrong: name the first problems, count the rest."""
+    if not problems:
+        return
+    named = "; ".join(problems[:PROBLEMS_NAMED])
+    hidden = len(problems) - PROBLEMS_NAMED
+    more = f"; and {hidden} more" if hidden > 0 else ""
+    raise DiaryError(
+        f"{path} has {len(problems)} {kind}{'s' if len(problems) != 1 else ''} that cannot "
+        f"be imported: {named}{more}. Nothing was imported."
+    )
 
 
 def _check_one(record: object, latest: datetime) -> Session:

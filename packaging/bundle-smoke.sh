@@ -6,7 +6,8 @@
 # output); the self-test must FAIL when no fonts exist (text would be boxes); the window
 # paints its first frame; `render` a generated 48 kHz WAV through the speaker chain
 # (libsndfile, soxr and numpy in the bundle) and the result is within the ceiling; `render`
-# a built-in soundscape.
+# a built-in soundscape; `log` a day with a note in every script and `export --pdf --notes`
+# it, read back with pdftotext.
 # Usage: packaging/bundle-smoke.sh [BUNDLE_DIR]   (default dist/asmr-desktop-<version>)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,7 +55,9 @@ check() {  # check NAME STATUS EXPECTED_STATUS: report and verify stderr
 # and window icon is the SVG, drawn by the svg icon engine).
 for f in _soundfile_data/libsndfile_x86_64.so PySide6/Qt/plugins/platforms/libqxcb.so \
     PySide6/Qt/plugins/platforms/libqoffscreen.so PySide6/Qt/plugins/iconengines/libqsvgicon.so \
-    assets/icons/hicolor/scalable/apps/asmr-desktop.svg; do
+    assets/icons/hicolor/scalable/apps/asmr-desktop.svg assets/fonts/DejaVuSans.ttf \
+    assets/fonts/DejaVuSans-Bold.ttf assets/fonts/DroidSansFallback.ttf \
+    assets/fonts/Symbola_hint.ttf; do
   if [ -f "$bundle/_internal/$f" ]; then echo "ok   has $f"
   else echo "FAIL missing $f"; failures=$((failures + 1)); fi
 done
@@ -158,6 +161,50 @@ fi
 status=0; run render-soundscape -- render rain -o "$tmp/rain.wav" --seconds 2 || status=$?
 if check render-soundscape $status 0 && [ ! -s "$tmp/rain.wav" ]; then
   echo "FAIL render-soundscape: no output"; failures=$((failures + 1))
+fi
+
+# The doctor's report, headless: a note in every script, subset from the bundle's own fonts
+# (assets/fonts) by fontTools, whose table modules only the spec's hidden imports bring.
+# pdftotext (poppler-utils, on the host) must give back every line exactly; right-to-left
+# lines come back in logical order inside the direction marks pdftotext adds.
+cat >"$tmp/note.txt" <<'EOF'
+Café crème, naïve Ørsted – Ångström żółć
+Πονοκέφαλος μετά τη δουλειά
+Голова болит с утра
+כאב ראש חזק בערב
+صداع خفيف بعد العمل لا بأس
+头痛 頭が痛い 두통이 있어요
+Slept well 😴 then ☕ and 👍🏽 ❤️
+EOF
+status=0; run log -- log --data-dir "$tmp/data5" --date 2026-01-05 --headache mild \
+  --medication "Нурофен:400 mg" --note "$(cat "$tmp/note.txt")" || status=$?
+check log $status 0 || true
+status=0; run export-pdf -- export --data-dir "$tmp/data5" --pdf "$tmp/report.pdf" --notes \
+  || status=$?
+if check export-pdf $status 0; then
+  if ! command -v pdftotext >/dev/null 2>&1; then
+    echo "FAIL export-pdf: pdftotext (poppler-utils) is needed to read the report back"
+    failures=$((failures + 1))
+  elif pdftotext "$tmp/report.pdf" "$tmp/report.txt" && "$py" - "$tmp/note.txt" "$tmp/report.txt" <<'EOF'
+import sys
+note = open(sys.argv[1], encoding="utf-8").read().splitlines()
+shown = open(sys.argv[2], encoding="utf-8").read().replace("\u202b", "").replace("\u202c", "")
+lines = shown.splitlines()
+missing = [line for line in note if line not in lines]
+for line in missing:
+    print(f"  not read back: {line}")
+print(f"  {len(note) - len(missing)} of {len(note)} scripts read back exactly")
+sys.exit(1 if missing or "Нурофен" not in shown else 0)
+EOF
+  then
+    if grep -aq "/BaseFont /[A-Z]*+DroidSansFallback" "$tmp/report.pdf"; then
+      echo "ok   export-pdf: every script read back; CJK from the bundled Droid Sans Fallback"
+    else
+      echo "FAIL export-pdf: no Droid Sans Fallback subset in the report"; failures=$((failures + 1))
+    fi
+  else
+    echo "FAIL export-pdf: the report's text is not what was typed"; failures=$((failures + 1))
+  fi
 fi
 
 if [ "$failures" -ne 0 ]; then

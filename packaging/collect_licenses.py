@@ -90,10 +90,11 @@ def _licence_of(dist: metadata.Distribution) -> str:
 
 
 def debian_copyrights(bundle: Path) -> dict[str, Path]:
-    """Debian packages that provided the system libraries at the top of _internal/."""
-    names = sorted(
-        p.name for p in (bundle / "_internal").glob("lib*.so*") if p.is_file() or p.is_symlink()
-    )
+    """Debian packages that provided the system libraries at the top of _internal/ and the
+    report's fonts in _internal/assets/fonts/."""
+    internal = bundle / "_internal"
+    found = [*internal.glob("lib*.so*"), *(internal / "assets" / "fonts").glob("*.ttf")]
+    names = sorted(p.name for p in found if p.is_file() or p.is_symlink())
     if not names or shutil.which("dpkg") is None:
         return {}
     result = subprocess.run(["dpkg", "-S", *names], capture_output=True, text=True)

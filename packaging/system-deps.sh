@@ -10,17 +10,20 @@ purpose="${1:-run}"
 # python3-venv: `python3 -m venv` fails without it on Debian (ensurepip is split out).
 venv_pkgs="python3-venv"
 # Qt offscreen + real X11 window (xcb), fonts (without them Qt draws boxes), libpulse0 for
-# QtMultimedia and for SDL's PulseAudio/PipeWire output (libasound2 for plain ALSA).
+# QtMultimedia and for SDL's PulseAudio/PipeWire output (libasound2 for plain ALSA);
+# fonts-droid-fallback and fonts-symbola: the PDF report's fonts for CJK and emoji (the
+# bundle carries copies; a source tree reads them from here).
 run_pkgs="libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3
 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-fontconfig-config fonts-dejavu-core libpulse0 libasound2"
+fontconfig-config fonts-dejavu-core fonts-droid-fallback fonts-symbola libpulse0 libasound2"
 case "$purpose" in
   venv) pkgs="$venv_pkgs";;
   run) pkgs="$venv_pkgs $run_pkgs";;
-  # poppler: the PDF report tests render it; desktop-file-utils, appstream: the desktop
+  # poppler-utils and qpdf: the PDF report tests read it back (pdftotext), render it
+  # (pdftoppm) and check its structure (qpdf --check); desktop-file-utils, appstream: the desktop
   # entry and metainfo validate; binutils: readelf (the spec test, the bundle build);
   # dbus and libglib2.0-bin (gdbus): the MPRIS tests talk to a private session bus.
-  test) pkgs="$venv_pkgs $run_pkgs xvfb xauth dbus libglib2.0-bin poppler-utils
+  test) pkgs="$venv_pkgs $run_pkgs xvfb xauth dbus libglib2.0-bin poppler-utils qpdf
 desktop-file-utils appstream binutils";;
   screenshot) pkgs="$venv_pkgs $run_pkgs xvfb xauth imagemagick xdotool x11-utils";;
   bundle) pkgs="$venv_pkgs $run_pkgs binutils";;

@@ -1,4 +1,5 @@
-"""``asmr-desktop export --csv FILE | --json FILE | --pdf FILE``: the diary, out of the app.
+"""``asmr-desktop export --csv FILE | --json FILE | --pdf FILE [--notes]``: the diary, out of
+the app. The PDF report carries the person's notes only with ``--notes``; it needs no Qt.
 
 Export only reads: while the window runs it reads a consistent snapshot and never disturbs
 the window's saves. A data file that had to be kept aside is named on stderr and the export
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from asmr_desktop import APP_ID
 from asmr_desktop.cli.parser import app_paths
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.diary.backup import export_csv, export_days_csv, export_json
@@ -20,6 +22,7 @@ from asmr_desktop.diary.service import Diary, set_aside_message
 from asmr_desktop.insights.experiment import Experiments
 from asmr_desktop.insights.report import write_report
 from asmr_desktop.insights.summary import load
+from asmr_desktop.insights.trial import Trials
 
 
 def register(subparsers: Any) -> None:
@@ -36,10 +39,18 @@ def register(subparsers: Any) -> None:
     target.add_argument(
         "--pdf", type=Path, metavar="FILE", help="a report for a doctor, covering all sessions"
     )
+    parser.add_argument(
+        "--notes",
+        action="store_true",
+        help="with --pdf: include your notes in the report (left out unless asked for)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.notes and args.pdf is None:
+        print(f"{APP_ID}: error: --notes goes with --pdf", file=sys.stderr)  # noqa: T201
+        return 2
     context = AppContext.open_for_command(app_paths(args), write=False)
     try:
         diary = Diary(context.store, context.clock)
@@ -59,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
                 Experiments(context.store, context.clock),
                 None,
                 book=DayBook(context.store, context.clock),
+                trials=Trials(context.store, context.clock),
             )
-            pages = write_report(args.pdf, insights, context.clock())
+            pages = write_report(args.pdf, insights, context.clock(), notes=args.notes)
             print(  # noqa: T201
                 f"wrote a {pages}-page report of {insights.sessions} sessions to {args.pdf}",
                 file=sys.stderr,

@@ -58,6 +58,23 @@ ADVICE_FREQUENT_SEVERE = (
 )
 
 
+def is_severe(session: Session) -> bool:
+    return max(session.pain_after or 0, session.pain_before or 0) >= SEVERE_PAIN
+
+
+def red_flag_advice(session: Session, sessions: Iterable[Session], now: datetime) -> str | None:
+    """The advice a rating of ``session`` at ``now`` calls for: an unusual headache, or
+    severe pain three times in the week up to ``now`` (``sessions``: the diary's, or at
+    least its severe ones in that week)."""
+    if session.unusual:
+        return ADVICE_UNUSUAL
+    if not is_severe(session):
+        return None
+    since = now - RED_FLAG_WINDOW
+    severe = [s for s in sessions if since <= s.started <= now and is_severe(s)]
+    return ADVICE_FREQUENT_SEVERE if len(severe) >= SEVERE_COUNT else None
+
+
 @dataclass(frozen=True)
 class SetAside:
     """A stored record that failed validation: kept unchanged in the file, left out of use."""
@@ -326,17 +343,7 @@ class Diary:
 
     def advice_for(self, session: Session) -> str | None:
         """Red flags: an unusual headache, or severe pain three times within a week."""
-        if session.unusual:
-            return ADVICE_UNUSUAL
-        if max(session.pain_after or 0, session.pain_before or 0) < SEVERE_PAIN:
-            return None
-        since = self._clock() - RED_FLAG_WINDOW
-        severe = [
-            s
-            for s in self.sessions()
-            if s.started >= since and max(s.pain_after or 0, s.pain_before or 0) >= SEVERE_PAIN
-        ]
-        return ADVICE_FREQUENT_SEVERE if len(severe) >= SEVERE_COUNT else None
+        return red_flag_advice(session, self.sessions(), self._clock())
 
     # -- the 2-hour check ------------------------------------------------------------------
     def two_hour_checks_due(self) -> list[Session]:

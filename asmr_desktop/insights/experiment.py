@@ -216,6 +216,23 @@ def judge(comparison: Difference, min_per_arm: int = MIN_PER_ARM) -> tuple[Verdi
     return Verdict.NO_CLEAR_DIFFERENCE, "No clear difference between ASMR and resting without it"
 
 
+def describe(comparison: Difference, first: str, second: str, what: str) -> str:
+    """'With ASMR: 9 rated sessions, mean relief 2.1 points; resting without it: ...;
+    difference +1.0 (95 % interval +0.2 to +1.8).' for either comparison."""
+    a, b = comparison.a, comparison.b
+    parts = [
+        f"{first}: {a.n} {what}"
+        + (f", mean relief {a.mean:.1f} points" if a.mean is not None else ""),
+        f"{second}: {b.n}" + (f", mean relief {b.mean:.1f} points" if b.mean is not None else ""),
+    ]
+    if comparison.diff is not None and comparison.low is not None and comparison.high is not None:
+        parts.append(
+            f"difference {comparison.diff:+.1f} (95 % interval {comparison.low:+.1f} "
+            f"to {comparison.high:+.1f})"
+        )
+    return "; ".join(parts) + "."
+
+
 def evaluate(
     experiment: Experiment,
     sessions: Iterable[Session],
@@ -235,18 +252,6 @@ def evaluate(
         (rest if s.mode is Mode.REST else asmr).append(float(relief))
     comparison = welch(asmr, rest)
     verdict, headline = judge(comparison, min_per_arm)
-    a, b = comparison.a, comparison.b
-    parts = [
-        f"With ASMR: {a.n} rated sessions"
-        + (f", mean relief {a.mean:.1f} points" if a.mean is not None else ""),
-        f"resting without it: {b.n}"
-        + (f", mean relief {b.mean:.1f} points" if b.mean is not None else ""),
-    ]
-    if comparison.diff is not None and comparison.low is not None and comparison.high is not None:
-        parts.append(
-            f"difference {comparison.diff:+.1f} (95 % interval {comparison.low:+.1f} "
-            f"to {comparison.high:+.1f})"
-        )
-    detail = "; ".join(parts) + "."
+    detail = describe(comparison, "With ASMR", "resting without it", "rated sessions")
     finished = today > experiment.end or experiment.stopped_early
     return ExperimentResult(experiment, finished, comparison, verdict, headline, detail)

@@ -1,10 +1,10 @@
-"""A small PDF 1.4 writer: A4 pages with Helvetica text, lines, rectangles and polylines.
+"""A small PDF 1.4 writer: A4 pages with text in any script, lines, rectangles and polylines.
 
-Enough for a printed report, with no dependency. Coordinates are in points (1/72 inch)
-from the page's top-left corner, y growing downwards, the way a layout is thought about;
-they are turned into PDF's bottom-left system when written. Text uses the standard
-Helvetica fonts (every PDF reader has them) in WinAnsi encoding: characters outside
-Windows-1252 print as "?".
+Enough for a printed report. Coordinates are in points (1/72 inch) from the page's
+top-left corner, y growing downwards, the way a layout is thought about; they are turned
+into PDF's bottom-left system when written. Text is set by :class:`fonts.Typesetter`:
+subsets of embedded TrueType fonts (CIDFontType2, Identity-H) with a ToUnicode map, so
+every script prints and a reader copies back exactly what was typed.
 """
 
 from __future__ import annotations
@@ -14,58 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from asmr_desktop.core.fileio import atomic_write_bytes
+from asmr_desktop.insights.fonts import Typesetter, pdf_objects
+from asmr_desktop.insights.fonts import pdf_number as _num
 
 A4_WIDTH = 595.28
 A4_HEIGHT = 841.89
 
-# Advance widths (1/1000 em) of characters 32-126, from Adobe's Helvetica AFM files.
-_REGULAR = (
-    "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 556 556 556 556 556 556 "
-    "556 556 556 556 278 278 584 584 584 556 1015 667 667 722 722 667 611 778 722 278 500 667 "
-    "556 833 722 778 667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 333 556 "
-    "556 500 556 556 278 556 556 222 222 500 222 833 556 556 556 556 333 500 278 556 500 722 "
-    "500 500 500 334 260 334 584"
-)
-_BOLD = (
-    "278 333 474 556 556 889 722 238 333 333 389 584 278 333 278 278 556 556 556 556 556 556 "
-    "556 556 556 556 333 333 584 584 584 611 975 722 722 722 722 667 611 778 722 278 556 722 "
-    "611 833 722 778 667 778 722 667 611 722 667 944 667 667 611 333 278 333 584 556 333 556 "
-    "611 556 611 556 333 611 611 278 278 556 278 889 611 611 611 611 389 556 333 611 556 778 "
-    "556 556 500 389 280 389 584"
-)
-_WIDTHS = {
-    False: [int(w) for w in _REGULAR.split()],
-    True: [int(w) for w in _BOLD.split()],
-}
-_DEFAULT_WIDTH = 556  # accented letters are close to this
-
 Colour = str  # "#rrggbb"
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width of ``text`` in points at ``size``."""
-    table = _WIDTHS[bold]
-    total = 0
-    for ch in text:
-        code = ord(ch)
-        total += table[code - 32] if 32 <= code <= 126 else _DEFAULT_WIDTH
-    return total * size / 1000
-
-
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` (a long word stays whole)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if line and text_width(candidate, size, bold) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
-    return lines
 
 
 def _rgb(colour: Colour) -> str:
@@ -75,27 +30,21 @@ def _rgb(colour: Colour) -> str:
     return " ".join(f"{int(value[i : i + 2], 16) / 255:.3f}" for i in (0, 2, 4))
 
 
-def _num(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _literal(text: str) -> bytes:
-    """A PDF string literal in WinAnsi (cp1252), with the three special bytes escaped."""
-    raw = text.encode("cp1252", errors="replace")
-    raw = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    raw = bytes(b if b >= 32 else 32 for b in raw)  # no control characters
-    return b"(" + raw + b")"
-
-
 def _info_string(text: str) -> bytes:
-    return _literal(text)
+    """A PDF text string: a literal when plain ASCII, else UTF-16BE with its byte-order mark."""
+    if text.isascii() and text.isprintable():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return f"({escaped})".encode("ascii")
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
 
 
 class Page:
     """One A4 page; drawing calls add to its content stream."""
 
-    def __init__(self, width: float = A4_WIDTH, height: float = A4_HEIGHT) -> None:
+    def __init__(
+        self, fonts: Typesetter, width: float = A4_WIDTH, height: float = A4_HEIGHT
+    ) -> None:
+        self.fonts = fonts
         self.width = width
         self.height = height
         self._ops: list[bytes] = []
@@ -113,22 +62,27 @@ class Page:
         bold: bool = False,
         colour: Colour = "#000000",
         align: str = "left",
+        base: int | None = None,
     ) -> float:
-        """Text with its baseline at ``y``; ``align`` left, center or right of ``x``.
-        Returns the width drawn."""
-        width = text_width(text, size, bold)
+        """Text with its baseline at ``y``; ``align`` left, center or right of ``x``;
+        ``base`` the paragraph's direction (0 left to right, 1 right to left; None: from
+        its first letter). Returns the width drawn."""
+        runs, em = self.fonts.layout(text, bold, base)
+        width = em * size / 1000
         if align == "center":
             x -= width / 2
         elif align == "right":
             x -= width
         elif align != "left":
             raise ValueError(f"align is left, center or right, not {align!r}")
-        font = "F2" if bold else "F1"
-        self._ops.append(
-            f"BT /{font} {_num(size)} Tf {_rgb(colour)} rg {_num(x)} {self._y(y)} Td ".encode()
-            + _literal(text)
-            + b" Tj ET"
-        )
+        if not runs:
+            return width
+        ops = [f"BT {_rgb(colour)} rg {_num(x)} {self._y(y)} Td"]
+        for run in runs:
+            cids = "".join(f"{cid:04X}" for cid in run.cids)
+            ops.append(f"/{run.font.resource} {_num(size)} Tf <{cids}> Tj")
+        ops.append("ET")
+        self._ops.append(" ".join(ops).encode("ascii"))
         return width
 
     def paragraph(
@@ -145,7 +99,7 @@ class Page:
     ) -> float:
         """Wrapped text from baseline ``y``; returns the y below the last line."""
         step = leading or size * 1.35
-        for line in wrap(text, width, size, bold):
+        for line in self.fonts.wrap(text, width, size, bold):
             self.text(x, y, line, size=size, bold=bold, colour=colour)
             y += step
         return y
@@ -213,29 +167,32 @@ class Page:
 class Document:
     """Pages, then :meth:`to_bytes` or :meth:`save` (atomic, like every file the app writes)."""
 
-    def __init__(self, title: str = "", created: datetime | None = None) -> None:
+    def __init__(
+        self, title: str = "", created: datetime | None = None, fonts: Typesetter | None = None
+    ) -> None:
         self.title = title
         self.created = created or datetime.now(UTC)
+        self.fonts = fonts or Typesetter()
         self.pages: list[Page] = []
 
     def new_page(self) -> Page:
-        page = Page()
+        page = Page(self.fonts)
         self.pages.append(page)
         return page
 
     def to_bytes(self) -> bytes:
-        pages = self.pages or [Page()]
-        # Objects: 1 catalog, 2 page tree, 3-4 fonts, 5 info, then a page and its contents each.
-        first_page = 6
+        pages = self.pages or [Page(self.fonts)]
+        # Objects: 1 catalog, 2 page tree, 3 info, then a page and its contents each, then
+        # the fonts (six objects each).
+        first_page = 4
         page_ids = [first_page + 2 * i for i in range(len(pages))]
+        font_refs, font_objects = pdf_objects(self.fonts.fonts, first_page + 2 * len(pages))
+        fonts = " ".join(f"/{name} {ref} 0 R" for name, ref in font_refs.items())
         objects: list[bytes] = [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids ["
             + b" ".join(f"{i} 0 R".encode() for i in page_ids)
             + f"] /Count {len(pages)} >>".encode(),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold "
-            b"/Encoding /WinAnsiEncoding >>",
             b"<< /Title "
             + _info_string(self.title)
             + b" /Producer (ASMR Desktop) /CreationDate "
@@ -246,12 +203,13 @@ class Document:
             stream = page.content()
             objects.append(
                 f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {_num(page.width)} "
-                f"{_num(page.height)}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> "
+                f"{_num(page.height)}] /Resources << /Font << {fonts} >> >> "
                 f"/Contents {page_id + 1} 0 R >>".encode()
             )
             objects.append(
                 f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream"
             )
+        objects.extend(font_objects)
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
         for number, body in enumerate(objects, start=1):
@@ -262,7 +220,7 @@ class Document:
         for offset in offsets:
             out += f"{offset:010d} 00000 n \n".encode()
         out += (
-            f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 5 0 R >>\n"
+            f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 3 0 R >>\n"
             f"startxref\n{xref}\n%%EOF\n"
         ).encode()
         return bytes(out)

@@ -1,21 +1,40 @@
-"""A report to take to a doctor: the period, headache days per month, ratings over time,
-relief by source and mode, the experiment's result, and what the app is not. A4, print
-colours (a light page is fine on paper), no Qt.
+"""A report to take to a doctor: the period; headache days and medication days per month
+(unknown days shown as unknown, partial months labelled); the medication-overuse notice
+when it applies; sessions marked unusual and the red-flag advice given; the triggers and
+care most often noted; ratings over time; relief by source and mode; the randomised
+self-trial's design and result; the hand-picked comparison; and the person's own notes
+only when asked for. A4, print colours (a light page is fine on paper), no Qt.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.diary.days import Day
+from asmr_desktop.diary.medication import KIND_WORDS
+from asmr_desktop.diary.model import Session
+from asmr_desktop.diary.service import (
+    ADVICE_FREQUENT_SEVERE,
+    ADVICE_UNUSUAL,
+    RED_FLAG_WINDOW,
+    is_severe,
+    red_flag_advice,
+)
+from asmr_desktop.insights.days import MonthDays
 from asmr_desktop.insights.experiment import ExperimentResult
-from asmr_desktop.insights.pdf import A4_HEIGHT, A4_WIDTH, Document, Page, text_width, wrap
+from asmr_desktop.insights.fonts import Typesetter
+from asmr_desktop.insights.pdf import A4_HEIGHT, A4_WIDTH, Document, Page
 from asmr_desktop.insights.relief import MIN_RATED, TOO_FEW, ReliefGroup
+from asmr_desktop.insights.shaping import paragraph_level
 from asmr_desktop.insights.summary import Insights
 from asmr_desktop.insights.timeline import Moment
+from asmr_desktop.insights.trial import ARM_WORDS, Done, TrialResult
 
 DISCLAIMER = (
     "ASMR Desktop helps you relax and keep a record; it does not diagnose or treat. "
@@ -39,6 +58,10 @@ MAX_MONTH_BARS = 24
 #: Sessions drawn as dots; above this only the rolling mean is drawn (it stays readable).
 MAX_DOTS = 500
 MAX_SOURCE_ROWS = 15
+#: Notes shown when asked for; a longer period keeps the most recent ones.
+MAX_NOTES = 300
+#: Unusual or severe-advice sessions listed by date; more are counted.
+MAX_RED_FLAG_DATES = 40
 
 
 class ReportError(AsmrError):
@@ -47,6 +70,11 @@ class ReportError(AsmrError):
 
 def _day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
+
+
+def _when(moment: datetime, tz: tzinfo | None) -> str:
+    local = moment.astimezone(tz)
+    return f"{_day(local.date())} {local:%H:%M}"
 
 
 class _Flow:
@@ -62,7 +90,7 @@ class _Flow:
         page = self.doc.new_page()
         page.line(MARGIN, FOOTER_TOP, RIGHT, FOOTER_TOP, colour=GRID)
         y = FOOTER_TOP + 16
-        for line in wrap(self.footer, CONTENT_WIDTH - 60, 8.5):
+        for line in self.doc.fonts.wrap(self.footer, CONTENT_WIDTH - 60, 8.5):
             page.text(MARGIN, y, line, size=8.5, colour=DIM)
             y += 11
         page.text(
@@ -96,70 +124,294 @@ class _Flow:
         bold: bool = False,
         indent: float = 0,
     ) -> None:
-        lines = wrap(text, CONTENT_WIDTH - indent, size, bold)
-        page = self.need(len(lines) * size * 1.35)
-        self.y = page.paragraph(
-            MARGIN + indent,
-            self.y,
-            text,
-            CONTENT_WIDTH - indent,
-            size=size,
-            colour=colour,
-            bold=bold,
-        )
+        """Wrapped text; a paragraph that starts right to left (Hebrew, Arabic) is set
+        flush right, each of its lines in that paragraph's direction."""
+        fonts = self.doc.fonts
+        step = size * 1.35
+        for paragraph in text.split("\n"):
+            base = paragraph_level(paragraph)
+            lines = fonts.wrap(paragraph, CONTENT_WIDTH - indent, size, bold)
+            for line in lines:
+                page = self.need(step)
+                x, align = (RIGHT, "right") if base else (MARGIN + indent, "left")
+                page.text(
+                    x, self.y, line, size=size, bold=bold, colour=colour, align=align, base=base
+                )
+                self.y += step
 
 
 def _nice_max(value: float) -> int:
     return max(1, math.ceil(value))
 
 
+def _table(
+    flow: _Flow,
+    columns: Sequence[tuple[str, float, str]],
+    rows: Sequence[Sequence[str]],
+    *,
+    size: float = 9,
+) -> None:
+    """A plain table: (name, x, align) per column; the header repeats on a new page."""
+
+    def header(page: Page) -> None:
+        for name, x, align in columns:
+            page.text(x, flow.y + 9, name, size=8.5, colour=DIM, align=align)
+        flow.y += 14
+        page.line(MARGIN, flow.y - 2, RIGHT, flow.y - 2, colour=GRID, width=0.5)
+
+    step = size * 1.55
+    page = flow.need(14 + 2 * step)
+    header(page)
+    for i, row in enumerate(rows):
+        if flow.need(step) is not page:
+            page = flow.page
+            header(page)
+        if i % 2:
+            page.rect(MARGIN - 4, flow.y, CONTENT_WIDTH + 8, step, fill=PANEL)
+        for (_name, x, align), cell in zip(columns, row, strict=True):
+            page.text(x, flow.y + step - 4, cell, size=size, colour=INK, align=align)
+        flow.y += step
+    flow.y += 6
+
+
 def _month_chart(flow: _Flow, insights: Insights) -> None:
-    months = insights.monthly[-MAX_MONTH_BARS:]
-    flow.heading("Headache days per month")
-    if len(insights.monthly) > MAX_MONTH_BARS:
+    """Headache days and medication days per calendar month, from every recorded day."""
+    months = insights.months[-MAX_MONTH_BARS:]
+    flow.heading("Headache days and medication days per month", room=200)
+    if len(insights.months) > MAX_MONTH_BARS:
         flow.para(f"The last {MAX_MONTH_BARS} months of the period.", size=9, colour=DIM)
     flow.para(
-        "Dark: days with any pain rating above 0. Light: days with any rating at all (a day "
-        "without a rating is unknown, not pain-free).",
+        "From every recorded day: the daily check-ins and the ratings of sessions. Dark: "
+        "headache days; light: days recorded without headache; white: days with no record, "
+        "which are unknown, not headache-free; amber: days with any medicine. "
+        "* marks a partial month (the period cuts it, or it has not ended yet).",
         size=9,
         colour=DIM,
     )
-    height = 150.0
+    height = 130.0
     page = flow.need(height + 40)
     top = flow.y + 6
     left = MARGIN + 28
     width = RIGHT - left
-    top_value = _nice_max(max((m.recorded_days for m in months), default=1))
-    step = 5 if top_value > 10 else 1 if top_value <= 5 else 2
-    top_value = math.ceil(top_value / step) * step
-    for tick in range(0, top_value + 1, step):
+    top_value = 31
+    for tick in (0, 10, 20, 31):
         y = top + height - tick / top_value * height
         page.line(left, y, RIGHT, y, colour=GRID, width=0.4)
         page.text(left - 5, y + 3, str(tick), size=8, colour=DIM, align="right")
     slot = width / max(1, len(months))
-    bar = min(28.0, slot * 0.7)
+    bar = min(22.0, slot * 0.55)
+    med = min(6.0, slot * 0.18)
     label_every = max(1, math.ceil(len(months) / 12))
+
+    def h(days: int) -> float:
+        return days / top_value * height
+
+    base = top + height
     for i, month in enumerate(months):
-        x = left + i * slot + (slot - bar) / 2
-        recorded_h = month.recorded_days / top_value * height
-        pain_h = month.headache_days / top_value * height
-        page.rect(x, top + height - recorded_h, bar, recorded_h, fill=ACCENT_LIGHT)
-        page.rect(x, top + height - pain_h, bar, pain_h, fill=ACCENT)
+        x = left + i * slot + (slot - bar - med - 1) / 2
+        page.rect(x, base - h(month.days), bar, h(month.days), stroke=DIM, width=0.4)
+        page.rect(x, base - h(month.known_days), bar, h(month.known_days), fill=ACCENT_LIGHT)
+        page.rect(x, base - h(month.headache_days), bar, h(month.headache_days), fill=ACCENT)
+        if month.medication_days:
+            page.rect(
+                x + bar + 1,
+                base - h(month.medication_days),
+                med,
+                h(month.medication_days),
+                fill=BEFORE,
+            )
         if slot >= 18:
             page.text(
                 x + bar / 2,
-                top + height - pain_h - 3,
+                base - h(month.headache_days) - 3,
                 str(month.headache_days),
                 size=8,
                 colour=INK,
                 align="center",
             )
         if i % label_every == 0:
-            page.text(
-                x + bar / 2, top + height + 12, month.label, size=7.5, colour=DIM, align="center"
+            label = month.label + ("*" if month.partial else "")
+            page.text(x + bar / 2, base + 12, label, size=7.5, colour=DIM, align="center")
+    page.line(left, base, RIGHT, base, colour=DIM, width=0.6)
+    flow.y = base + 26
+    _table(
+        flow,
+        (
+            ("month", MARGIN, "left"),
+            ("headache days", MARGIN + 230, "right"),
+            ("medication days", MARGIN + 320, "right"),
+            ("recorded days", MARGIN + 400, "right"),
+            ("unknown days", RIGHT, "right"),
+        ),
+        [_month_row(m) for m in reversed(months)],
+    )
+
+
+def _month_row(month: MonthDays) -> list[str]:
+    days = f"{month.known_days} of {month.days}"
+    return [
+        month.title,
+        str(month.headache_days),
+        str(month.medication_days),
+        days,
+        str(month.unknown_days),
+    ]
+
+
+def _medicines(flow: _Flow, days: Sequence[Day]) -> None:
+    """Each medicine's name as typed, its kind, and on how many days it was noted."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for d in days:
+        for key in {(m.name, KIND_WORDS[m.kind]) for m in d.medication}:
+            counts[key] += 1
+    if not counts:
+        return
+    flow.heading("Medicines noted", room=40)
+    rows = [
+        [name, kind, f"{n} day{'s' if n != 1 else ''}"]
+        for (name, kind), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    _table(
+        flow,
+        (("name", MARGIN, "left"), ("kind", MARGIN + 250, "left"), ("on", RIGHT, "right")),
+        rows,
+    )
+
+
+def _red_flags(flow: _Flow, sessions: Sequence[Session], tz: tzinfo | None) -> None:
+    """Sessions marked unusual, and the red-flag advice the app gave after ratings."""
+    flow.heading("Red flags and the advice given", room=60)
+    ordered = sorted(sessions, key=lambda s: s.started)
+    severe = [s for s in ordered if is_severe(s)]
+    starts = [s.started for s in severe]
+    unusual: list[Session] = []
+    frequent: list[Session] = []
+    for s in ordered:
+        if s.unusual:
+            unusual.append(s)
+            continue
+        if not is_severe(s) or s.pain_after is None:
+            continue
+        when = s.rated_at or s.ended or s.started
+        nearby = severe[
+            bisect.bisect_left(starts, when - RED_FLAG_WINDOW) : bisect.bisect_right(starts, when)
+        ]
+        if red_flag_advice(s, nearby, when) is not None:
+            frequent.append(s)
+    if not unusual and not frequent:
+        flow.para(
+            "No session was marked unusual, and no red-flag advice was given in this period.",
+            size=10,
+        )
+        return
+    for found, title, advice in (
+        (unusual, "Marked \u201cthis headache is unusual\u201d", ADVICE_UNUSUAL),
+        (frequent, "Pain 9 or 10 for the third time within a week", ADVICE_FREQUENT_SEVERE),
+    ):
+        if not found:
+            continue
+        flow.para(f"{title}: {len(found)} session{'s' if len(found) != 1 else ''}.", bold=True)
+        listed = [_session_line(s, tz) for s in found[-MAX_RED_FLAG_DATES:]]
+        if len(found) > MAX_RED_FLAG_DATES:
+            listed.insert(0, f"({len(found) - MAX_RED_FLAG_DATES} earlier ones not listed)")
+        flow.para("; ".join(listed) + ".", size=9.5, indent=8)
+        flow.para("The advice the app showed:", size=9, colour=DIM, indent=8)
+        flow.para(advice.replace("\n\n", " "), size=9, colour=DIM, indent=8)
+        flow.y += 4
+
+
+def _session_line(s: Session, tz: tzinfo | None) -> str:
+    pains = []
+    if s.pain_before is not None:
+        pains.append(f"before {s.pain_before}")
+    if s.pain_after is not None:
+        pains.append(f"after {s.pain_after}")
+    extra = f", most bothersome: {s.symptom}" if s.symptom and s.symptom != "none" else ""
+    return f"{_when(s.started, tz)} (pain {', '.join(pains) or 'not rated'}{extra})"
+
+
+def _triggers_and_care(flow: _Flow, sessions: Sequence[Session]) -> None:
+    triggers = Counter(t for s in sessions for t in s.triggers)
+    care = Counter(c for s in sessions for c in s.care)
+    flow.heading("Triggers and care most often noted", room=40)
+    if not triggers and not care:
+        flow.para("No triggers or care were noted with the sessions of this period.", size=10)
+        return
+    for label, counts in (("Triggers", triggers), ("Care taken", care)):
+        if counts:
+            listed = ", ".join(f"{name} ({n})" for name, n in counts.most_common())
+            flow.para(f"{label}, by the number of sessions noting them: {listed}.", size=10)
+
+
+def _trial(flow: _Flow, result: TrialResult) -> None:
+    t = result.trial
+    flow.heading("Randomised self-trial: ASMR evenings against rest evenings", room=140)
+    end = f"{_day(t.last)}" + (" (ended early)" if t.last < t.end else "")
+    state = "finished" if result.finished else "still running; results so far"
+    flow.para(f"{_day(t.start)} to {end}, {state}.", size=10, colour=DIM)
+    flow.para("Design: " + result.design, size=10)
+    done = Counter(e.done for e in result.evenings)
+    as_drawn = done[Done.AS_DRAWN]
+    parts = [f"{as_drawn} evening{'s' if as_drawn != 1 else ''} done as drawn"]
+    parts += [f"{n} {kind}" for kind, n in done.items() if kind is not Done.AS_DRAWN]
+    flow.para(
+        "Evenings: " + ", ".join(parts) + ". An evening not done as drawn is left out of "
+        "the relief comparison, never moved to the other kind.",
+        size=10,
+    )
+    missed = result.not_as_drawn
+    if missed:
+        flow.para(
+            "Not done as drawn: "
+            + "; ".join(
+                f"{_day(e.day)} (drawn: {ARM_WORDS[e.drawn]}; done: {e.done})" for e in missed
             )
-    page.line(left, top + height, RIGHT, top + height, colour=DIM, width=0.6)
-    flow.y = top + height + 28
+            + ".",
+            size=9,
+            colour=DIM,
+            indent=8,
+        )
+    flow.y += 6
+    flow.para(
+        ("So far: " if not result.finished else "") + result.headline + ".", size=12, bold=True
+    )
+    flow.para(result.relief_text, size=10)
+    flow.para(result.next_day_text, size=10)
+    flow.y += 4
+    flow.para("Its limits:", size=10, bold=True)
+    for limit in result.limits:
+        flow.para("- " + limit, size=9.5, indent=8)
+
+
+def _notes(
+    flow: _Flow, sessions: Sequence[Session], days: Sequence[Day], tz: tzinfo | None
+) -> None:
+    notes: list[tuple[datetime | date, str, str]] = []
+    for s in sessions:
+        if s.note.strip():
+            notes.append((s.started.astimezone(tz), f"Session {_when(s.started, tz)}", s.note))
+    for d in days:
+        if d.note.strip():
+            notes.append((d.day, f"Day {_day(d.day)}", d.note))
+    notes.sort(
+        key=lambda n: (
+            n[0]
+            if isinstance(n[0], datetime)
+            else datetime.combine(n[0], datetime.min.time()).astimezone(tz)
+        )
+    )
+    flow.heading("Your notes", room=40)
+    if not notes:
+        flow.para("No notes were written in this period.", size=10)
+        return
+    if len(notes) > MAX_NOTES:
+        flow.para(f"The most recent {MAX_NOTES} of {len(notes)} notes.", size=9, colour=DIM)
+        notes = notes[-MAX_NOTES:]
+    for _when_key, label, text in notes:
+        flow.need(30)
+        flow.para(label, size=8.5, colour=DIM)
+        flow.para(text, size=10)
+        flow.y += 3
 
 
 def _ratings_chart(flow: _Flow, insights: Insights) -> None:
@@ -258,7 +510,7 @@ def _relief_rows(flow: _Flow, groups: Sequence[ReliefGroup]) -> None:
         row = flow.y
         page.rect(MARGIN - 4, row, CONTENT_WIDTH + 8, 16, fill=PANEL)
         name = g.name
-        while len(name) > 3 and _too_wide(name, name_w):
+        while len(name) > 3 and _too_wide(flow.doc.fonts, name, name_w):
             name = name[:-2] + "…"
         s = g.stats
         page.text(MARGIN, row + 11.5, name, size=9.5, colour=INK)
@@ -287,8 +539,8 @@ def _relief_rows(flow: _Flow, groups: Sequence[ReliefGroup]) -> None:
     flow.y += 6
 
 
-def _too_wide(name: str, width: float) -> bool:
-    return text_width(name, 9.5) > width
+def _too_wide(fonts: Typesetter, name: str, width: float) -> bool:
+    return fonts.width(name, 9.5) > width
 
 
 def _relief(flow: _Flow, insights: Insights) -> None:
@@ -329,7 +581,7 @@ def _relief(flow: _Flow, insights: Insights) -> None:
 
 def _experiment(flow: _Flow, result: ExperimentResult) -> None:
     e = result.experiment
-    flow.heading("Experiment: ASMR against resting without it", room=120)
+    flow.heading("Experiment you planned yourself (not randomised)", room=120)
     state = "finished" if result.finished else "still running; results so far"
     stopped = " (ended early)" if e.end < e.planned_end else ""
     flow.para(f"{_day(e.start)} to {_day(e.end)}{stopped}, {state}.", size=10, colour=DIM)
@@ -341,9 +593,17 @@ def _experiment(flow: _Flow, result: ExperimentResult) -> None:
         flow.para("- " + caveat, size=9.5, colour=INK, indent=8)
 
 
-def build_report(insights: Insights, generated: datetime, tz: tzinfo | None = None) -> Document:
-    """The report as a :class:`Document`, ready to save."""
-    doc = Document(TITLE, generated)
+def build_report(
+    insights: Insights,
+    generated: datetime,
+    tz: tzinfo | None = None,
+    *,
+    notes: bool = False,
+    fonts: Typesetter | None = None,
+) -> Document:
+    """The report as a :class:`Document`, ready to save. The person's notes are in it only
+    with ``notes``."""
+    doc = Document(TITLE, generated, fonts)
     flow = _Flow(doc, DISCLAIMER)
     page = flow.page
     page.text(MARGIN, flow.y + 14, TITLE, size=22, bold=True, colour=INK)
@@ -357,33 +617,52 @@ def build_report(insights: Insights, generated: datetime, tz: tzinfo | None = No
     )
     if insights.empty:
         flow.y += 10
-        flow.para("No sessions were recorded in this period.", size=12, bold=True)
+        flow.para("No sessions or days were recorded in this period.", size=12, bold=True)
         return doc
-    headache = sum(m.headache_days for m in insights.monthly)
-    recorded = sum(m.recorded_days for m in insights.monthly)
+    headache = sum(m.headache_days for m in insights.months)
+    known = sum(m.known_days for m in insights.months)
+    medication = sum(m.medication_days for m in insights.months)
     reliefs = [g for g in insights.by_mode if g.stats.mean is not None]
     flow.para(
-        f"{insights.sessions} sessions, {insights.rated} rated afterwards. Headache days "
-        f"(any rating above 0): {headache} of {recorded} days with a rating."
+        f"{insights.sessions} sessions, {insights.rated} rated afterwards; "
+        f"{insights.day_records} days recorded with the daily check-in. Headache days: "
+        f"{headache} of {known} recorded days ({days - known} days unknown); days with "
+        f"medicine: {medication}."
         + (f" Sessions rated before and after: {sum(g.n for g in reliefs)}." if reliefs else ""),
     )
+    if insights.overuse is not None:
+        flow.heading("A note about medicines", room=50)
+        flow.para(insights.overuse.message, size=10.5, bold=False)
     flow.y += 4
     _month_chart(flow, insights)
+    _medicines(flow, insights.period_days)
+    _red_flags(flow, insights.period_sessions, tz)
+    _triggers_and_care(flow, insights.period_sessions)
     _ratings_chart(flow, insights)
     _relief(flow, insights)
+    if insights.trial is not None:
+        _trial(flow, insights.trial)
     if insights.experiment is not None:
         _experiment(flow, insights.experiment)
     if insights.tolerance.flagged:
         flow.heading("A possible sign of getting used to it", room=50)
         flow.para(insights.tolerance.message, size=10)
+    if notes:
+        _notes(flow, insights.period_sessions, insights.period_days, tz)
     return doc
 
 
 def write_report(
-    path: Path, insights: Insights, generated: datetime, tz: tzinfo | None = None
+    path: Path,
+    insights: Insights,
+    generated: datetime,
+    tz: tzinfo | None = None,
+    *,
+    notes: bool = False,
 ) -> int:
-    """Write the PDF atomically (owner-only, it holds health data); returns the page count."""
-    doc = build_report(insights, generated, tz)
+    """Write the PDF atomically (owner-only, it holds health data); returns the page count.
+    The person's notes are in it only with ``notes``."""
+    doc = build_report(insights, generated, tz, notes=notes)
     try:
         doc.save(path)
     except OSError as exc:

@@ -65,6 +65,10 @@ class Insights:
     day_records: int = 0
     #: The latest randomised self-trial, evaluated.
     trial: TrialResult | None = None
+    #: The sessions and day records of the period themselves (the report lists red flags,
+    #: triggers, care and, when asked, notes from them).
+    period_sessions: tuple[Session, ...] = ()
+    period_days: tuple[Day, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -118,6 +122,8 @@ def summarize(
         months=monthly_days(day_records, points, first, last, today),
         overuse=check_overuse(days, today),
         day_records=len(day_records),
+        period_sessions=tuple(in_period),
+        period_days=tuple(day_records),
     )
 
 

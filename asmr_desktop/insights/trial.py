@@ -34,7 +34,7 @@ from asmr_desktop.core.store import Store
 from asmr_desktop.diary.days import Day
 from asmr_desktop.diary.model import Mode, Session
 from asmr_desktop.insights.days import day_facts
-from asmr_desktop.insights.experiment import MIN_PER_ARM, Verdict, judge
+from asmr_desktop.insights.experiment import MIN_PER_ARM, Verdict, describe, judge
 from asmr_desktop.insights.stats import Difference, welch
 from asmr_desktop.insights.timeline import pain_points
 
@@ -230,6 +230,13 @@ class TrialResult:
     @property
     def not_as_drawn(self) -> tuple[Evening, ...]:
         return tuple(e for e in self.evenings if e.done not in (Done.AS_DRAWN, Done.TO_COME))
+
+    @property
+    def relief_text(self) -> str:
+        """Relief per kind of evening done as drawn, and the difference with its interval."""
+        return describe(
+            self.relief, "ASMR evenings done as drawn", "rest evenings", "with relief rated"
+        )
 
     @property
     def design(self) -> str:

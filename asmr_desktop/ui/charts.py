@@ -26,6 +26,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -299,11 +300,18 @@ class ChartsView(QWidget):
         self.summary = _label(dim=True)
         self.export_button = QPushButton("Export report (PDF)…")
         self.export_button.clicked.connect(self._ask_export)
+        # Notes are private: the report carries them only when the person asks for it.
+        self.include_notes = QCheckBox("Include my notes")
+        self.include_notes.setToolTip(
+            "Put the notes you wrote with sessions and days into the report. Left out unless "
+            "ticked."
+        )
         top.addWidget(heading)
         top.addSpacing(16)
         top.addWidget(self.range_box)
         top.addSpacing(12)
         top.addWidget(self.summary, 1)
+        top.addWidget(self.include_notes)
         top.addWidget(self.export_button)
         outer.addLayout(top)
         self.notice = NoticeLine()
@@ -566,6 +574,7 @@ class ChartsView(QWidget):
         self.empty_label.setVisible(empty)
         self.charts.setVisible(not empty)
         self.export_button.setEnabled(not empty)
+        self.include_notes.setEnabled(not empty)
         self.summary.setText(
             f"{insights.sessions} sessions, {insights.rated} rated"
             if not empty
@@ -725,7 +734,8 @@ class ChartsView(QWidget):
             self.export_report(Path(name))
 
     def export_report(self, path: Path) -> str:
-        """Write the report for the range shown; returns the message shown to the person."""
+        """Write the report for the range shown (with the notes when "Include my notes" is
+        ticked); returns the message shown to the person."""
         try:
             insights = load(
                 self._diary,
@@ -735,7 +745,9 @@ class ChartsView(QWidget):
                 self._days,
                 self._trials,
             )
-            pages = write_report(path, insights, self._diary.now(), self._tz)
+            pages = write_report(
+                path, insights, self._diary.now(), self._tz, notes=self.include_notes.isChecked()
+            )
         except AsmrError as exc:
             self.notify(str(exc), problem=True)
             return str(exc)

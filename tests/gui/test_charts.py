@@ -146,3 +146,25 @@ def test_export_report(qtbot: QtBot, context: AppContext, clock: FakeClock, tmp_
     failed = view.export_report(tmp_path / "missing" / "r.pdf")
     assert "Could not write the report" in failed
     assert "Could not write the report" in view.notice.text()
+
+
+def test_export_report_includes_notes_only_when_ticked(
+    qtbot: QtBot, context: AppContext, clock: FakeClock, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from tests.unit.insights.test_report import pdf_text
+
+    note = "Nacken verspannt, Licht störte 😣"
+    sessions = generated(30, END)
+    sessions[-1] = replace(sessions[-1], note=note)
+    fill(context, sessions)
+    view = view_for(qtbot, context, clock)
+    assert not view.include_notes.isChecked()  # private unless asked for
+    without = tmp_path / "without.pdf"
+    view.export_report(without)
+    assert "Your notes" not in pdf_text(without) and note not in pdf_text(without)
+    view.include_notes.setChecked(True)
+    with_notes = tmp_path / "with.pdf"
+    view.export_report(with_notes)
+    assert note in pdf_text(with_notes).splitlines()

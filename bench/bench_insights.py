@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +28,15 @@ from asmr_desktop.insights.trial import Trials
 
 SESSIONS = 7_300
 NOW = datetime(2026, 11, 27, 22, 0, tzinfo=UTC)
+NOTES = (
+    "Café crème, naïve Ørsted",
+    "Πονοκέφαλος μετά τη δουλειά",
+    "Голова болит с утра",  # noqa: RUF001 - Cyrillic, as typed
+    "כאב ראש חזק בערב",
+    "صداع خفيف بعد العمل لا بأس",
+    "头痛 頭が痛い 두통이 있어요",
+    "Slept well 😴 then ☕ and 👍🏽 ❤️",
+)
 SOURCES = ("rain", "brown noise", "page turning", "soft brushing", "fire", "whispered story")
 
 
@@ -120,6 +130,18 @@ def main() -> None:
         all_ms = median_ms(lambda: write_report(pdf, insights_all, NOW))
         size_kb = pdf.stat().st_size // 1024
         print(f"PDF report, all 10 years:           {all_ms:8.1f} ms ({size_kb} KB)")
+        # Every session with a note, one script each (Latin, Greek, Cyrillic, Hebrew, Arabic,
+        # CJK, emoji): three fonts subset, the most recent 300 notes printed.
+        noted = replace(
+            insights_all,
+            period_sessions=tuple(
+                replace(s, note=NOTES[i % len(NOTES)])
+                for i, s in enumerate(insights_all.period_sessions)
+            ),
+        )
+        notes_ms = median_ms(lambda: write_report(pdf, noted, NOW, notes=True))
+        size_kb = pdf.stat().st_size // 1024
+        print(f"PDF, 10 years, notes in 7 scripts:  {notes_ms:8.1f} ms ({size_kb} KB)")
         _charts(diary, store)
 
 

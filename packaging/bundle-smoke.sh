@@ -24,7 +24,8 @@ mkdir -p "$tmp/home"
 failures=0
 
 # Lines the bundle may print on stderr; anything else fails the smoke test.
-allowed_stderr='^$'
+# (`log` and `export` say on stderr what they wrote.)
+allowed_stderr='^$|^recorded [0-9-]+: |^wrote a [0-9]+-page report of '
 
 run() {  # run NAME [ENV=VALUE ...] -- ARGS...: the bundle in a clean environment
   name=$1; shift

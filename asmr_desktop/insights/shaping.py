@@ -113,6 +113,8 @@ class Cluster:
 
 def clusters(text: str) -> list[Cluster]:
     """Logical-order clusters: a base character with its marks and ignorables."""
+    if text.isascii():
+        return [Cluster(ch, ch) for ch in text]
     found: list[list[str]] = []
     for ch in text:
         if found and (_is_mark(ch) or is_ignorable(ch)):
@@ -258,9 +260,10 @@ def levels(units: Sequence[Cluster], base: int) -> list[int]:
 
 def visual(text: str, base: int | None = None) -> list[Cluster]:
     """The clusters of one line, shaped, in the order they are drawn from left to right."""
-    units = shape_arabic(clusters(text))
-    if not units:
-        return []
+    units = clusters(text)
+    if (text.isascii() and not base) or not units:
+        return units  # nothing to join or to turn around
+    units = shape_arabic(units)
     level = paragraph_level(text) if base is None else base
     found = levels(units, level)
     if max(found) == 0:

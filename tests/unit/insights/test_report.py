@@ -294,3 +294,31 @@ def test_export_pdf_notes_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str
     )
     assert capsys.readouterr().err.strip() == "asmr-desktop: error: --notes goes with --pdf"
     assert not csv.exists()
+
+
+def test_export_pdf_is_headless(tmp_path: Path) -> None:
+    """The report is written without Qt: PySide6 is never imported (a server or a shortcut
+    without a display can make it)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.unit.insights.reportdata import fill
+
+    data_dir = tmp_path / "data"
+    fill(data_dir, FakeClock())
+    out = tmp_path / "r.pdf"
+    code = (
+        "import sys\n"
+        "from asmr_desktop.cli.parser import parse, run_command\n"
+        f"status = run_command(parse(['--data-dir', {str(data_dir)!r}, 'export', '--pdf', "
+        f"{str(out)!r}, '--notes']))\n"
+        "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt was imported'\n"
+        "sys.exit(status)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF-1.4")

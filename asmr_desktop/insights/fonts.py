@@ -5,7 +5,8 @@ Hebrew, Arabic and its presentation forms), then Droid Sans Fallback (Chinese, J
 Korean), then Symbola (emoji and symbols, in outline). The bundle carries the three files
 in ``assets/fonts`` (8.1 MB unpacked, 3.0 MB of the xz tarball); from a source tree or a
 wheel the same files are read from Debian's packages (fonts-dejavu-core,
-fonts-droid-fallback, fonts-symbola). A character none of them has is drawn as :data:`MARKER`, never as a wrong letter.
+fonts-droid-fallback, fonts-symbola). A character none of them has is drawn as
+:data:`MARKER`, never as a wrong letter.
 
 Each font is embedded as a CIDFontType2 with Identity-H, subset with fontTools at export
 time to the glyphs used (a page of text in all seven scripts embeds 19 kB of fonts; ten

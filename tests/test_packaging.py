@@ -191,8 +191,18 @@ def test_spec_ships_the_icon_where_the_tray_looks(spec_calls: dict[str, Any]) ->
     datas = spec_calls["Analysis"].kwargs["datas"]
     # In the bundle the package's parent folder is _internal: same relative place.
     relative = ICON_FILE.relative_to(ROOT)
-    assert [(Path(src), Path(dest)) for src, dest in datas] == [(ICON_FILE, relative.parent)]
+    shipped = [(Path(src), Path(dest)) for src, dest in datas]
+    assert shipped[0] == (ICON_FILE, relative.parent)
     assert ICON_FILE.is_file()
+
+
+def test_spec_ships_the_report_fonts_where_the_report_looks(spec_calls: dict[str, Any]) -> None:
+    from asmr_desktop.insights.fonts import BOLD, BUNDLED_DIR, REGULAR
+
+    datas = spec_calls["Analysis"].kwargs["datas"]
+    fonts = {Path(src).name for src, dest in datas if Path(dest) == Path("assets/fonts")}
+    assert fonts == set(REGULAR + BOLD)
+    assert BUNDLED_DIR.relative_to(ROOT) == Path("assets/fonts")  # _internal/assets/fonts
 
 
 def test_spec_never_strips_globally(spec_calls: dict[str, Any]) -> None:

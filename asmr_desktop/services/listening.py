@@ -57,9 +57,11 @@ def engine_settings(saved: Settings) -> EngineSettings:
     )
 
 
-#: Layers get seeds from here up, each one not already playing that soundscape: two layers of
-#: one soundscape with one seed would be the same signal, which adds +6 dB per doubling,
-#: not the +3 dB the sum's normalisation counts on (see asmr_desktop.audio.layers).
+#: Layers get seeds from here up, each one no other item or layer uses: two layers with one
+#: seed are correlated (the same soundscape twice is the same signal; brown and pink noise
+#: from one seed share their random numbers and measured 2.5 LU over the target as layers),
+#: and correlated sounds add up to +6 dB per doubling, not the +3 dB the sum's
+#: normalisation counts on (see asmr_desktop.audio.layers).
 LAYER_SEED_BASE = 1000
 
 
@@ -72,7 +74,7 @@ def layer_item(spec: str, taken: Sequence[PlaylistItem] = ()) -> PlaylistItem:
         raise AsmrError(f"no built-in soundscape called {spec!r}")
     name, settings, seed = parsed
     if "seed=" not in spec:
-        used = set(_seeds(name, taken))
+        used = set(_seeds(taken))
         seed = next(
             s for s in range(LAYER_SEED_BASE, LAYER_SEED_BASE + len(used) + 1) if s not in used
         )
@@ -93,13 +95,9 @@ def bed_item(source: str, taken: Sequence[PlaylistItem] = ()) -> PlaylistItem:
     return item
 
 
-def _seeds(name: str, items: Sequence[PlaylistItem]) -> list[int]:
-    seeds = []
-    for item in items:
-        parsed = parse_spec(item.spec) if item.spec else None
-        if parsed is not None and parsed[0] == name:
-            seeds.append(parsed[2])
-    return seeds
+def _seeds(items: Sequence[PlaylistItem]) -> list[int]:
+    parsed = (parse_spec(item.spec) if item.spec else None for item in items)
+    return [found[2] for found in parsed if found is not None]
 
 
 class LayerService:

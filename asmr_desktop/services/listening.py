@@ -162,6 +162,11 @@ class LayerService:
         """The layers as a playlist saves them."""
         return [StoredLayer(layer.item, layer.volume, layer.bed) for layer in self.layers()]
 
+    def save_if_moved(self) -> None:
+        """Save now if a volume moved since the last save (a slider let go)."""
+        if self.dirty:
+            self._saved()
+
     def _items(self) -> list[PlaylistItem]:
         return [*self.engine.items(), *(layer.item for layer in self.layers())]
 

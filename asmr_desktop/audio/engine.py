@@ -455,6 +455,7 @@ class Engine:
             self._aim_all()
         elif state is PlayState.PAUSED:
             self._layers.pause(self._frames(safety.FADE_OUT_S))
+            self._aim_all()  # fading voices only fall; a preview meanwhile takes no share
         else:
             self._layers.stop(self._frames(safety.FADE_OUT_S))
             self._aim_all()

@@ -174,7 +174,8 @@ class LayerMix:
         self._slots: list[_Slot] = []
         self._leaving: list[tuple[int, Voice]] = []  # (key, voice) removed or stopped: fading out
         self._next_key = 1
-        self._sounding = False  # the playlist plays: wanted layers run
+        #: The playlist plays: wanted layers run (paused or stopped, none opens).
+        self._playing = False
         self._heard: dict[int, _Tally] = {}  # by key, in the order first heard
         self._target_lufs = safety.LOUDNESS_TARGET_DEFAULT_LUFS
         self._volume_db = SILENT_DB
@@ -187,7 +188,7 @@ class LayerMix:
     def share_db(self) -> float:
         """The cut every voice takes for the sum (see :func:`sum_share_db`): only layers
         that sound count, so a stopped or muted layer takes nothing from the playlist."""
-        if not self._sounding:
+        if not self._playing:
             return 0.0
         return sum_share_db(volume_to_db(s.volume) for s in self._slots if s.wanted)
 
@@ -240,24 +241,26 @@ class LayerMix:
     # --- transport -------------------------------------------------------------------------
     def start(self) -> None:
         """The playlist plays: wanted layers fade in (or turn round from a pause)."""
-        self._sounding = True
+        self._playing = True
         for slot in self._slots:
             if slot.voice is not None:
                 slot.voice.resume()
             self._open_if_wanted(slot)
 
     def pause(self, fade_frames: int) -> None:
+        self._playing = False
         for slot in self._slots:
             if slot.voice is not None:
                 slot.voice.fade_out(fade_frames, end=False)
 
     def stop(self, fade_frames: int) -> None:
-        self._sounding = False
+        self._playing = False
         for slot in self._slots:
             self._let_go(slot, fade_frames)
 
     def hold_all(self) -> None:
         """Silent at once, kept for a resume (the output failed); what was leaving goes."""
+        self._playing = False
         for _key, voice in self._leaving:
             voice.end()
         self._leaving = []
@@ -267,7 +270,7 @@ class LayerMix:
 
     def drop_all(self) -> None:
         """Silent at once, for good (the sleep timer has faded everything out)."""
-        self._sounding = False
+        self._playing = False
         for slot in self._slots:
             self._let_go(slot, 0)
         for _key, voice in self._leaving:
@@ -356,7 +359,7 @@ class LayerMix:
             self._leaving.append((slot.key, voice))
 
     def _open_if_wanted(self, slot: _Slot) -> None:
-        if slot.voice is not None or not self._sounding or not slot.wanted:
+        if slot.voice is not None or not self._playing or not slot.wanted:
             return
         if self._volume_db == SILENT_DB:
             return  # the main volume is at 0: nothing would be heard

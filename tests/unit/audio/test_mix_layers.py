@@ -248,3 +248,20 @@ def test_a_file_too_short_to_loop_is_refused(tmp_path) -> None:
     sf.write(path, np.zeros((100, 2)), RATE)
     with pytest.raises(DecodeError, match="too short"):
         LoopedSource(lambda: FileSource(path))
+
+
+def test_a_layer_added_while_paused_waits_for_the_resume() -> None:
+    engine = Engine(RATE, 2, EngineSettings(volume=1.0))
+    silence = np.zeros((RATE * 60, 2))
+    engine.set_items([array_item(silence, RATE, title="silence", loudness_lufs=TARGET)])
+    engine.play()
+    render(engine, 2.0)
+    engine.pause()
+    render_until_idle(engine)
+    rain = Counting(2)
+    engine.add_layer(rain.item("rain"), volume=1.0)
+    assert not rain.made and not engine.is_active(), "silent while paused"
+    engine.play()
+    out = render(engine, 4.0)
+    assert len(rain.made) == 1
+    assert short_term_db(out[-RATE:], 0.5).max() > TARGET - 3

@@ -10,8 +10,11 @@ temporary folder, then times in the same process, interleaved round by round:
             exactly what feeds the speakers
   chain+m - the same in migraine mode (the 4 kHz low-pass adds three biquads)
   unguard - the chain without the startle guard (what the guard costs)
+  layers  - the chain with four soundscape layers under the file (issue 17: rain, brown
+            and pink noise, purring), all summed before the one guard and limiter
 Then plays ``--play-seconds`` through pygame in real time (SDL's dummy driver unless
-SDL_AUDIODRIVER is set) and reports CPU use as a share of one core.
+SDL_AUDIODRIVER is set), alone and with the four layers, and reports CPU use as a share
+of one core.
 Figures are seconds of audio per CPU second (process time, all threads), and each chain's
 CPU time as a multiple of decoding's (issue 12's goal: at most 2.5x, 3x in migraine mode).
 ``--profile N`` then runs cProfile over Engine.render for the whole file, both modes, and
@@ -41,6 +44,7 @@ from asmr_desktop.audio.engine import Engine, EngineSettings
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import NullOutput, PygameOutput
 from asmr_desktop.audio.worker import CHUNK_S, Player, pump
+from asmr_desktop.library.builtin import soundscape_item
 
 RATE = 44100
 FORMATS = {
@@ -67,6 +71,15 @@ def write_bed(path: Path, minutes: float, rate: int, channels: int, **kwargs: st
     return total / rate
 
 
+#: The layers of the "layers" row: four soundscapes of different kinds (issue 17's cap).
+LAYERS = ("rain", "brown", "pink", "purr")
+
+
+def add_layers(engine: Engine, count: int) -> None:
+    for n, name in enumerate(LAYERS[:count]):
+        engine.add_layer(soundscape_item(name, seed=1000 + n), volume=1.0)
+
+
 def decode_only(path: Path) -> None:
     source = FileSource(path)
     while len(source.read(8192)):
@@ -74,10 +87,11 @@ def decode_only(path: Path) -> None:
     source.close()
 
 
-def chain(path: Path, migraine: bool, guard: bool = True) -> None:
+def chain(path: Path, migraine: bool, guard: bool = True, layers: int = 0) -> None:
     settings = EngineSettings(volume=1.0, migraine=migraine, startle_guard=guard)
     engine = Engine(RATE, 2, settings)
     engine.set_items([PlaylistItem.from_path(path)])
+    add_layers(engine, layers)
     engine.play()
     output = NullOutput(RATE, 2)
     frames = round(CHUNK_S * RATE)
@@ -138,11 +152,12 @@ def long_stream(path: Path, seconds: float) -> None:
     print(f"  chain speed on this file (with resampling): {seconds / cpu:.0f}x real time")
 
 
-def playing_cpu(path: Path, seconds: float) -> None:
+def playing_cpu(path: Path, seconds: float, layers: int = 0) -> None:
     """Play through pygame (the dummy driver paces it like a sound card) and time the CPU."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     engine = Engine(RATE, 2, EngineSettings(volume=1.0))
     engine.set_items([PlaylistItem.from_path(path)])
+    add_layers(engine, layers)
     player = Player(engine, PygameOutput(RATE, 2))
     player.start()
     engine.play()
@@ -151,8 +166,9 @@ def playing_cpu(path: Path, seconds: float) -> None:
     time.sleep(seconds)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     player.close()
+    what = f" with {layers} layers" if layers else ""
     print(
-        f"playing in real time through pygame ({os.environ['SDL_AUDIODRIVER']} driver): "
+        f"playing{what} in real time through pygame ({os.environ['SDL_AUDIODRIVER']} driver): "
         f"{100 * cpu / wall:.1f} % of one core over {wall:.0f} s"
     )
 
@@ -174,19 +190,26 @@ def main() -> None:
             f"{args.minutes:g} min {RATE} Hz stereo {args.format} "
             f"({path.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - made:.0f} s)"
         )
-        times: dict[str, list[float]] = {"decode": [], "chain": [], "chain+m": [], "unguard": []}
+        times: dict[str, list[float]] = {
+            "decode": [],
+            "chain": [],
+            "chain+m": [],
+            "unguard": [],
+            "layers": [],
+        }
         for _ in range(args.runs):  # interleaved: a busy machine slows all alike
             times["decode"].append(cpu_seconds(decode_only, path))
             times["chain"].append(cpu_seconds(chain, path, False))
             times["chain+m"].append(cpu_seconds(chain, path, True))
             times["unguard"].append(cpu_seconds(chain, path, False, False))
+            times["layers"].append(cpu_seconds(chain, path, False, True, len(LAYERS)))
         for name, runs in times.items():
             best, median = min(runs), statistics.median(runs)
             print(
                 f"  {name:8s} {seconds / best:7.0f}x real time (best), "
                 f"{seconds / median:7.0f}x (median of {len(runs)}); {best:.2f} s CPU"
             )
-        for name in ("chain", "chain+m", "unguard"):
+        for name in ("chain", "chain+m", "unguard", "layers"):
             ratio = min(times[name]) / min(times["decode"])
             print(f"  {name:8s} costs {ratio:.2f}x plain decoding (best of each)")
         if args.profile > 0:
@@ -194,6 +217,7 @@ def main() -> None:
                 profile_chain(path, migraine, args.profile)
         if args.play_seconds > 0:
             playing_cpu(path, args.play_seconds)
+            playing_cpu(path, args.play_seconds, len(LAYERS))
         if args.long_minutes > 0:
             long_path = Path(tmp) / "long.wav"
             long_s = write_bed(long_path, args.long_minutes, 22050, 1, subtype="PCM_16")

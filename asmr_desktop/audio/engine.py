@@ -9,7 +9,8 @@ to its own thread (a queued Qt signal does exactly that).
 
 Parts: :mod:`~asmr_desktop.audio.voice` (one playing item and its state machine),
 :mod:`~asmr_desktop.audio.sleep` (the sleep timer), :mod:`~asmr_desktop.audio.chain` (low-pass,
-master gain and limiter after the mix).
+master gain and limiter after the mix), :mod:`~asmr_desktop.audio.layers` (the bed and the
+soundscape layers, summed with the playlist before the chain).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from numpy.typing import NDArray
 from asmr_desktop.audio.chain import MasterChain
 from asmr_desktop.audio.gain import volume_to_db
 from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.layers import LayerInfo, LayerMix
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.audio.sleep import SleepCountdown, SleepMode, SleepTimer
 from asmr_desktop.audio.voice import Heard, Mix, Successors, Voice, VoiceState
 from asmr_desktop.audio.voice import LoudnessLookup as LoudnessLookup  # the constructor's type
 from asmr_desktop.core import safety
-from asmr_desktop.core.defaults import CROSSFADE_DEFAULT_S, VOLUME_DEFAULT
+from asmr_desktop.core.defaults import CROSSFADE_DEFAULT_S, LAYER_VOLUME_DEFAULT, VOLUME_DEFAULT
 from asmr_desktop.core.errors import AudioError
 
 log = logging.getLogger(__name__)
@@ -169,6 +171,7 @@ class Engine:
         self._next_position_frame = 0
         self._rendered_frames = 0
         self._preview_frames = 0  # a preview starts fading out after this many frames
+        self._layers = LayerMix(rate_hz, channels)  # the bed and layers (issue 17)
         self._apply_levels()
 
     # --- queries ---------------------------------------------------------------------------
@@ -223,7 +226,9 @@ class Engine:
         counting afresh. Play from stopped begins a count; a listening session reads it at
         each heartbeat (so a crash still knows) and resets it when it ends."""
         with self._lock:
-            return self._mix.heard(reset=reset)
+            heard = self._mix.heard(reset=reset)
+            layers = self._layers.heard(reset=reset)
+            return Heard(heard.items + layers, heard.last)
 
     def items(self) -> list[PlaylistItem]:
         with self._lock:
@@ -405,6 +410,56 @@ class Engine:
             if voice.fade is None and voice.frames_out >= self._preview_frames:
                 self._mix.fade(voice, safety.FADE_OUT_S, end=True)
 
+    # --- layers (issue 17) -----------------------------------------------------------------
+    def add_layer(
+        self, item: PlaylistItem, *, volume: float = LAYER_VOLUME_DEFAULT, bed: bool = False
+    ) -> int:
+        """Mix ``item`` under the playlist with its own ``volume`` (slider 0-1 on top of the
+        main volume); ``bed``: as the background bed, replacing the one there was. It sounds
+        while the playlist plays (fading in now if it does). Returns its key; LayerError
+        once four layers play."""
+        with self._command():
+            key = self._layers.add(item, volume, bed=bed, fade_frames=self._frames(SEEK_FADE_OUT_S))
+            self._apply_levels()
+            return key
+
+    def remove_layer(self, key: int) -> None:
+        """Fade the layer out (1.5 s) and forget it; LayerError if there is none."""
+        with self._command():
+            self._layers.remove(key, self._frames(safety.FADE_OUT_S))
+            self._apply_levels()
+
+    def clear_layers(self) -> None:
+        with self._command():
+            self._layers.clear(self._frames(safety.FADE_OUT_S))
+            self._apply_levels()
+
+    def set_layer_volume(self, key: int, position: float) -> None:
+        """A layer's own volume, 0-1: a smooth ramp, rising at most 6 dB/s (the other voices
+        make room for it, see :func:`~asmr_desktop.audio.layers.sum_share_db`)."""
+        with self._command():
+            self._layers.set_volume(key, position)
+            self._apply_levels()
+
+    def layers(self) -> list[LayerInfo]:
+        with self._lock:
+            return self._layers.infos()
+
+    def _frames(self, seconds: float) -> int:
+        return max(1, round(seconds * self.rate_hz))
+
+    def _layers_follow(self, state: PlayState) -> None:
+        """Layers sound with the playlist: in on Play, out on pause and stop."""
+        if state is PlayState.PLAYING:
+            self._layers.start()
+            self._aim_all()
+        elif state is PlayState.PAUSED:
+            self._layers.pause(self._frames(safety.FADE_OUT_S))
+            self._aim_all()  # fading voices only fall; a preview meanwhile takes no share
+        else:
+            self._layers.stop(self._frames(safety.FADE_OUT_S))
+            self._aim_all()
+
     # --- settings --------------------------------------------------------------------------
     def set_volume(self, position: float) -> None:
         """Volume slider position 0..1 (see :func:`~asmr_desktop.audio.gain.volume_to_db`)."""
@@ -465,6 +520,7 @@ class Engine:
     def device_failed(self, error: AudioError) -> None:
         """The output broke: pause at once (nothing is heard anyway), keep the position."""
         with self._command():
+            self._layers.hold_all()
             for voice in self._mix:
                 if voice.state is VoiceState.FADING_OUT or voice.layer:
                     self._mix.drop(voice)
@@ -483,10 +539,12 @@ class Engine:
             playing = self._state is PlayState.PLAYING
             sleep_left = self._sleep_frames()
             self._mix.poll_loudness(*self._levels(), self._lookup)
-            rising = self._mix.rising
+            self._layers.poll_loudness()
+            rising = self._mix.rising or self._layers.rising
             mix = self._mix.render(frames, self._successors)
+            mix += self._layers.render(frames)  # before the one guard and limiter
             # One rise at a time: while a voice fades in, the limiter holds its recovery.
-            rising = rising or self._mix.rising
+            rising = rising or self._mix.rising or self._layers.rising
             gains = None
             if self._sleep is not None:
                 gains = self._sleep.gains(frames, sleep_left, counting=playing)
@@ -537,6 +595,7 @@ class Engine:
     def _play(self, index: int | None) -> None:
         if self._state is PlayState.STOPPED:
             self._mix.heard(reset=True)  # a new run of listening: count what it plays
+            self._layers.heard(reset=True)
         if index is not None:
             if not 0 <= index < len(self._items):
                 raise IndexError(f"no playlist item {index}")
@@ -663,13 +722,20 @@ class Engine:
         the target with the ceiling, so the sound is quieter and the limiter rests."""
         settings = self._settings
         target = safety.effective_loudness_target(settings.loudness_target_lufs, settings.migraine)
-        return target, volume_to_db(settings.volume)
+        # The layers' share: with layers sounding, every voice makes room so the sum
+        # measures the target (0 dB without layers).
+        return target, volume_to_db(settings.volume) + self._layers.share_db()
 
     def _apply_levels(self) -> None:
         settings = self._settings
         self._chain.configure(ceiling_db=settings.ceiling_db, migraine=settings.migraine)
-        self._mix.aim(*self._levels(), self._lookup)
+        self._aim_all()
         self._update_active()
+
+    def _aim_all(self) -> None:
+        levels = self._levels()
+        self._mix.aim(*levels, self._lookup)
+        self._layers.aim(*levels, self._lookup)
 
     # --- sleep timer -----------------------------------------------------------------------
     def _fold_sleep(self) -> None:
@@ -678,6 +744,7 @@ class Engine:
             multiplier = self._sleep.take_multiplier()
             for voice in self._mix:
                 voice.ramp.scale(multiplier)
+            self._layers.scale(multiplier)
 
     def _sleep_frames(self) -> float:
         """Frames of playback left on the sleep timer (inf: the track has no known end)."""
@@ -697,6 +764,7 @@ class Engine:
 
     def _finish_sleep(self) -> None:
         self._mix.drop_all()
+        self._layers.drop_all()
         self._sleep = None
         self._set_state(PlayState.STOPPED, StopReason.SLEEP_TIMER)
         self._events.add(self.callbacks.sleep_timer, None)
@@ -736,6 +804,7 @@ class Engine:
     def _set_state(self, state: PlayState, reason: StopReason = StopReason.ASKED) -> None:
         if state is not self._state:
             self._state = state
+            self._layers_follow(state)
             self._events.add(self.callbacks.state_changed, state)
             if state is PlayState.STOPPED:
                 self._events.add(self.callbacks.stopped, reason)
@@ -759,7 +828,8 @@ class Engine:
     def _update_active(self) -> None:
         """Keep rendering while anything is audible, playback plays or the chain's
         look-ahead still holds sound; at rest, settle."""
-        if self._mix.audible or self._state is PlayState.PLAYING or self._chain.holding:
+        audible = self._mix.audible or self._layers.audible
+        if audible or self._state is PlayState.PLAYING or self._chain.holding:
             self._active.set()
         else:
             self._active.clear()

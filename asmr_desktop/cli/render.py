@@ -1,4 +1,9 @@
-"""``asmr-desktop render``: the speaker chain, into a WAV file."""
+"""``asmr-desktop render``: the speaker chain, into a WAV file.
+
+Layers (issue 17) go through the listening service's :class:`LayerService`, as in the
+window: ``--bed SOURCE`` and ``--layer NAME[:VOLUME]`` add to the layers saved with the data
+folder's current playlist when ``--settings-from`` is given.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +26,15 @@ from asmr_desktop.audio.output import WavOutput
 from asmr_desktop.audio.worker import CHUNK_S, pump
 from asmr_desktop.core import safety
 from asmr_desktop.core.context import AppContext
+from asmr_desktop.core.defaults import LAYER_VOLUME_DEFAULT, LAYERS_MAX
 from asmr_desktop.core.errors import AudioError, DecodeError
 from asmr_desktop.core.paths import AppPaths
 from asmr_desktop.core.settings import Settings
+from asmr_desktop.library import builtin
 from asmr_desktop.library.builtin import find_ready, soundscape_item
 from asmr_desktop.library.m3u import read_m3u
-from asmr_desktop.services.listening import engine_settings
+from asmr_desktop.library.playlists import PlaylistStore, StoredLayer
+from asmr_desktop.services.listening import LayerService, bed_item, engine_settings, layer_item
 from asmr_desktop.soundscapes import parse_spec
 
 log = logging.getLogger(__name__)
@@ -79,7 +87,22 @@ def register(subparsers: _SubParsers) -> None:
         metavar="DATA_DIR",
         help="start exactly as the window would: the saved volume, ceiling, loudness target, "
         "crossfade and migraine mode of DATA_DIR (without it: the --data-dir or default data "
-        "folder); --volume, --ceiling-db and --migraine given as well override them",
+        "folder) and the layers saved with its current playlist; --volume, --ceiling-db and "
+        "--migraine given as well override them",
+    )
+    parser.add_argument(
+        "--layer",
+        action="append",
+        default=[],
+        metavar="NAME[:VOLUME]",
+        help=f"mix a built-in soundscape under SOURCE at its own volume 0..1 (default "
+        f"{LAYER_VOLUME_DEFAULT:g}); repeat for more, up to {LAYERS_MAX}",
+    )
+    parser.add_argument(
+        "--bed",
+        default=None,
+        metavar="SOURCE[:VOLUME]",
+        help="a background bed under SOURCE: a built-in soundscape, or an audio file on loop",
     )
     parser.add_argument("--rate", type=int, default=44100, metavar="HZ", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
@@ -105,7 +128,8 @@ def _render(
     args: argparse.Namespace, items: list[PlaylistItem], resolvers: Sequence[Resolver] | None
 ) -> int:
     ready = find_ready(args.source) if resolvers is None else None
-    settings = starting_settings(args)
+    settings, saved_layers = starting(args)
+    layers = requested_layers(args, saved_layers, items)
     # A ready playlist made for migraines plays in migraine mode, as it does in the window.
     if ready is not None and ready.migraine:
         settings.migraine = True
@@ -115,30 +139,67 @@ def _render(
         args.seconds,
         settings,
         rate_hz=args.rate,
-        loudness_lookup=measure_all(items),
+        loudness_lookup=measure_all([*items, *(layer.item for layer in layers)]),
+        layers=layers,
     )
     log.info("rendered %.1f s to %s", report.seconds, args.output)
     return 0
 
 
-def starting_settings(args: argparse.Namespace) -> EngineSettings:
-    """The engine's settings: the saved ones of a data folder (``--settings-from``, through
-    the very function the window starts with), or full volume at the default ceiling; the
-    options given on the command line on top."""
+def starting(args: argparse.Namespace) -> tuple[EngineSettings, list[StoredLayer]]:
+    """The engine's settings and the layers: the saved ones of a data folder
+    (``--settings-from``, through the very function the window starts with), or full volume
+    at the default ceiling and no layers; the options given on the command line on top."""
+    layers: list[StoredLayer] = []
     if args.settings_from is None:
         settings = EngineSettings(volume=1.0, crossfade_s=EngineSettings().crossfade_s)
     else:
-        settings = engine_settings(_saved_settings(args))
+        saved, layers = _saved(args)
+        settings = engine_settings(saved)
     if args.volume is not None:
         settings.volume = args.volume
     if args.ceiling_db is not None:
         settings.ceiling_db = safety.clamp_ceiling_db(args.ceiling_db)
     settings.migraine = settings.migraine or args.migraine
-    return settings
+    return settings, layers
 
 
-def _saved_settings(args: argparse.Namespace) -> Settings:
-    """The settings saved in the data folder (read only; a running window keeps its lock)."""
+def requested_layers(
+    args: argparse.Namespace, saved: Sequence[StoredLayer], items: Sequence[PlaylistItem]
+) -> list[StoredLayer]:
+    """The saved layers, then ``--bed`` (replacing a saved bed) and each ``--layer``."""
+    layers = list(saved)
+    taken = [*items, *(layer.item for layer in layers)]
+    if args.bed is not None:
+        source, volume = split_volume(args.bed)
+        bed = StoredLayer(bed_item(source, taken), volume, bed=True)
+        layers = [bed, *(layer for layer in layers if not layer.bed)]
+        taken.append(bed.item)
+    for given in args.layer:
+        name, volume = split_volume(given)
+        layer = StoredLayer(layer_item(name, taken), volume)
+        layers.append(layer)
+        taken.append(layer.item)
+    return layers
+
+
+def split_volume(given: str) -> tuple[str, float]:
+    """``NAME[:VOLUME]`` to (NAME, volume 0..1); without a volume, the layers' default."""
+    name, colon, tail = given.rpartition(":")
+    if colon:
+        try:
+            volume = float(tail)
+        except ValueError:
+            return given, LAYER_VOLUME_DEFAULT  # a colon of the name itself (a path)
+        if not 0.0 <= volume <= 1.0:
+            raise AudioError(f"{given}: a layer's volume must be between 0 and 1")
+        return name, volume
+    return given, LAYER_VOLUME_DEFAULT
+
+
+def _saved(args: argparse.Namespace) -> tuple[Settings, list[StoredLayer]]:
+    """The settings saved in the data folder, and the layers of the playlist the window
+    would load (read only; a running window keeps its lock)."""
     from asmr_desktop.cli.parser import app_paths  # the wiring module; imported late, no cycle
 
     paths = AppPaths.under(Path(args.settings_from)) if args.settings_from else app_paths(args)
@@ -146,7 +207,10 @@ def _saved_settings(args: argparse.Namespace) -> Settings:
         raise AudioError(f"{paths.data_dir}: no saved settings there (no data file)")
     context = AppContext.open_for_command(paths, write=False)
     try:
-        return context.settings.settings
+        saved = context.settings.settings
+        playlists = PlaylistStore(context.store, builtin.resolve)
+        last = saved.last_playlist
+        return saved, playlists.load_layers(last if last and playlists.exists(last) else "")
     finally:
         context.close()
 
@@ -215,15 +279,19 @@ def render_to_wav(
     *,
     rate_hz: int = 44100,
     loudness_lookup: LoudnessLookup | None = None,
+    layers: Sequence[StoredLayer] = (),
 ) -> RenderReport:
-    """Play ``items`` for ``seconds`` (fading in, and out over the last 1.5 s) into ``out``.
+    """Play ``items`` for ``seconds`` (fading in, and out over the last 1.5 s) into ``out``,
+    with ``layers`` under them.
 
-    Stops early when the playlist ends. Raises DecodeError when no item can be played.
+    Stops early when the playlist ends. Raises DecodeError when no item can be played,
+    AudioError past the cap of layers.
     """
     failed: list[tuple[int, str]] = []
     callbacks = EngineCallbacks(item_failed=lambda index, reason: failed.append((index, reason)))
     engine = Engine(rate_hz, 2, settings, loudness_lookup=loudness_lookup, callbacks=callbacks)
     engine.set_items(items)
+    LayerService(engine).restore(layers)
     engine.play()
     if not engine.is_active():
         reason = failed[0][1] if failed else "nothing to play"
@@ -248,6 +316,9 @@ def render_to_wav(
     reported = dict(failed)  # one line per item, however often it was tried
     for index, reason in reported.items():
         log.warning("skipped item %d: %s", index + 1, reason)
+    for layer in engine.layers():
+        if layer.failed:
+            log.warning("layer %s not played: %s", layer.item.title, layer.failed)
     return RenderReport(done / rate_hz, tuple(reported.items()))
 
 

@@ -3,17 +3,25 @@
 Items are files (a path) or generated soundscapes (a name and its settings); a resolver
 passed in turns a soundscape entry back into a playable item, so this module needs to
 know nothing about the generators.
+
+A playlist also keeps its layers (issue 17): the bed and the soundscapes mixed under it, each
+with its own volume, as an optional ``layers`` list beside ``items`` (the same entry layout,
+plus ``volume`` and ``bed``). It is an added key, not a new layout: a playlist saved before
+layers existed has none and loads with none, every record still carries the store's schema
+version (:data:`~asmr_desktop.core.store.SCHEMA_KEY`), and no migration is needed.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from asmr_desktop.audio.decoder import FileSource
 from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.core.defaults import BEDS_MAX, LAYERS_MAX
 from asmr_desktop.core.errors import AsmrError, DecodeError
 from asmr_desktop.core.store import Store
 from asmr_desktop.library.listing import TABLE, WORKING, duration_of, playlist_names, title_of
@@ -56,6 +64,19 @@ def item_to_record(item: PlaylistItem) -> dict[str, Any]:
     return record
 
 
+@dataclass(frozen=True)
+class StoredLayer:
+    """A layer as a playlist keeps it: what plays, its own volume (0-1), bed or not."""
+
+    item: PlaylistItem
+    volume: float
+    bed: bool = False
+
+
+def layer_to_record(layer: StoredLayer) -> dict[str, Any]:
+    return {**item_to_record(layer.item), "volume": layer.volume, "bed": layer.bed}
+
+
 class PlaylistStore:
     """Save, load, list and delete playlists by name."""
 
@@ -69,18 +90,27 @@ class PlaylistStore:
     def exists(self, name: str) -> bool:
         return self._find(name) is not None
 
-    def save(self, name: str, items: list[PlaylistItem], *, migraine: bool | None = None) -> None:
+    def save(
+        self,
+        name: str,
+        items: list[PlaylistItem],
+        *,
+        migraine: bool | None = None,
+        layers: Sequence[StoredLayer] | None = None,
+    ) -> None:
         """Save ``items`` under ``name``; ``migraine`` marks a playlist made for migraine
-        mode (None keeps what the playlist had)."""
+        mode, ``layers`` are its bed and layers (None keeps what the playlist had)."""
         name = self._check_name(name)
-        self._put(name, items, migraine)
+        self._put(name, items, migraine, layers)
 
     def wants_migraine_mode(self, name: str) -> bool:
         doc = self._find(name)
         return doc is not None and doc.get("migraine") is True
 
-    def save_working(self, items: list[PlaylistItem]) -> None:
-        self._put(WORKING, items)
+    def save_working(
+        self, items: list[PlaylistItem], layers: Sequence[StoredLayer] | None = None
+    ) -> None:
+        self._put(WORKING, items, layers=layers)
 
     def load(self, name: str) -> list[PlaylistItem]:
         doc = self._find(name)
@@ -91,16 +121,41 @@ class PlaylistStore:
     def load_working(self) -> list[PlaylistItem]:
         return self.load(WORKING) if self.exists(WORKING) else []
 
+    def load_layers(self, name: str) -> list[StoredLayer]:
+        """The layers saved with playlist ``name`` ("" the unsaved one); none for a playlist
+        saved before layers existed. An entry that is not a layer is left out (logged)."""
+        doc = self._find(name or WORKING)
+        records = doc.get("layers") if doc is not None else None
+        if not isinstance(records, list):
+            return []
+        layers: list[StoredLayer] = []
+        for record in records:
+            volume = record.get("volume") if isinstance(record, dict) else None
+            if not isinstance(volume, int | float) or not 0.0 <= volume <= 1.0:
+                log.warning("playlist %r: a layer entry left out: %r", name, record)
+                continue
+            layers.append(StoredLayer(self._item(record), float(volume), record.get("bed") is True))
+        beds = [layer for layer in layers if layer.bed][:BEDS_MAX]
+        return beds + [layer for layer in layers if not layer.bed][:LAYERS_MAX]
+
     def delete(self, name: str) -> None:
         doc = self._find(name)
         if doc is not None:
             self._store.remove(TABLE, doc.doc_id)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _put(self, name: str, items: list[PlaylistItem], migraine: bool | None = None) -> None:
+    def _put(
+        self,
+        name: str,
+        items: list[PlaylistItem],
+        migraine: bool | None = None,
+        layers: Sequence[StoredLayer] | None = None,
+    ) -> None:
         record: dict[str, Any] = {"name": name, "items": [item_to_record(i) for i in items]}
         if migraine is not None:
             record["migraine"] = migraine
+        if layers is not None:
+            record["layers"] = [layer_to_record(layer) for layer in layers]
         doc = self._find(name)
         if doc is None:
             self._store.insert(TABLE, record)

@@ -2,8 +2,9 @@
 
 Everything the Play page decides lives here, Qt-free, so it is tested without a window and
 the same rules hold for every front end: which playlist is loaded and how it is saved, when
-a diary session starts and ends, which tracks migraine mode passes over, and how the
-person's levels reach the engine and the settings.
+a diary session starts and ends, which tracks migraine mode passes over, how the
+person's levels reach the engine and the settings, and the layers under the playlist
+(:class:`LayerService`, which ``render`` uses too).
 
 Threads: the engine calls :meth:`ListeningService.skips` on its render thread. It reads
 only :attr:`_skip`, an immutable snapshot that the caller's thread replaces whole, so no
@@ -13,7 +14,7 @@ lock is needed and the render thread never waits for the window.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -22,15 +23,18 @@ from asmr_desktop.analysis.track import TrackAnalysis
 from asmr_desktop.analysis.verdict import Verdict
 from asmr_desktop.audio.engine import Engine, EngineSettings, PlayState, StopReason
 from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.layers import LayerInfo
 from asmr_desktop.core import safety
-from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.core.defaults import LAYER_VOLUME_DEFAULT
+from asmr_desktop.core.errors import AsmrError, DecodeError
 from asmr_desktop.core.settings import Settings, SettingsStore
 from asmr_desktop.diary.model import EndReason, Mode
-from asmr_desktop.library.builtin import add_ready_playlists
+from asmr_desktop.library.builtin import add_ready_playlists, soundscape_item
 from asmr_desktop.library.files import audio_files_in
 from asmr_desktop.library.m3u import read_m3u, write_m3u
-from asmr_desktop.library.playlists import PlaylistStore, probe
+from asmr_desktop.library.playlists import PlaylistStore, StoredLayer, probe
 from asmr_desktop.services.sessions import SessionService
+from asmr_desktop.soundscapes import info, parse_spec
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,129 @@ def engine_settings(saved: Settings) -> EngineSettings:
         crossfade_s=saved.crossfade_s,
         migraine=saved.migraine_mode,
     )
+
+
+#: Layers get seeds from here up, each one no other item or layer uses: two layers with one
+#: seed are correlated (the same soundscape twice is the same signal; brown and pink noise
+#: from one seed share their random numbers and measured 2.5 LU over the target as layers),
+#: and correlated sounds add up to +6 dB per doubling, not the +3 dB the sum's
+#: normalisation counts on (see asmr_desktop.audio.layers).
+LAYER_SEED_BASE = 1000
+
+
+def layer_item(spec: str, taken: Sequence[PlaylistItem] = ()) -> PlaylistItem:
+    """A built-in soundscape as an endless layer, with a seed none of ``taken`` uses (a
+    spec that names its seed keeps it). AsmrError naming the choices for an unknown name."""
+    parsed = parse_spec(spec)
+    if parsed is None:
+        info(spec.partition("?")[0])  # raises, naming every soundscape
+        raise AsmrError(f"no built-in soundscape called {spec!r}")
+    name, settings, seed = parsed
+    if "seed=" not in spec:
+        used = set(_seeds(taken))
+        seed = next(
+            s for s in range(LAYER_SEED_BASE, LAYER_SEED_BASE + len(used) + 1) if s not in used
+        )
+    return soundscape_item(name, settings, seed)
+
+
+def bed_item(source: str, taken: Sequence[PlaylistItem] = ()) -> PlaylistItem:
+    """A bed from SOURCE: a built-in soundscape's name (or spec), or an audio file to loop.
+    DecodeError naming the file when it cannot be played."""
+    if parse_spec(source) is not None:
+        return layer_item(source, taken)
+    path = Path(source).expanduser()
+    if not path.suffix and not path.exists():  # meant as a soundscape: name the choices
+        info(source.partition("?")[0])
+    item = probe(PlaylistItem.from_path(path))
+    if item.failed:
+        raise DecodeError(f"{path}: {item.failed}")
+    return item
+
+
+def _seeds(items: Sequence[PlaylistItem]) -> list[int]:
+    parsed = (parse_spec(item.spec) if item.spec else None for item in items)
+    return [found[2] for found in parsed if found is not None]
+
+
+class LayerService:
+    """The layers under the playlist, Qt-free: add, remove, their volumes, the bed.
+
+    The window's Layers panel and ``render`` both drive the engine through it. ``changed``
+    runs after a change worth saving at once (the listening service saves the playlist);
+    a volume move only marks :attr:`dirty` (a slider drag is many moves), saved when the
+    settings are flushed.
+    """
+
+    def __init__(self, engine: Engine, changed: Callable[[], None] | None = None) -> None:
+        self.engine = engine
+        self._changed = changed
+        self.dirty = False
+
+    def layers(self) -> list[LayerInfo]:
+        return self.engine.layers()
+
+    def add_layer(self, spec: str, volume: float | None = None) -> int:
+        """Mix a built-in soundscape (``rain``, ``rain?density=80``) under the playlist;
+        its key. AsmrError for an unknown name or once four layers play."""
+        item = layer_item(spec, self._items())
+        key = self.engine.add_layer(item, volume=_layer_volume(volume))
+        self._saved()
+        return key
+
+    def remove_layer(self, key: int) -> None:
+        self.engine.remove_layer(key)
+        self._saved()
+
+    def set_layer_volume(self, key: int, position: float) -> None:
+        """A layer's own volume 0-1 (a smooth ramp; it rises at most 6 dB/s)."""
+        self.engine.set_layer_volume(key, position)
+        self.dirty = True
+
+    def set_bed(self, source: str | None, volume: float | None = None) -> int | None:
+        """The background bed: a soundscape's name, an audio file to loop, or None for no
+        bed. Its key (None without a bed)."""
+        for layer in self.layers():
+            if layer.bed and source is None:
+                self.engine.remove_layer(layer.key)
+        key = None
+        if source is not None:
+            item = bed_item(source, self._items())
+            key = self.engine.add_layer(item, volume=_layer_volume(volume), bed=True)
+        self._saved()
+        return key
+
+    def bed(self) -> LayerInfo | None:
+        return next((layer for layer in self.layers() if layer.bed), None)
+
+    def restore(self, layers: Sequence[StoredLayer]) -> None:
+        """Put back the layers a playlist saved (those there are fade out). AsmrError past
+        the cap (a hand-edited playlist; the layers within it stay)."""
+        self.engine.clear_layers()
+        for layer in layers:
+            self.engine.add_layer(layer.item, volume=layer.volume, bed=layer.bed)
+        self.dirty = False
+
+    def stored(self) -> list[StoredLayer]:
+        """The layers as a playlist saves them."""
+        return [StoredLayer(layer.item, layer.volume, layer.bed) for layer in self.layers()]
+
+    def save_if_moved(self) -> None:
+        """Save now if a volume moved since the last save (a slider let go)."""
+        if self.dirty:
+            self._saved()
+
+    def _items(self) -> list[PlaylistItem]:
+        return [*self.engine.items(), *(layer.item for layer in self.layers())]
+
+    def _saved(self) -> None:
+        self.dirty = False
+        if self._changed is not None:
+            self._changed()
+
+
+def _layer_volume(volume: float | None) -> float:
+    return LAYER_VOLUME_DEFAULT if volume is None else max(0.0, min(1.0, volume))
 
 
 @dataclass(frozen=True)
@@ -100,6 +227,8 @@ class ListeningService:
         self._update_skip()
         engine.set_skip(self.skips)
         sessions.heard_source = self.take_heard
+        #: The bed and layers under the playlist, saved with it.
+        self.layers = LayerService(engine, self.save_playlist_now)
 
     # -- playlist --------------------------------------------------------------------------
     def items(self) -> list[PlaylistItem]:
@@ -116,6 +245,7 @@ class ListeningService:
                 items = self.playlists.load_working()
         finally:
             self.engine.set_items([probe(item) for item in items])
+        self._restore_layers()
         return items
 
     def load(self, name: str) -> Loaded:
@@ -129,7 +259,14 @@ class ListeningService:
             self.set_migraine(True)
             migraine_on = True
         self.engine.set_items([probe(item) for item in items])
+        self._restore_layers()
         return Loaded(name, items, migraine_on)
+
+    def _restore_layers(self) -> None:
+        try:
+            self.layers.restore(self.playlists.load_layers(self.playlist_name))
+        except AsmrError as exc:
+            log.warning("playlist %r: layers not all restored: %s", self.playlist_name, exc)
 
     def add_paths(self, paths: Sequence[Path]) -> list[PlaylistItem]:
         """Add audio files (folders searched); raises AsmrError when none is found."""
@@ -158,14 +295,16 @@ class ListeningService:
 
     def save_playlist_now(self) -> None:
         """Keep the playlist as it is now: under its name, or as the unsaved playlist."""
+        layers = self.layers.stored()
         if self.playlist_name:
-            self.playlists.save(self.playlist_name, self.items())
+            self.playlists.save(self.playlist_name, self.items(), layers=layers)
         else:
-            self.playlists.save_working(self.items())
+            self.playlists.save_working(self.items(), layers)
+        self.layers.dirty = False
 
     def save_as(self, name: str) -> str:
         """Save under ``name`` and make it the current playlist; returns the name used."""
-        self.playlists.save(name, self.items())
+        self.playlists.save(name, self.items(), layers=self.layers.stored())
         self.playlist_name = name.strip()
         self._remember("last_playlist", self.playlist_name)
         return self.playlist_name
@@ -178,7 +317,7 @@ class ListeningService:
         self.playlists.delete(name)
         self.playlist_name = ""
         self._remember("last_playlist", "")
-        self.playlists.save_working(self.items())
+        self.playlists.save_working(self.items(), self.layers.stored())
         return name
 
     def import_m3u(self, path: Path) -> list[PlaylistItem]:
@@ -272,6 +411,11 @@ class ListeningService:
 
     def flush_settings(self) -> None:
         """Save the levels changed since the last flush (a slider drag is many changes)."""
+        if self.layers.dirty:  # a layer's volume moved
+            try:
+                self.save_playlist_now()
+            except AsmrError as exc:
+                log.warning("layers not saved: %s", exc)
         pending, self._pending = self._pending, {}
         if pending:
             try:
@@ -295,7 +439,7 @@ class ListeningService:
             self.sessions.begin(
                 Mode.AUDIO,
                 playlist=self.playlist_name,
-                items=[i.title for i in self.items()],
+                items=[i.title for i in self.items()] + self._layer_titles(),
                 volume=settings.volume,
                 migraine_mode=settings.migraine,
             )
@@ -307,6 +451,14 @@ class ListeningService:
             self.sessions.finish(STOP_REASONS[reason])
 
     # -- helpers ---------------------------------------------------------------------------
+    def _layer_titles(self) -> list[str]:
+        """The layers about to be heard (not muted, not failed), named like any item."""
+        return [
+            layer.item.title
+            for layer in self.layers.layers()
+            if layer.volume > 0 and layer.failed is None
+        ]
+
     def _remember(self, key: str, value: object) -> None:
         try:
             self._settings.update(**{key: value})

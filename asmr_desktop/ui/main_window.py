@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
     from asmr_desktop.ui.charts import ChartsView
     from asmr_desktop.ui.history import HistoryView
+    from asmr_desktop.ui.layers import LayersPanel
     from asmr_desktop.ui.mpris import MprisService
     from asmr_desktop.ui.tray import TrayIcon
     from asmr_desktop.ui.visual import VisualView
@@ -201,6 +202,7 @@ class MainWindow(QMainWindow):
         self.trends_page = LazyPage(self._make_trends)
         self.add_page(self.trends_page, "Trends")
         self.visual: VisualView | None = None
+        self._layers_panel: LayersPanel | None = None
         self.visual_button = QPushButton("Visual only  (V)")
         self.visual_button.setToolTip(
             "No sound at all: a dim, slow, flash-free screen. Esc leaves."
@@ -286,6 +288,7 @@ class MainWindow(QMainWindow):
                 parent,
             ),
         )
+        self.layers_action.setEnabled(True)
         self.ready.emit()
 
     # -- building --------------------------------------------------------------------------
@@ -335,6 +338,10 @@ class MainWindow(QMainWindow):
         trends_action.setShortcut(QKeySequence("Ctrl+T"))
         trends_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.trends_page))
         self.view_menu.addAction(trends_action)
+        self.layers_action = QAction("Sound &layers…", self)
+        self.layers_action.setEnabled(False)  # until the engine is attached
+        self.layers_action.triggered.connect(self.show_layers)
+        self.view_menu.addAction(self.layers_action)
         help_menu = bar.addMenu("&Help")
         about = QAction("&About ASMR Desktop", self)
         about.triggered.connect(self.show_about)
@@ -463,6 +470,18 @@ class MainWindow(QMainWindow):
         self.sessions.held = False
 
     # -- actions ---------------------------------------------------------------------------
+    def show_layers(self) -> LayersPanel:
+        """The Layers panel (issue 17), built once the engine is attached; its
+        ``add_layer(name)`` slot takes the soundscape cards' "add as layer"."""
+        from asmr_desktop.ui.layers import LayersPanel
+
+        if self._layers_panel is None:
+            self._layers_panel = LayersPanel(self.services.listening.layers, self)
+        self._layers_panel.show()
+        self._layers_panel.raise_()
+        self._layers_panel.activateWindow()
+        return self._layers_panel
+
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self._context.paths, self)
         dialog.open()

@@ -212,3 +212,49 @@ def test_a_preview_and_a_resume_during_it_stay_under_the_ceiling(
     out = captured(capture)
     assert true_peak_db(out) <= -36.0
     assert true_peak_db(out) > -38.0, "limited, not muted: the test can fail"
+
+
+def test_a_bed_and_four_layers_stay_under_the_ceiling_and_rise_gently(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the playlist, a bed and four layers are one sum before the one limiter, on
+    the real speaker path: on Play, while layers are added and while their volumes rise."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, ceiling_db=-20.0)
+    add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 60.0))
+    panel = window.show_layers()
+    layers = window.services.listening.layers
+    layers.set_bed("brown", volume=1.0)
+    panel.add_layer("pink")
+    panel.add_layer("rain")
+    window.player_panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    panel.add_layer("purr")  # added while playing: they fade in, the others make room
+    panel.add_layer("ocean")
+    qtbot.wait(3000)
+    rows = [row for row in panel.rows if not row.label.text().startswith("Bed")]
+    for row in rows:  # lower, then raise every layer: rises of the sum
+        row.slider.setValue(40)
+    qtbot.wait(2000)
+    for row in rows:
+        row.slider.setValue(100)
+    qtbot.wait(5000)
+    assert [layer.volume for layer in window.engine.layers()] == [1.0] * 5
+    stop_and_close(qtbot, window)
+    out = captured(capture)
+    rate = 48000
+    start = int(np.flatnonzero(np.abs(out).max(axis=1) > 0)[0])
+    played = out[start:]
+    assert len(played) > 12 * rate, "it played"
+    assert true_peak_db(played) <= -20.0
+    assert true_peak_db(played) > -22.0, "limited, not muted: the test can fail"
+    # 1 s windows: these soundscapes' own level moves under 6 dB/s, so a rise is the gain's.
+    levels = short_term_db(played[rate // 2 :], 1.0)
+    assert levels.max() - levels[0] > 8, "it faded in: the test can fail"
+    assert np.diff(levels).max() <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
+    # And the sum stays at the target: six sounds at the target would be +7.8 LU.
+    steady = played[
+        round((safety.FADE_IN_S + 9.0) * rate) : round((safety.FADE_IN_S + 14.0) * rate)
+    ]
+    assert reference_lufs(steady) <= safety.LOUDNESS_TARGET_DEFAULT_LUFS + 0.5

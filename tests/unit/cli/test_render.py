@@ -208,3 +208,96 @@ def test_settings_from_a_data_folder_start_exactly_as_the_window(tmp_path, loud_
         )
         == 1
     )
+
+
+# --- layers (issue 17) -------------------------------------------------------------------
+#: Soundscapes whose own level is even (their 1 s levels move under 6 dB/s when faded in
+#: alone), so a rise measured on the sum is the gain's, not the content's.
+EVEN_LAYERS = ("pink:1", "rain:1", "purr:1", "ocean:1")
+
+
+def _layered(tmp_path, source, *extra: str, seconds: str = "20") -> np.ndarray:
+    out = tmp_path / "layered.wav"
+    argv = [str(source), "-o", str(out), "--seconds", seconds, "--rate", "48000", *extra]
+    assert _render(*argv) == 0
+    return sf.read(out)[0]
+
+
+def test_render_mixes_a_bed_and_four_layers_under_the_ceiling_at_the_target(tmp_path):
+    from tests.unit.audio.helpers import reference_lufs, short_term_db
+
+    rate = 48000
+    square = write(tmp_path / "square.flac", np.sign(sine(440, 30, rate, amp=1.0)), rate)
+    layers = [arg for name in EVEN_LAYERS for arg in ("--layer", name)]
+    for ceiling in ("-12", "-24"):
+        audio = _layered(tmp_path, square, "--bed", "brown:1", *layers, "--ceiling-db", ceiling)
+        assert true_peak_db(audio) <= float(ceiling)
+        steady = reference_lufs(audio[5 * rate : 18 * rate])
+        assert steady <= safety.LOUDNESS_TARGET_DEFAULT_LUFS + 0.3  # six sources: +7.8 without
+        if ceiling == "-12":
+            assert steady == pytest.approx(safety.LOUDNESS_TARGET_DEFAULT_LUFS, abs=0.5)
+            # On Play all six fade in together: the sum rises at the bound.
+            start = int(np.flatnonzero(np.abs(audio).max(axis=1) > 0)[0])
+            levels = short_term_db(audio[start + rate // 2 : start + 10 * rate], 1.0)
+            assert levels.max() - levels[0] > 10
+            assert np.diff(levels).max() <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
+        else:
+            assert true_peak_db(audio) > float(ceiling) - 1.5, "the one limiter had work"
+
+
+def test_render_loops_a_file_bed(tmp_path):
+    rate = 48000
+    hum = write(tmp_path / "hum.wav", sine(110, 2.0, rate, amp=0.3), rate)
+    audio = _layered(tmp_path, "brown", "--bed", f"{hum}:1", seconds="9")
+    spectrum = np.abs(np.fft.rfft(audio[6 * rate : 8 * rate, 0]))
+    assert spectrum[220] > 20 * np.median(spectrum), "the 2 s hum still plays after 6 s"
+
+
+def test_render_takes_the_layers_saved_with_the_window_playlist(tmp_path):
+    from asmr_desktop.core.context import AppContext
+    from asmr_desktop.core.paths import AppPaths
+    from asmr_desktop.library import builtin
+    from asmr_desktop.library.playlists import PlaylistStore, StoredLayer
+    from asmr_desktop.services.listening import layer_item
+
+    data = tmp_path / "data"
+    context = AppContext.open(AppPaths.under(data))
+    saved = [
+        StoredLayer(layer_item("brown?seed=5"), 0.5, True),
+        StoredLayer(layer_item("rain"), 0.7),
+    ]
+    try:
+        PlaylistStore(context.store, builtin.resolve).save("Night", [], layers=saved)
+        context.settings.update(last_playlist="Night")
+    finally:
+        context.close()
+    window = _layered(tmp_path, "pink", "--settings-from", str(data), seconds="6")
+    items = audio_cli.resolve_source("pink", audio_cli.default_resolvers())
+    argv = ["render", "pink", "-o", "x", "--seconds", "1"]
+    settings, layers = audio_cli.starting(parse([*argv, "--settings-from", str(data)]))
+    assert [(layer.item.spec, layer.volume, layer.bed) for layer in layers] == [
+        (layer.item.spec, layer.volume, layer.bed) for layer in saved
+    ]
+    assert audio_cli.starting(parse(argv))[1] == [], "without --settings-from: no layers"
+    reference = tmp_path / "reference.wav"
+    audio_cli.render_to_wav(items, reference, 6.0, settings, rate_hz=48000, layers=saved)
+    np.testing.assert_array_equal(window, sf.read(reference)[0])
+    without = _layered(tmp_path, "pink", seconds="6")
+    assert not np.array_equal(without, window), "the saved layers were heard"
+    alone = _layered(tmp_path, "pink", "--settings-from", str(data), "--bed", "pink", seconds="6")
+    assert not np.array_equal(alone, window), "--bed replaced the saved bed"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--layer", "rain"] * 5, "At most 4 soundscape layers"),
+        (["--layer", "thunder"], "no built-in soundscape called 'thunder'"),
+        (["--layer", "rain:3"], "between 0 and 1"),
+    ],
+)
+def test_render_refuses_bad_layers_in_one_line(tmp_path, capsys, extra, message):
+    argv = ["brown", "-o", str(tmp_path / "o.wav"), "--seconds", "1", *extra]
+    assert run_command(parse(["render", *argv])) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

@@ -141,3 +141,41 @@ def test_a_killed_session_keeps_what_was_heard_up_to_its_last_beat(
     assert heard["b"] == pytest.approx(34.0, abs=1.0), "to the last beat, crossfade included"
     assert session.last_item == "b"
     assert session.mode is Mode.AUDIO
+
+
+def test_each_layer_is_recorded_as_heard_with_its_seconds(rig: Rig) -> None:
+    """Issue 17: a layer heard for N seconds is credited like any item; a muted one is not."""
+    rig.tracks(600)
+    layers = rig.listening.layers
+    layers.set_bed("brown", volume=0.8)
+    rain = layers.add_layer("rain", volume=1.0)
+    layers.add_layer("purr", volume=0.0)  # muted: never audible
+    rig.engine.play()
+    rig.play_for(90)
+    layers.remove_layer(rain)  # heard until here (and its 1.5 s fade)
+    rig.play_for(30)
+    rig.engine.stop()
+    render_until_idle(rig.engine)
+    (session,) = rig.sessions.diary.sessions()
+    assert session.items == ["a", "Brown noise", "Soft rain"], "what was about to be heard"
+    heard = rig.heard()
+    assert set(heard) == {"a", "Brown noise", "Soft rain"}, "the muted purr is not credited"
+    assert heard["a"] == pytest.approx(120.0, abs=2.0)
+    assert heard["Brown noise"] == pytest.approx(heard["a"], abs=0.5)
+    assert heard["Soft rain"] == pytest.approx(90.0, abs=2.0)
+    assert "Soft rain" in credits(session) and "Purring" not in credits(session)
+
+
+def test_layers_are_not_credited_while_the_main_volume_is_at_zero(rig: Rig) -> None:
+    rig.tracks(600)
+    rig.listening.layers.add_layer("purr", volume=1.0)
+    rig.listening.set_volume(0.0)
+    rig.engine.play()
+    rig.play_for(20)
+    rig.listening.set_volume(0.8)
+    rig.play_for(20)
+    rig.engine.stop()
+    render_until_idle(rig.engine)
+    heard = rig.heard()
+    assert heard["Purring"] == pytest.approx(heard["a"], abs=0.5)
+    assert 20.0 <= heard["Purring"] <= 22.0, "only the 20 s it could be heard"

@@ -254,3 +254,39 @@ def test_play_and_resume_start_at_the_fade_in_floor_and_rise_at_6_db_per_s(
         assert rising[0] <= safety.FADE_IN_FLOOR_LUFS + 0.4  # the fade's own first 0.6 dB
         assert np.diff(rising).max() / 0.1 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
         assert levels.max() == pytest.approx(target, abs=0.3)
+
+
+def test_migraine_mode_on_and_off_never_notches_a_steady_tone(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: switching the low-pass crossfaded filtered and unfiltered sound, which
+    cancelled a 3 kHz tone half way (a notch, then a rise faster than 6 dB/s). On the
+    speaker now: down 12 dB, back up at 6 dB/s, and never below the migraine level."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture)
+    t = np.arange(60 * RATE) / RATE
+    x = 0.05 * np.sin(2 * np.pi * 3000 * t)
+    path = tmp_path / "tone.wav"
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    add_measured(qtbot, window, path)
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
+    panel.migraine_button.setChecked(True)
+    qtbot.wait(3000)
+    panel.migraine_button.setChecked(False)
+    qtbot.wait(4000)
+    stop_and_close(qtbot, window)
+    (part,) = sounding_parts(captured(capture))
+    levels = levels_from_first_sound(part, RATE)
+    target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
+    after = levels[round((FADE_IN_S + 0.5) / 0.1) : -20]  # steady, on, off (not the stop)
+    lowest = int(np.argmin(after))
+    migraine_level = target - safety.MIGRAINE_LOUDNESS_DROP_DB - 0.15  # 3 kHz: -0.15 dB
+    assert after[0] == pytest.approx(target, abs=0.3)
+    assert after[lowest] == pytest.approx(migraine_level, abs=0.3), "down 12 dB, no notch"
+    assert np.diff(after[:lowest]).max() <= 0.05, "only down after switching on"
+    assert np.diff(after[lowest:]).min() >= -0.05, "only up after switching off"
+    assert np.diff(after).max() / 0.1 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
+    assert after[-1] == pytest.approx(target, abs=0.3)

@@ -63,6 +63,7 @@ HANDOFF_S = 0.5
 SUBBLOCK_DOWN = 128
 SUBBLOCK_UP = 256
 
+
 def lowpass_design(cutoff_hz: float, rate_hz: int, order: int = LOWPASS_ORDER) -> Sos:
     """The migraine low-pass as second-order sections (cutoff capped below Nyquist)."""
     return butter_lowpass(order, min(cutoff_hz, _MAX_CUTOFF_SHARE * rate_hz), rate_hz)

@@ -13,7 +13,8 @@ The volume slider is *not* here: it sits in each voice's one gain ramp, so a sli
 a fade in share a single 6 dB/s rise bound instead of adding up.
 
 Settings changes take two paths. While sound passes through, a lower ceiling glides down
-(24 dB/s) and the low-pass crossfades (0.5 s), so nothing jolts. While the chain rests (the
+(24 dB/s) and the low-pass's cutoff glides (see :mod:`~asmr_desktop.audio.lowpass`), so
+nothing jolts. While the chain rests (the
 engine renders nothing: stopped or paused, and silent), the stages are built afresh with
 the settings in force (:meth:`MasterChain.settle`), so a ceiling or migraine change made
 while stopped or paused holds from the first sample of the next sound, which always starts

@@ -359,7 +359,7 @@ class Engine:
                 return
             duration = voice.duration_s
             seconds = max(0.0, seconds if duration is None else min(seconds, duration))
-            new = self._open_voice(self._current, onset_fade_s=safety.FADE_IN_S, start_s=seconds)
+            new = self._open_voice(self._current, start_s=seconds)
             if new is None:
                 return
             self._mix.fade(voice, SEEK_FADE_OUT_S, end=True)
@@ -381,7 +381,7 @@ class Engine:
         with self._command():
             self._stop_preview(SEEK_FADE_OUT_S)
             source = ResampledSource(item.open(), self.rate_hz, self.channels)
-            voice = Voice(PREVIEW_INDEX, item, source, onset_fade_s=safety.FADE_IN_S)
+            voice = Voice(PREVIEW_INDEX, item, source)
             voice.layer = True
             voice.offset_db = offset_db
             voice.aim(*self._levels(), self._lookup)
@@ -575,7 +575,7 @@ class Engine:
         return xfade_s if duration is None else min(xfade_s, duration / 2)
 
     def _crossfade_into(self, voice: Voice, xfade_s: float) -> Voice | None:
-        return self._advance(voice.index, onset_fade_s=xfade_s)
+        return self._advance(voice.index)
 
     def _after_end(self, voice: Voice) -> Voice | None:
         if voice.index != self._current or not self._mix.is_main(voice):
@@ -583,7 +583,7 @@ class Engine:
         if self._sleep is not None and self._sleep.at_track_end:
             self._finish_sleep()
             return None
-        nxt = self._advance(voice.index, onset_fade_s=self._settings.crossfade_s)
+        nxt = self._advance(voice.index)
         if nxt is not None:
             nxt.continue_from(voice.level_lufs)  # gapless: from where it ended, no step up
         return nxt
@@ -610,7 +610,7 @@ class Engine:
             self._fade_all(safety.FADE_OUT_S, end=False)
             self._set_state(PlayState.PAUSED)
 
-    def _advance(self, index: int, onset_fade_s: float) -> Voice | None:
+    def _advance(self, index: int) -> Voice | None:
         """Start the item after ``index`` (repeat rules, skipped and failed items passed)."""
         tried = 0
         target = self._following(index, manual=False, step=1)
@@ -619,7 +619,7 @@ class Engine:
             if self._items[target] in self._skips:
                 self._events.add(self.callbacks.item_skipped, target)
             else:
-                voice = self._open_voice(target, onset_fade_s=onset_fade_s)
+                voice = self._open_voice(target)
                 if voice is not None:
                     self._mix.add(voice)
                     self._set_current(target)
@@ -652,7 +652,7 @@ class Engine:
         if self._state is PlayState.PAUSED:
             self._fade_all(0.0, end=True)
             self._set_current(index)
-            voice = self._open_voice(index, onset_fade_s=safety.FADE_IN_S)
+            voice = self._open_voice(index)
             if voice is not None:
                 voice.hold()
                 self._mix.add(voice)
@@ -665,16 +665,16 @@ class Engine:
         """Fade out whatever plays and fade ``index`` in (skipping items that fail)."""
         self._fade_all(safety.FADE_OUT_S, end=True)
         self._set_current(index)
-        voice = self._open_voice(index, onset_fade_s=safety.FADE_IN_S)
+        voice = self._open_voice(index)
         if voice is not None:
             self._mix.add(voice)
-        elif self._advance(index, onset_fade_s=safety.FADE_IN_S) is None:
+        elif self._advance(index) is None:
             self._update_active()
             return
         self._set_state(PlayState.PLAYING)
         self._update_active()
 
-    def _open_voice(self, index: int, *, onset_fade_s: float, start_s: float = 0.0) -> Voice | None:
+    def _open_voice(self, index: int, *, start_s: float = 0.0) -> Voice | None:
         item = self._items[index]
         if item.failed and item.factory is None and item.path is None:
             self._events.add(self.callbacks.item_failed, index, item.failed)
@@ -690,7 +690,7 @@ class Engine:
         if item.duration_s is None:
             item.duration_s = source.duration_s
         item.failed = None
-        voice = Voice(index, item, resampled, onset_fade_s=onset_fade_s, start_s=start_s)
+        voice = Voice(index, item, resampled, start_s=start_s)
         voice.aim(*self._levels(), self._lookup)
         return voice
 

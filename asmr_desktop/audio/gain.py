@@ -46,9 +46,10 @@ class GainRamp:
     """A gain in dB that moves toward its target one sample at a time.
 
     It rises at most ``rise_db_per_s`` (never more than the safety bound) and falls at most
-    ``fall_db_per_s``, in straight lines in dB. Starting from silence it first steps to
-    ``onset_fade_s`` worth of rise below the target, so a fade in from silence lasts
-    exactly ``onset_fade_s`` (3 s by default: 18 dB at 6 dB/s).
+    ``fall_db_per_s``, in straight lines in dB. A rise from silence begins at ``onset_db``
+    (its owner sets it so the sound starts at :data:`safety.FADE_IN_FLOOR_LUFS`), or at the
+    target itself when that is lower: a fade in from silence is a straight line in dB from
+    an inaudible level, never a step into sound.
     """
 
     def __init__(
@@ -58,14 +59,15 @@ class GainRamp:
         *,
         rise_db_per_s: float = safety.MAX_GAIN_RISE_DB_PER_S,
         fall_db_per_s: float = FALL_DB_PER_S,
-        onset_fade_s: float = safety.FADE_IN_S,
+        onset_db: float = FLOOR_DB,
     ) -> None:
         self.rate_hz = rate_hz
         self._up = min(rise_db_per_s, safety.MAX_GAIN_RISE_DB_PER_S) / rate_hz
         self._down = fall_db_per_s / rate_hz
         self.target_db = target_db
         self.current_db = SILENT_DB
-        self.onset_fade_s = onset_fade_s
+        #: Where a rise from silence begins (dB gain).
+        self.onset_db = onset_db
 
     @property
     def settled(self) -> bool:
@@ -83,17 +85,13 @@ class GainRamp:
             return np.zeros(0)
         if cur == tgt:
             return np.full(frames, db_to_gain(cur))
-        if cur == SILENT_DB:
-            cur = tgt - self.onset_fade_s * self._up * self.rate_hz
-            if cur >= tgt:
-                self.current_db = tgt
-                return np.full(frames, db_to_gain(tgt))
         steps = np.arange(1, frames + 1, dtype=np.float64)
+        if cur == SILENT_DB:
+            cur = max(min(self.onset_db, tgt), FLOOR_DB)
+            # The first sample after an onset sits at the onset level itself.
+            steps -= 1.0
         if tgt > cur:
             db = np.minimum(cur + steps * self._up, tgt)
-            # The first sample after an onset sits at the onset level itself.
-            if self.current_db == SILENT_DB:
-                db = np.minimum(cur + (steps - 1) * self._up, tgt)
         else:
             db = np.maximum(cur - steps * self._down, max(tgt, FLOOR_DB))
             if tgt == SILENT_DB:

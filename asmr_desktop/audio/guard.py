@@ -33,6 +33,7 @@ from collections import deque
 import numpy as np
 from numpy.typing import NDArray
 
+from asmr_desktop.audio.limiter import sliding_min
 from asmr_desktop.core import safety
 from asmr_desktop.dsp.design import k_weighting
 from asmr_desktop.dsp.iir import IirFilter
@@ -70,6 +71,11 @@ class HeldSpans:
             self._spans[-1] = (self._spans[-1][0], max(end, self._spans[-1][1]))
         else:
             self._spans.append((start, end))
+
+    @property
+    def empty(self) -> bool:
+        """Nothing is held (so no position can overlap)."""
+        return not self._spans
 
     def overlaps(self, start: int, end: int) -> bool:
         """Any held sample in [start, end); spans wholly before ``start`` are forgotten."""
@@ -110,8 +116,10 @@ class StartleGuard:
         self._square_tail = np.zeros(0)
         self._energy_tail = np.zeros(self._per_window - 1)  # the energies before the next
         self._levels = np.full(self._context * self._per_window, np.nan)  # sounding levels
-        self._needs: deque[float] = deque()  # per-step needs not yet final (look-ahead)
-        self._mins: deque[float] = deque([0.0] * self._fall, maxlen=self._fall + 1)
+        # Window needs (dB) of the last ``ahead`` windows: their steps are not final yet.
+        self._pending = np.zeros(0)
+        # The look-ahead minima of the last ``fall`` final steps (the average's history).
+        self._minima = np.zeros(self._fall)
         self._gain_db = 0.0  # the last step's gain (dB, <= 0)
         self._gains = np.zeros(0)  # per-sample gains (dB) known and not yet used
         self._gains_at = 0  # input position of self._gains[0]
@@ -125,7 +133,7 @@ class StartleGuard:
     @property
     def active(self) -> bool:
         """The guard is cutting now, or about to."""
-        return self._gain_db < 0.0 or any(n < 0.0 for n in self._needs)
+        return self._gain_db < 0.0 or bool(np.any(self._pending < 0.0))
 
     @property
     def releasing(self) -> bool:
@@ -202,36 +210,47 @@ class StartleGuard:
             else:
                 median = np.nanmedian(rows, axis=1)
             needs[judged] = np.minimum(0.0, median + self.amount_db - levels[judged])
-        finals: list[float] = []
-        for need in needs.tolist():
-            # Every step of this window needs at most ``need``.
-            self._needs.append(0.0)
-            count = len(self._needs)
-            for k in range(max(0, count - per), count):
-                if need < self._needs[k]:
-                    self._needs[k] = need
-            if count > self._ahead:
-                finals.append(self._finish(self._needs.popleft()))
-        if finals:
-            gains = np.asarray(finals)
-            starts = np.concatenate([[self._known_db], gains[:-1]])
-            frac = np.arange(1, self._step + 1) / self._step
-            ramps = starts[:, None] + (gains - starts)[:, None] * frac[None, :]
-            self._gains = np.concatenate([self._gains, ramps.ravel()])
-            self._known_db = float(gains[-1])
+        self._finish(needs)
 
-    def _finish(self, need: float) -> float:
-        """A step's need is final: the lowest need of it and the next ``fall`` steps,
-        averaged over ``fall`` + 1 steps (a smooth fall finished in time), then the
-        recovery bound. Returns the step's gain (dB), reached at its last sample."""
-        lookahead = need
-        for k in range(min(self._fall, len(self._needs))):
-            lookahead = min(lookahead, self._needs[k])
-        self._mins.append(lookahead)
-        smooth = sum(self._mins) / len(self._mins)
-        start = self._steps_done * self._step
-        self._steps_done += 1
-        held = self._held.overlaps(start, start + self._step)
-        recovery = 0.0 if held else self._rise
-        self._gain_db = min(0.0, smooth, self._gain_db + recovery)
-        return self._gain_db
+    def _finish(self, needs: Samples) -> None:
+        """New window needs (one per 10 ms step, the window ending there): the steps they
+        make final get their gains, vectorised (no per-step Python).
+
+        A step is final once every window that holds it, and the ``fall`` steps after it,
+        has been judged: its look-ahead need is the lowest of the windows ending from it to
+        ``ahead`` steps later. That is averaged over ``fall`` + 1 steps (a smooth fall
+        finished in time), then the recovery bound: gain[k] = min(smooth[k], gain[k-1] +
+        rise), where a held step (something before the guard rising) recovers nothing. That
+        recursion is gain[k] = R[k] + min(gain[-1], min over j <= k of (smooth[j] - R[j]))
+        with R the running sum of the rises: one cumulative minimum.
+        """
+        windows = np.concatenate([self._pending, needs])
+        count = len(windows) - self._ahead
+        if count <= 0:
+            self._pending = windows
+            return
+        self._pending = windows[count:]
+        if not windows.any() and not self._minima.any() and self._gain_db == 0.0:
+            final = np.zeros(count)  # nothing to cut, nothing to recover: the usual case
+        else:
+            lookahead = sliding_min(windows, self._ahead + 1)
+            history = np.concatenate([self._minima, lookahead])
+            self._minima = history[-self._fall :] if self._fall else np.zeros(0)
+            width = len(history) - count + 1
+            smooth = np.convolve(history, np.ones(width) / width, "valid")
+            rises = np.full(count, self._rise)
+            if not self._held.empty:
+                for k in range(count):
+                    start = (self._steps_done + k) * self._step
+                    if self._held.overlaps(start, start + self._step):
+                        rises[k] = 0.0
+            total = np.cumsum(rises)
+            floor = np.minimum.accumulate(smooth - total)
+            final = np.minimum(total + np.minimum(self._gain_db, floor), 0.0)
+            self._gain_db = float(final[-1])
+        self._steps_done += count
+        starts = np.concatenate([[self._known_db], final[:-1]])
+        frac = np.arange(1, self._step + 1) / self._step
+        ramps = starts[:, None] + (final - starts)[:, None] * frac[None, :]
+        self._gains = np.concatenate([self._gains, ramps.ravel()])
+        self._known_db = float(final[-1])

@@ -43,10 +43,10 @@ AUDIBLE_GAIN = 10 ** (-60 / 20)
 MAX_NORMALISATION_BOOST_DB = 24.0
 #: How often loudness is looked up again for a track still unmeasured.
 LOOKUP_EVERY_S = 0.5
-#: A resume finds a pause fade still above this gain: it turns round from there. Below it
-#: (the fade is nearly over) the fade finishes and a full fade in follows, because a ramp
-#: starting that low would take longer than the fade in itself (18 dB at 6 dB/s).
-TURN_ROUND_FLOOR = 10 ** (-(safety.FADE_IN_S * safety.MAX_GAIN_RISE_DB_PER_S) / 20)
+#: A resume finds a pause fade still above this loudness: it turns round from there. Below
+#: it the fade finishes and a fade in from silence follows, which starts at this very level
+#: (a ramp turning round lower would only take longer to come back).
+TURN_ROUND_FLOOR_LUFS = safety.FADE_IN_FLOOR_LUFS
 
 
 class VoiceState(enum.Enum):
@@ -102,13 +102,12 @@ class Voice:
         item: PlaylistItem,
         source: ResampledSource,
         *,
-        onset_fade_s: float,
         start_s: float = 0.0,
     ) -> None:
         self.index = index  # position in the playlist; -1 once the item was removed
         self.item = item
         self.source = source
-        self.ramp = GainRamp(source.rate_hz, onset_fade_s=onset_fade_s)
+        self.ramp = GainRamp(source.rate_hz)
         self.start_s = start_s
         self.frames_out = 0
         self.fade: Fade | None = None  # set in PAUSING, DIPPING and FADING_OUT (and kept)
@@ -215,7 +214,7 @@ class Voice:
             self._fade_in_from_silence()
             self._to(VoiceState.PLAYING)
         elif self._state in (VoiceState.PAUSING, VoiceState.DIPPING) and self.fade is not None:
-            if self.fade.value >= TURN_ROUND_FLOOR:
+            if self.level_lufs >= TURN_ROUND_FLOOR_LUFS:
                 self.ramp.scale(self.fade.value)  # rise from where the fade has got to
                 self.fade = None
                 self._apply_aim()
@@ -235,13 +234,18 @@ class Voice:
 
     def _fade_in_from_silence(self) -> None:
         self.ramp.current_db = SILENT_DB
-        self.ramp.onset_fade_s = safety.FADE_IN_S
         self._apply_aim()
 
     def _apply_aim(self) -> None:
         """The ramp heads for the gain aimed at; while a fade runs it may fall, never rise:
         a fade out only falls, even if the track was measured quieter meanwhile (issue 15:
-        quitting while an unmeasured track still rose made the fade swell first)."""
+        quitting while an unmeasured track still rose made the fade swell first).
+
+        A rise from silence begins where this voice sounds at the fade-in floor
+        (:data:`safety.FADE_IN_FLOOR_LUFS`, an absolute level at the output), whatever its
+        loudness and target: the assumed loudness of an unmeasured track (the loudest any
+        content can be) keeps that true for it too."""
+        self.ramp.onset_db = safety.FADE_IN_FLOOR_LUFS - self.loudness_lufs
         if self.fade is None:
             self.ramp.target_db = self._aimed_db
         else:
@@ -325,16 +329,16 @@ class Voice:
         """Start no louder than ``level_lufs`` (the voice it follows gaplessly ended there),
         rising from it at the gain-rise bound: a handover is never a step up.
 
-        A voice starting from silence would otherwise begin its onset fade at once
-        (crossfade 0: at its full level); a quiet track whose boost was capped followed by
-        a loud one stepped 12 dB (issue 15, item 4).
+        This is no start from silence (the last track sounded until this sample), so it
+        does not drop to the fade-in floor either: it goes on at the level the last one
+        ended at, or at its own if that is lower. Without it a quiet track whose boost was
+        capped followed by a loud one stepped 12 dB (issue 15, item 4).
         """
         ramp = self.ramp
         if ramp.current_db != SILENT_DB or not math.isfinite(level_lufs):
             return
-        onset_db = ramp.target_db - ramp.onset_fade_s * safety.MAX_GAIN_RISE_DB_PER_S
-        start = min(onset_db, level_lufs - self.loudness_lufs)
-        if start < ramp.target_db and math.isfinite(start):
+        start = min(ramp.target_db, level_lufs - self.loudness_lufs)
+        if math.isfinite(start):
             ramp.current_db = max(start, FLOOR_DB)
 
     def lookup_due(self) -> bool:

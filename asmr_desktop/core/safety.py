@@ -44,8 +44,20 @@ STARTLE_MAX_DB = 20.0
 #: Gain may never rise faster than this (slider moves, crossfades, resume).
 MAX_GAIN_RISE_DB_PER_S = 6.0
 
-#: Fade in when playback starts, fade out when it stops or pauses (seconds).
-FADE_IN_S = 3.0
+#: Every start from silence (Play, a resume after a pause, the incoming track of a
+#: crossfade, a preview, the volume raised from nothing, a start after the sleep timer)
+#: begins at this absolute loudness at the output and rises from there at
+#: MAX_GAIN_RISE_DB_PER_S to its final level. Why -60: it is 30 dB under the default
+#: target. A person sets the speakers so the target (-30 LUFS) is a quiet, comfortable
+#: level, about 50-55 dB SPL for calm listening; 30 dB less is 20-25 dB SPL, under the
+#: background noise of a quiet bedroom at night (about 25-30 dBA), so the first moment of a
+#: fade in is not heard as an onset. It is also 18 dB under the quietest default the app
+#: has (migraine mode, -42 LUFS), and an absolute level: a fixed depth under the final
+#: level (the old rule, 18 dB under it) started a -20 LUFS target at an audible -38 LUFS.
+#: A sound whose final level is at or below the floor starts at it (there is nothing to
+#: fade through). The fade in therefore lasts (final - floor) / 6 dB/s: see fade_in_s().
+FADE_IN_FLOOR_LUFS = -60.0
+#: Fade out when playback stops or pauses (seconds).
 FADE_OUT_S = 1.5
 #: The sleep timer fades out over its last minute.
 SLEEP_FADE_S = 60.0
@@ -103,6 +115,15 @@ def clamp_startle_db(amount_db: float) -> float:
 def startle_amount_db(migraine: bool) -> float:
     """The rise the startle guard lets through: 10 dB, 8 dB in migraine mode."""
     return STARTLE_RISE_MIGRAINE_DB if migraine else STARTLE_RISE_DB
+
+
+def fade_in_s(final_lufs: float) -> float:
+    """How long a start from silence takes to reach ``final_lufs`` (its loudness at the
+    output): from FADE_IN_FLOOR_LUFS at the gain-rise bound. -30 LUFS (the default target):
+    5 s; -42 (migraine mode): 3 s; -20 (the highest target): 6.7 s; at or under the floor: 0."""
+    if not final_lufs > FADE_IN_FLOOR_LUFS:  # also NaN and -inf
+        return 0.0
+    return (final_lufs - FADE_IN_FLOOR_LUFS) / MAX_GAIN_RISE_DB_PER_S
 
 
 def effective_loudness_target(target_lufs: float, migraine: bool) -> float:

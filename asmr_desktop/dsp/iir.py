@@ -206,6 +206,16 @@ class IirFilter:
         """Forget the past (silence before the next block)."""
         self._state[:] = 0.0
 
+    def continue_from(self, other: IirFilter) -> None:
+        """Take over ``other``'s state: the same structure (sections in the same order) with
+        new coefficients, so a filter whose cutoff moves runs on without restarting."""
+        if other._state.shape != self._state.shape:
+            raise ValueError(
+                f"cannot take over the state of a {other.order}-state filter on "
+                f"{other.channels} channels into a {self.order}-state one on {self.channels}"
+            )
+        self._state[:] = other._state
+
     def process(self, x: NDArray[np.floating]) -> Array:
         """Filter ``x`` of shape (channels, frames); returns float64 of the same shape."""
         if x.ndim != 2 or x.shape[0] != self._channels:

@@ -35,7 +35,8 @@ DURATIONS: tuple[tuple[str, float | None], ...] = (
     ("30 minutes", 1800.0),
     ("60 minutes", 3600.0),
 )
-#: A preview plays this long in all (3 s fade in, then it fades out over 1.5 s).
+#: A preview plays this long in all (its fade in from -60 LUFS takes 4 s at the default
+#: level, then it fades out over 1.5 s).
 PREVIEW_S = 7.0
 #: ...and this much quieter than the volume the player is set to (dB).
 PREVIEW_QUIETER_DB = 6.0

@@ -33,3 +33,22 @@ def captured(capture: Path) -> np.ndarray:
     """Everything the speaker got, as float (frames, 2) in -1..1."""
     raw = np.fromfile(capture, dtype=np.int16)
     return raw[: len(raw) // 2 * 2].reshape(-1, 2).astype(np.float64) / 32767.0
+
+
+def sounding_parts(out: np.ndarray, pause_s: float = 0.5, rate_hz: int = 44100) -> list[np.ndarray]:
+    """The stretches of sound in ``out``, split where it is silent for ``pause_s`` or more
+    (a pause, a stop). Shorter all-zero runs of more than 32 frames are dropped: the silence
+    the driver writes when a block comes late on a busy machine, no part of the app's
+    output."""
+    silent = ~np.any(out != 0, axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], silent.astype(np.int8), [0]])))
+    keep = np.ones(len(out), dtype=bool)
+    cuts = [0]
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        if end - start >= pause_s * rate_hz:
+            cuts += [start, end]
+        elif end - start > 32:
+            keep[start:end] = False
+    cuts.append(len(out))
+    parts = [out[a:b][keep[a:b]] for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+    return [part for part in parts if len(part)]

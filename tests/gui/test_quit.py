@@ -26,6 +26,9 @@ from asmr_desktop.diary.model import EndReason, RatingState
 from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.unixsignals import QuitOnSignal
 
+#: A fade in from silence to the default target (-30 LUFS): 5 s from the -60 LUFS floor.
+FADE_IN_S = safety.fade_in_s(safety.LOUDNESS_TARGET_DEFAULT_LUFS)
+
 
 class Speaker(NullOutput):
     """Plays in real time and keeps what it played."""
@@ -88,7 +91,7 @@ def test_every_way_out_fades_the_sound(
         qtbot.waitUntil(lambda: wanted in window.player_panel.analyses, timeout=20000)
         window.player_panel.toggle()
         qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-        qtbot.wait(round(1000 * (safety.FADE_IN_S + 0.5)))  # past the fade-in
+        qtbot.wait(round(1000 * (FADE_IN_S + 0.5)))  # past the fade-in
         frames_before = sum(len(b) for b in speaker.blocks)
         way_out(window)
         qtbot.waitUntil(lambda: not window.player.running, timeout=8000)
@@ -171,7 +174,7 @@ def test_sigterm_fades_on_the_real_speaker_path(
         qtbot.waitUntil(lambda: wanted in window.player_panel.analyses, timeout=20000)
         window.player_panel.toggle()
         qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-        qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+        qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
         os.kill(os.getpid(), signal.SIGTERM)
         qtbot.waitUntil(lambda: not window.player.running, timeout=8000)
     finally:

@@ -17,9 +17,16 @@ from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.core import safety
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.ui.main_window import MainWindow
-from tests.gui.speaker import captured, disk_speaker, frames_so_far
-from tests.unit.audio.helpers import reference_lufs, short_term_db, true_peak_db
+from tests.gui.speaker import captured, disk_speaker, frames_so_far, sounding_parts
+from tests.unit.audio.helpers import (
+    levels_from_first_sound,
+    reference_lufs,
+    short_term_db,
+    true_peak_db,
+)
 
+#: A fade in from silence to the default target (-30 LUFS): 5 s from the -60 LUFS floor.
+FADE_IN_S = safety.fade_in_s(safety.LOUDNESS_TARGET_DEFAULT_LUFS)
 RATE = 44100
 
 
@@ -76,11 +83,11 @@ def test_saved_ceiling_and_migraine_hold_from_the_first_sample(
     add_measured(qtbot, window, gentle_hum(tmp_path / "hum.wav", 30.0))
     window.player_panel.toggle()
     qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (safety.FADE_IN_S + 2.0)))
+    qtbot.wait(round(1000 * (FADE_IN_S + 2.0)))
     stop_and_close(qtbot, window)
     out = captured(capture)
     sound = np.flatnonzero(np.abs(out).max(axis=1) > 0)
-    assert len(sound) > RATE * safety.FADE_IN_S, "it played"
+    assert len(sound) > RATE * FADE_IN_S, "it played"
     ceiling = effective_ceiling_db(-30.0, migraine=True)
     assert ceiling == -42.0
     # The first second (where the audit found -26.6 dBTP) and all the rest.
@@ -100,14 +107,14 @@ def test_a_ceiling_lowered_while_paused_holds_from_the_resume(
     panel = window.player_panel
     panel.toggle()
     qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
     panel.toggle()  # pause
     qtbot.waitUntil(lambda: not window.engine.is_active(), timeout=8000)
     panel.ceiling_box.setValue(-40.0)
     resumed_at = frames_so_far(capture)
     panel.toggle()
     qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
     stop_and_close(qtbot, window)
     out = captured(capture)
     before, after = out[:resumed_at], out[resumed_at:]
@@ -131,7 +138,7 @@ def test_an_unmeasured_loud_file_never_plays_above_the_target(
     window.player_panel.add_paths([path])
     window.player_panel.toggle()
     qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (safety.FADE_IN_S + 3.0)))
+    qtbot.wait(round(1000 * (FADE_IN_S + 3.0)))
     stop_and_close(qtbot, window)
     out = captured(capture)
     target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
@@ -178,11 +185,11 @@ def test_a_mono_file_plays_at_the_target(
     add_measured(qtbot, window, path)
     window.player_panel.toggle()
     qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (safety.FADE_IN_S + 4.0)))
+    qtbot.wait(round(1000 * (FADE_IN_S + 4.0)))
     stop_and_close(qtbot, window)
     out = captured(capture)
     start = int(np.flatnonzero(np.abs(out).max(axis=1) > 0)[0])
-    steady = out[start + round((safety.FADE_IN_S + 0.5) * rate) : start + round(6.5 * rate)]
+    steady = out[start + round((FADE_IN_S + 0.5) * rate) : start + round((FADE_IN_S + 3.5) * rate)]
     assert reference_lufs(steady) == pytest.approx(safety.LOUDNESS_TARGET_DEFAULT_LUFS, abs=0.5)
 
 
@@ -197,7 +204,7 @@ def test_a_preview_and_a_resume_during_it_stay_under_the_ceiling(
     panel = window.player_panel
     panel.toggle()
     qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
     dialog = panel.open_soundscapes()
     assert dialog is not None
     dialog.choice.setCurrentIndex(dialog.choice.findData("rain"))
@@ -258,3 +265,74 @@ def test_a_bed_and_four_layers_stay_under_the_ceiling_and_rise_gently(
         round((safety.FADE_IN_S + 9.0) * rate) : round((safety.FADE_IN_S + 14.0) * rate)
     ]
     assert reference_lufs(steady) <= safety.LOUDNESS_TARGET_DEFAULT_LUFS + 0.5
+
+
+def test_play_and_resume_start_at_the_fade_in_floor_and_rise_at_6_db_per_s(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: every start from silence begins at -60 LUFS at the speaker and rises at
+    most 6 dB/s (it began 18 dB under the final level: -48 LUFS at the default target).
+    A steady 1 kHz tone, measured in 100 ms windows with the tests' BS.1770 meter."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture)
+    t = np.arange(60 * RATE) / RATE
+    x = 0.05 * np.sin(2 * np.pi * 1000 * t)
+    path = tmp_path / "tone.wav"
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    add_measured(qtbot, window, path)
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
+    panel.toggle()  # pause
+    qtbot.waitUntil(lambda: not window.engine.is_active(), timeout=8000)
+    qtbot.wait(1000)  # paused: a second of silence at the speaker
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
+    stop_and_close(qtbot, window)
+    parts = sounding_parts(captured(capture))
+    assert len(parts) == 2, "played, paused, resumed"
+    target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
+    for part in parts:
+        levels = levels_from_first_sound(part, RATE)
+        rising = levels[: round(FADE_IN_S / 0.1) + 5]
+        assert rising[0] <= safety.FADE_IN_FLOOR_LUFS + 0.4  # the fade's own first 0.6 dB
+        assert np.diff(rising).max() / 0.1 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
+        assert levels.max() == pytest.approx(target, abs=0.3)
+
+
+def test_migraine_mode_on_and_off_never_notches_a_steady_tone(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: switching the low-pass crossfaded filtered and unfiltered sound, which
+    cancelled a 3 kHz tone half way (a notch, then a rise faster than 6 dB/s). On the
+    speaker now: down 12 dB, back up at 6 dB/s, and never below the migraine level."""
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture)
+    t = np.arange(60 * RATE) / RATE
+    x = 0.05 * np.sin(2 * np.pi * 3000 * t)
+    path = tmp_path / "tone.wav"
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    add_measured(qtbot, window, path)
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
+    panel.migraine_button.setChecked(True)
+    qtbot.wait(3000)
+    panel.migraine_button.setChecked(False)
+    qtbot.wait(4000)
+    stop_and_close(qtbot, window)
+    (part,) = sounding_parts(captured(capture))
+    levels = levels_from_first_sound(part, RATE)
+    target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
+    after = levels[round((FADE_IN_S + 0.5) / 0.1) : -20]  # steady, on, off (not the stop)
+    lowest = int(np.argmin(after))
+    migraine_level = target - safety.MIGRAINE_LOUDNESS_DROP_DB - 0.15  # 3 kHz: -0.15 dB
+    assert after[0] == pytest.approx(target, abs=0.3)
+    assert after[lowest] == pytest.approx(migraine_level, abs=0.3), "down 12 dB, no notch"
+    assert np.diff(after[:lowest]).max() <= 0.05, "only down after switching on"
+    assert np.diff(after[lowest:]).min() >= -0.05, "only up after switching off"
+    assert np.diff(after).max() / 0.1 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
+    assert after[-1] == pytest.approx(target, abs=0.3)

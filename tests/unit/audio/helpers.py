@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -200,3 +201,23 @@ def speech_like(seconds: float, rate_hz: int = 48000, seed: int = 7) -> np.ndarr
     x = voiced * env
     x /= np.abs(x).max()
     return np.stack([x, x], axis=1).astype(np.float32)
+
+
+def levels_from_first_sound(
+    x: np.ndarray, rate_hz: int = 48000, window_s: float = 0.1, channel: int | None = None
+) -> np.ndarray:
+    """K-weighted levels (LUFS) of consecutive ``window_s`` windows from the first sample
+    that is not silence on (``channel`` alone, or all). Another rate is resampled to 48 kHz
+    with scipy's polyphase filter first, for the meter's published coefficients."""
+    x = np.asarray(x, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    if channel is not None:
+        x = x[:, channel : channel + 1]
+    sounding = np.flatnonzero(np.abs(x).max(axis=1) > 0)
+    if not len(sounding):
+        return np.zeros(0)
+    x = x[sounding[0] :]
+    if rate_hz != 48000:
+        common = math.gcd(48000, rate_hz)
+        x = signal.resample_poly(x, 48000 // common, rate_hz // common, axis=0)
+    return short_term_db(x, window_s)

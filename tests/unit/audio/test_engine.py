@@ -86,16 +86,18 @@ def first_sound(g: np.ndarray) -> int:
 
 
 # --- fades and gain rises --------------------------------------------------------------------
-def test_play_fades_in_over_three_seconds_never_rising_faster_than_the_bound():
+def test_play_fades_in_from_the_floor_never_rising_faster_than_the_bound():
+    """The item is at the target (-30 LUFS, gain 0 dB): it starts 30 dB down, at the
+    -60 LUFS floor, and takes 5 s to rise."""
     engine, rec = make([array_item(constant(10, RATE), RATE)])
     engine.play()
-    g = gain_of(render(engine, 5))
+    g = gain_of(render(engine, 7))
     start = first_sound(g)
-    assert db(g[start]) == pytest.approx(
-        -safety.FADE_IN_S * safety.MAX_GAIN_RISE_DB_PER_S, abs=0.01
-    )
+    target = safety.LOUDNESS_TARGET_DEFAULT_LUFS
+    assert db(g[start]) == pytest.approx(safety.FADE_IN_FLOOR_LUFS - target, abs=0.01)
     full = int(np.argmax(g >= 1 - 1e-6))
-    assert (full - start) / RATE == pytest.approx(safety.FADE_IN_S, abs=0.01)
+    assert (full - start) / RATE == pytest.approx(safety.fade_in_s(target), abs=0.01)
+    assert safety.fade_in_s(target) == 5.0
     assert max_rise_db(g) <= MAX_STEP_DB + 1e-5
     assert rec.of("state") == [(PlayState.PLAYING,)]
 
@@ -103,7 +105,7 @@ def test_play_fades_in_over_three_seconds_never_rising_faster_than_the_bound():
 def test_pause_fades_out_in_1_5_s_holds_the_position_and_resume_fades_in():
     engine, rec = make([array_item(constant(20, RATE), RATE)])
     engine.play()
-    render(engine, 4)
+    render(engine, 6)  # past the 5 s fade in
     engine.pause()
     assert engine.state is PlayState.PAUSED  # reported at once, while fading
     g = gain_of(render(engine, 2))
@@ -115,11 +117,12 @@ def test_pause_fades_out_in_1_5_s_holds_the_position_and_resume_fades_in():
     render(engine, 1)
     assert engine.position_s() == held  # nothing moves while paused
     engine.play()
-    g = gain_of(render(engine, 4))
+    g = gain_of(render(engine, 6))
     assert max_rise_db(g) <= MAX_STEP_DB + 1e-5
     full = int(np.argmax(g >= 1 - 1e-6))
-    assert (full - first_sound(g)) / RATE == pytest.approx(safety.FADE_IN_S, abs=0.02)
-    assert engine.position_s() == pytest.approx(held + 4, abs=0.01)
+    fade_in_s = safety.fade_in_s(safety.LOUDNESS_TARGET_DEFAULT_LUFS)
+    assert (full - first_sound(g)) / RATE == pytest.approx(fade_in_s, abs=0.02)
+    assert engine.position_s() == pytest.approx(held + 6, abs=0.01)
     assert [s for (s,) in rec.of("state")] == [
         PlayState.PLAYING,
         PlayState.PAUSED,
@@ -191,7 +194,7 @@ def test_unknown_loudness_starts_conservative_then_corrects_smoothly(tmp_path):
     engine = Engine(RATE, 2, EngineSettings(volume=1.0), loudness_lookup=lambda p: known.get(p))
     engine.set_items([PlaylistItem.from_path(path)])
     engine.play()
-    a = gain_of(render(engine, 4), 0.01)
+    a = gain_of(render(engine, 6), 0.01)  # from the floor: 30 dB in 5 s
     expected_db = safety.LOUDNESS_TARGET_DEFAULT_LUFS - UNKNOWN_LOUDNESS_LUFS
     assert db(a[-1]) == pytest.approx(expected_db, abs=0.01)
     known[path] = -40.0  # measured now: 10 dB below the target
@@ -240,8 +243,11 @@ def test_crossfade_overlaps_without_a_gap_or_an_overshoot():
     start = first_sound(g)
     end = len(g) - int(np.argmax(g[::-1] > 0))
     assert (end - start) / RATE == pytest.approx(10.0, abs=0.02)  # 6 + 6 - 2
-    middle = g[start + 3 * RATE : end - RATE]
-    assert middle.min() > 0.5  # no gap
+    middle = g[start + 5 * RATE : end - RATE]
+    # No gap: the incoming item rises from the -60 LUFS floor (30 dB under this one) at
+    # 6 dB/s while the outgoing one fades out over the 2 s, so the sum dips (-20 dB at worst)
+    # but never falls silent.
+    assert middle.min() > 0.05
     assert true_peak_db(out) <= safety.CEILING_DEFAULT_DB
     assert rec.of("track")[0] == (1,)
 
@@ -255,12 +261,12 @@ def test_full_scale_crossfade_stays_under_the_ceiling():
 
 
 def test_gapless_when_the_crossfade_is_zero():
-    items = [array_item(constant(4, RATE), RATE), array_item(constant(2, RATE), RATE)]
+    items = [array_item(constant(6, RATE), RATE), array_item(constant(2, RATE), RATE)]
     engine, rec = make(items, crossfade_s=0.0)
     engine.play()
     g = gain_of(render_until_idle(engine))
     start = first_sound(g)
-    np.testing.assert_allclose(g[start + 3 * RATE + 10 : start + 6 * RATE - 10], 1.0, rtol=1e-6)
+    np.testing.assert_allclose(g[start + 5 * RATE + 10 : start + 8 * RATE - 10], 1.0, rtol=1e-6)
     assert rec.of("track") == [(1,), (0,)]  # back to the top when the playlist ends
     assert engine.state is PlayState.STOPPED
 
@@ -339,7 +345,7 @@ def test_next_and_previous_crossfade_each_voice_within_the_bounds():
     items = [array_item(_sided(30, 0), RATE), array_item(_sided(30, 1), RATE)]
     engine, rec = make(items)
     engine.play()
-    render(engine, 4)
+    render(engine, 6)
     engine.next()
     assert engine.current_index == 1
     out = render(engine, 4).astype(np.float64) / DC
@@ -348,7 +354,9 @@ def test_next_and_previous_crossfade_each_voice_within_the_bounds():
     silent = int(np.argmax(old == 0))
     assert silent / RATE == pytest.approx(safety.FADE_OUT_S, abs=0.02)
     assert np.all(old[silent:] == 0)
-    assert (old + new)[: 3 * RATE].min() > 0.2  # overlapping: no gap
+    # Overlapping, no gap: the new item rises from the floor (-30 dB here) as the old one
+    # fades out over 1.5 s; the sum dips to about -21 dB, never to silence.
+    assert (old + new)[: 3 * RATE].min() > 0.05
     engine.previous()
     assert engine.current_index == 0
     out = render(engine, 4).astype(np.float64) / DC
@@ -359,11 +367,12 @@ def test_next_and_previous_crossfade_each_voice_within_the_bounds():
 def test_seek_moves_with_a_short_fade_and_no_gap():
     engine, _ = make([array_item(constant(30, RATE), RATE)])
     engine.play()
-    render(engine, 4)
+    render(engine, 6)
     engine.seek(20.0)
     g = gain_of(render(engine, 4))
     assert engine.position_s() == pytest.approx(24.0, abs=0.01)
-    assert g.min() > 0.1
+    # No gap: the new place rises from the floor (-30 dB) as the old fades over 0.25 s.
+    assert g.min() > 0.02
     after_fade = g[round(SEEK_FADE_OUT_S * RATE) + 64 :]
     assert max_rise_db(after_fade) <= MAX_STEP_DB + 1e-5
     engine.seek(1000.0)  # past the end: clamped, the track ends and playback stops
@@ -443,12 +452,12 @@ def _tone_level_db(out: np.ndarray, freq: float, rate: int) -> float:
 
 def test_migraine_mode_cuts_8k_strongly_and_keeps_500_hz():
     rate = 44100
-    tones = sine(500, 6, rate, amp=0.02) + sine(8000, 6, rate, amp=0.02)
+    tones = sine(500, 8, rate, amp=0.02) + sine(8000, 8, rate, amp=0.02)
     levels = {}
     for migraine in (False, True):
         engine, _ = make([array_item(tones, rate)], rate=rate, migraine=migraine)
         engine.play()
-        out = render(engine, 5)[-rate:]
+        out = render(engine, 7)[-rate:]  # past the fade in (5 s; 3 s in migraine mode)
         levels[migraine] = (_tone_level_db(out, 500, rate), _tone_level_db(out, 8000, rate))
     # Migraine mode is 12 dB quieter in all (the loudness target drops with the ceiling);
     # the 500 Hz tone keeps its share, 8 kHz is cut 30 dB more.
@@ -478,7 +487,7 @@ def test_toggling_migraine_mode_does_not_click():
     rate = 44100
     engine, _ = make([array_item(sine(500, 20, rate, amp=0.05), rate)], rate=rate)
     engine.play()
-    steady = render(engine, 4)[-rate:, 0].astype(np.float64)
+    steady = render(engine, 6)[-rate:, 0].astype(np.float64)
     engine.set_migraine(True)
     on = render(engine, 2)[:, 0].astype(np.float64)
     engine.set_migraine(False)

@@ -46,22 +46,23 @@ def test_ramp_never_rises_faster_than_the_bound(targets, lengths):
     assert _rises_db(g).max(initial=0.0) <= MAX_STEP_DB + 1e-9
 
 
-def test_fade_in_from_silence_lasts_three_seconds_and_is_even_in_db():
-    ramp = GainRamp(RATE, target_db=-10.0)
-    g = ramp.render(RATE * 4)
+@pytest.mark.parametrize("onset_db", [-40.0, -28.0, -61.0])
+def test_a_fade_in_from_silence_starts_at_the_onset_and_is_even_in_db(onset_db):
+    ramp = GainRamp(RATE, target_db=-10.0, onset_db=onset_db)
+    g = ramp.render(RATE * 10)
     reached = int(np.argmax(g >= 10 ** (-10 / 20) - 1e-12))
-    assert reached == pytest.approx(safety.FADE_IN_S * RATE, abs=2)
-    assert db(g[0]) == pytest.approx(-10.0 - safety.FADE_IN_S * safety.MAX_GAIN_RISE_DB_PER_S)
+    assert db(g[0]) == pytest.approx(onset_db)
+    assert reached / RATE == pytest.approx((-10.0 - onset_db) / safety.MAX_GAIN_RISE_DB_PER_S)
     np.testing.assert_allclose(np.diff(db(g[:reached])), MAX_STEP_DB, rtol=1e-6)
 
 
-def test_a_zero_length_onset_starts_at_full_level():
-    ramp = GainRamp(RATE, target_db=-6.0, onset_fade_s=0.0)
-    np.testing.assert_allclose(ramp.render(10), 10 ** (-6 / 20))
+def test_an_onset_above_the_target_starts_at_the_target():
+    ramp = GainRamp(RATE, target_db=-66.0, onset_db=-60.0)
+    np.testing.assert_allclose(ramp.render(10), 10 ** (-66 / 20))
 
 
 def test_falls_are_smooth_and_reach_silence():
-    ramp = GainRamp(RATE, target_db=0.0, onset_fade_s=0.0)
+    ramp = GainRamp(RATE, target_db=0.0, onset_db=0.0)
     ramp.render(10)
     ramp.target_db = SILENT_DB
     g = ramp.render(RATE * 10)
@@ -71,7 +72,7 @@ def test_falls_are_smooth_and_reach_silence():
 
 
 def test_scale_folds_a_fade_into_the_ramp_without_a_step():
-    ramp = GainRamp(RATE, target_db=0.0, onset_fade_s=0.0)
+    ramp = GainRamp(RATE, target_db=0.0, onset_db=0.0)
     ramp.render(1)
     ramp.scale(0.5)
     assert ramp.render(1)[0] == pytest.approx(0.5 * 10 ** (MAX_STEP_DB / 20))

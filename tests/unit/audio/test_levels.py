@@ -175,7 +175,7 @@ def test_a_preview_is_mixed_before_the_one_limiter():
     preview = array_item(square(10.0, 0.9, 450.0), RATE, title="preview", loudness_lufs=-40.0)
     engine.preview(preview, seconds=6.0, offset_db=-3.0)
     assert engine.previewing
-    first = render(engine, 2.0)
+    first = render(engine, 3.0)  # the preview rises from the floor: 6 dB under at 3 s
     engine.play()  # a media key resumes the main sound during the preview
     both = render(engine, 6.0)
     ceiling = safety.CEILING_DEFAULT_DB

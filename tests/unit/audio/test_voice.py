@@ -12,7 +12,7 @@ from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.audio.voice import (
     TRANSITIONS,
-    TURN_ROUND_FLOOR,
+    TURN_ROUND_FLOOR_LUFS,
     UNKNOWN_LOUDNESS_LUFS,
     Mix,
     Successors,
@@ -31,7 +31,7 @@ S = VoiceState
 def voice(seconds: float = 10.0, *, settled: bool = True) -> Voice:
     source = ArraySource(constant(seconds, RATE, 1.0), RATE)
     item = PlaylistItem("dc", loudness_lufs=-30.0)
-    v = Voice(0, item, ResampledSource(source, RATE, 2), onset_fade_s=3.0)
+    v = Voice(0, item, ResampledSource(source, RATE, 2))
     v.aim(-30.0, 0.0, None)  # 0 dB
     assert v.ramp.target_db == 0.0
     if settled:
@@ -93,8 +93,9 @@ def test_ended_is_final_and_fading_out_only_ends():
 def test_a_new_voice_plays_and_fades_in_from_silence():
     v = voice(settled=False)
     assert v.state is S.PLAYING
-    g = play(v, 4)
-    assert 20 * np.log10(g[0]) == pytest.approx(-18.0, abs=0.01)
+    g = play(v, 6)
+    # It sounds at -30 LUFS in the end: it starts at the -60 LUFS floor, 30 dB down.
+    assert 20 * np.log10(g[0]) == pytest.approx(safety.FADE_IN_FLOOR_LUFS + 30.0, abs=0.01)
     assert g[-1] == pytest.approx(1.0)
 
 
@@ -145,13 +146,14 @@ def test_pausing_resumed_late_dips_to_silence_then_fades_in_afresh():
     v = voice()
     v.fade_out(RATE, end=False)
     play(v, 0.9)
-    assert v.fade is not None and v.fade.value < TURN_ROUND_FLOOR
+    assert v.level_lufs < TURN_ROUND_FLOOR_LUFS == safety.FADE_IN_FLOOR_LUFS
     v.resume()
     assert v.state is S.DIPPING
     play(v, 0.1)  # the dip ends, exactly
-    assert v.state is S.PLAYING and v.ramp.onset_fade_s == safety.FADE_IN_S
+    assert v.state is S.PLAYING
     g = play(v, 0.1)
-    assert g[0] == pytest.approx(db_to_gain(-18.0), rel=1e-3)  # a fresh 3 s fade in
+    # A fresh fade in from the floor: this -30 LUFS voice starts 30 dB down, at -60 LUFS.
+    assert g[0] == pytest.approx(db_to_gain(safety.FADE_IN_FLOOR_LUFS + 30.0), rel=1e-3)
 
 
 def test_dipping_paused_again_is_pausing_and_stopped_is_fading_out():
@@ -174,7 +176,7 @@ def test_held_resumes_with_a_full_fade_in():
     assert not v.audible
     v.resume()
     assert v.state is S.PLAYING and v.ramp.current_db == SILENT_DB
-    assert v.ramp.onset_fade_s == safety.FADE_IN_S
+    assert v.ramp.onset_db == safety.FADE_IN_FLOOR_LUFS - v.loudness_lufs
 
 
 def test_held_stays_held_on_another_pause_and_ends_on_stop():
@@ -290,7 +292,6 @@ def test_a_failing_read_is_reported_ends_the_voice_and_moves_on():
         3,
         PlaylistItem("x"),
         ResampledSource(Breaks(constant(1, RATE), RATE), RATE, 2),
-        onset_fade_s=0,
     )
     mix.add(bad)
     seen: list[object] = []

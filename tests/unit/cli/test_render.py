@@ -17,7 +17,13 @@ from asmr_desktop.cli import render as audio_cli
 from asmr_desktop.cli.parser import parse, run_command
 from asmr_desktop.core import safety
 from asmr_desktop.library.m3u import write_m3u
-from tests.unit.audio.helpers import array_item, sine, true_peak_db, write
+from tests.unit.audio.helpers import (
+    array_item,
+    levels_from_first_sound,
+    sine,
+    true_peak_db,
+    write,
+)
 
 RATE = 22050
 
@@ -45,6 +51,23 @@ def test_render_writes_the_chain_output(tmp_path, loud_file):
     assert first < 0.3 * middle and last < 0.05 * middle  # fade in, fade out at the end
 
 
+@pytest.mark.parametrize("migraine", [False, True])
+def test_render_starts_at_the_fade_in_floor_and_rises_at_6_db_per_s(tmp_path, migraine):
+    """Issue 15: the start from silence, measured on render's WAV with the tests' own
+    BS.1770 meter (100 ms windows, resampled to 48 kHz by scipy)."""
+    src = write(tmp_path / "tone.wav", sine(1000, 12, 44100, amp=0.05), 44100)
+    out = tmp_path / "out.wav"
+    extra = ["--migraine"] if migraine else []
+    assert _render(str(src), "-o", str(out), "--seconds", "9", *extra) == 0
+    audio, rate = sf.read(out)
+    levels = levels_from_first_sound(audio, rate)
+    final = safety.effective_loudness_target(safety.LOUDNESS_TARGET_DEFAULT_LUFS, migraine)
+    assert levels[0] <= safety.FADE_IN_FLOOR_LUFS + 0.4  # the first 100 ms: its own 0.6 dB
+    rising = levels[: round(safety.fade_in_s(final) / 0.1) + 5]
+    assert np.diff(rising).max() / 0.1 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
+    assert levels[70] == pytest.approx(final, abs=0.3)
+
+
 def test_ceiling_requests_are_clamped_and_migraine_lowers_it(tmp_path, loud_file):
     out = tmp_path / "out.wav"
     # Claim the file is very quiet so normalisation pushes it hard into the limiter.
@@ -62,7 +85,9 @@ def test_ceiling_requests_are_clamped_and_migraine_lowers_it(tmp_path, loud_file
     assert true_peak_db(sf.read(out)[0]) <= -6 - safety.MIGRAINE_CEILING_DROP_DB
 
 
-def test_render_a_playlist_and_quieter_volume(tmp_path, loud_file):
+def test_render_a_playlist_and_quieter_volume(tmp_path):
+    # Long enough to reach its level (5 s from the fade-in floor) before the crossfade.
+    loud_file = write(tmp_path / "loud.flac", np.sign(sine(440, 14, RATE, amp=1.0)), RATE)
     other = write(tmp_path / "other.wav", sine(300, 3, 48000, amp=0.4), 48000)
     playlist = tmp_path / "list.m3u"
     write_m3u(playlist, [PlaylistItem.from_path(loud_file), PlaylistItem.from_path(other)])
@@ -71,8 +96,8 @@ def test_render_a_playlist_and_quieter_volume(tmp_path, loud_file):
     assert _render(str(playlist), "-o", str(half), "--seconds", "30", "--volume", "0.5") == 0
     a, b = sf.read(full)[0], sf.read(half)[0]
     # Stops when the playlist ends, once the look-ahead has played out (at most one block).
-    assert 8.0 - 0.1 <= len(a) / 44100 <= 8.0 + CHUNK_S + 0.01
-    level = lambda x: 20 * np.log10(np.sqrt(np.mean(x[5 * 44100 : 6 * 44100] ** 2)))  # noqa: E731
+    assert 14.0 - 0.1 <= len(a) / 44100 <= 14.0 + CHUNK_S + 0.01
+    level = lambda x: 20 * np.log10(np.sqrt(np.mean(x[7 * 44100 : 8 * 44100] ** 2)))  # noqa: E731
     assert level(a) - level(b) == pytest.approx(30.0, abs=0.5)
 
 

@@ -133,3 +133,16 @@ def test_malformed_sections_are_refused():
         IirFilter(np.zeros((2, 5)), 1)
     with pytest.raises(ValueError, match="a0"):
         IirFilter([1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1)
+
+
+def test_a_filter_continues_from_anothers_state_as_if_it_had_run_all_along():
+    sos = design.butter_lowpass(6, 4000.0, 48000)
+    x = np.random.default_rng(2).standard_normal((2, 3000))
+    whole = IirFilter(sos, 2).process(x)
+    first = IirFilter(sos, 2)
+    head = first.process(x[:, :1234])
+    second = IirFilter(sos, 2)
+    second.continue_from(first)
+    np.testing.assert_allclose(np.concatenate([head, second.process(x[:, 1234:])], axis=1), whole)
+    with pytest.raises(ValueError, match="cannot take over"):
+        IirFilter(design.butter_lowpass(4, 4000.0, 48000), 2).continue_from(first)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import Settings, SettingsStore
+from asmr_desktop.ui.sizing import fit_to_screen
 
 
 class PreferencesDialog(QDialog):
@@ -59,6 +60,7 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_to_screen(self)
 
     def accept(self) -> None:
         try:

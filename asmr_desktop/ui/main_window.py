@@ -39,6 +39,7 @@ from asmr_desktop.core.store import Notice
 from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.services.running import Shell
 from asmr_desktop.ui.about import AboutDialog
+from asmr_desktop.ui.dropzone import DropHighlight, highlight_drops
 from asmr_desktop.ui.player import PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.prompts import SessionPrompts
@@ -169,6 +170,8 @@ class MainWindow(QMainWindow):
     tray: TrayIcon
     mpris: MprisService
 
+    drop_highlights: list[DropHighlight]
+
     def __init__(self, shell: Shell) -> None:
         """The window as its first frame shows it, from the light services (built by
         :func:`asmr_desktop.app.build_shell`); :meth:`attach` adds the rest."""
@@ -190,6 +193,8 @@ class MainWindow(QMainWindow):
         self.sessions.recover()
         self.player_panel = PlayerPanel(context.settings, shell.listing)
         self.add_page(self.player_panel, "Play")
+        # Where files can be dropped, a drag over it shows it (the list hides while empty).
+        self.drop_highlights = highlight_drops(self.player_panel, self.player_panel.list)
         self.rest_page = RestPage()
         self.rest_page.start_requested.connect(self.start_rest)
         self.rest_page.end_requested.connect(self.end_rest)
@@ -518,7 +523,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(self._context.settings, self)
+        # The tray's own answer once attached (tests and the self-test can set it).
+        tray = self.tray.available if self._services is not None else None
+        dialog = PreferencesDialog(self._context.settings, self, tray_available=tray)
 
         def applied() -> None:
             settings = self._context.settings.settings

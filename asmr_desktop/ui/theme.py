@@ -67,8 +67,6 @@ QTabBar::tab {{ background: {SURFACE}; color: {TEXT_DIM}; padding: 8px 18px;
     border-top-left-radius: 6px; border-top-right-radius: 6px; }}
 QTabBar::tab:selected {{ background: {SURFACE_RAISED}; color: {TEXT}; }}
 QTabWidget::pane {{ border: none; top: 0px; }}
-QTabBar {{ qproperty-drawBase: 0; }}
-QWidget[dropTarget="true"] {{ border: 2px dashed {ACCENT}; background-color: {SURFACE}; }}
 """
 
 # --- focus ring (issue 17) -----------------------------------------------------------------
@@ -89,10 +87,18 @@ QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus, QDateEdit:focus {{
 }}
 QSlider {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
 QSlider:focus {{ border-color: {ACCENT}; }}
+QScrollArea, QGraphicsView {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
+QScrollArea:focus, QGraphicsView:focus {{ border-color: {ACCENT}; }}
 QTabBar::tab {{ border: {FOCUS_RING_PX}px solid transparent; border-bottom: none; }}
-QTabBar:focus::tab:selected {{ border-color: {ACCENT}; }}
+QTabBar::tab:selected:focus {{ border-color: {ACCENT}; }}
 """
 # --- end of the focus ring -----------------------------------------------------------------
+
+#: A widget that files can be dropped on, while a file is dragged over it (ui/dropzone.py).
+#: Last, so it wins over the focus ring's border of the same specificity.
+DROP_STYLESHEET = f"""
+QWidget[dropTarget="true"] {{ border: 2px dashed {ACCENT}; background-color: {SURFACE}; }}
+"""
 
 
 class CalmStyle(QProxyStyle):
@@ -130,6 +136,8 @@ class CalmStyle(QProxyStyle):
             self._indicator(option, painter, round_=False)
         elif element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
             self._indicator(option, painter, round_=True)
+        elif element == QStyle.PrimitiveElement.PE_FrameTabBarBase:
+            return  # Fusion's light line under the tabs: the tabs' own colour is the edge
         elif element == QStyle.PrimitiveElement.PE_FrameFocusRect and isinstance(
             widget, QCheckBox | QRadioButton
         ):
@@ -203,4 +211,4 @@ def apply_theme(app: QApplication) -> None:
     font = QFont(app.font())
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET + FOCUS_STYLESHEET)
+    app.setStyleSheet(STYLESHEET + FOCUS_STYLESHEET + DROP_STYLESHEET)

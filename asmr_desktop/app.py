@@ -434,7 +434,10 @@ def run_gui(args: argparse.Namespace) -> int:
         window.show_notice_until_seen(notice, context.notice_seen)
     if context.settings.reset_keys:
         log.warning("settings reset to defaults: %s", ", ".join(context.settings.reset_keys))
-    status = app.exec()
+    from asmr_desktop.audio.chatter import routed_stderr
+
+    with routed_stderr():  # libmpg123's own lines on a damaged MP3 go to the log (issue 17)
+        status = app.exec()
     quit_on_signal.close()
     server.close()
     context.close()

@@ -8,7 +8,8 @@ import shutil
 import tempfile
 
 # Before anything imports Qt or pygame.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# ASMR_TEST_QPA picks another offscreen screen (tests/gui/test_clipping.py's 2x run).
+os.environ["QT_QPA_PLATFORM"] = os.environ.get("ASMR_TEST_QPA", "offscreen")
 os.environ["SDL_AUDIODRIVER"] = os.environ.get("ASMR_TEST_AUDIODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 os.environ.setdefault("LANG", "C.UTF-8")

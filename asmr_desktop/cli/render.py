@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import re
-import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from asmr_desktop.analysis.loudness import measure_file
+from asmr_desktop.audio.chatter import routed_stderr
 from asmr_desktop.audio.engine import Engine, EngineCallbacks, EngineSettings, LoudnessLookup
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.output import WavOutput
@@ -120,7 +116,7 @@ def run(args: argparse.Namespace, resolvers: Sequence[Resolver] | None = None) -
             safety.CEILING_MAX_DB,
         )
     items = resolve_source(args.source, default_resolvers() if resolvers is None else resolvers)
-    with decoder_chatter_dropped():
+    with routed_stderr():  # libmpg123's own lines: to the log, one line per item here
         return _render(args, items, resolvers)
 
 
@@ -320,29 +316,3 @@ def render_to_wav(
         if layer.failed:
             log.warning("layer %s not played: %s", layer.item.title, layer.failed)
     return RenderReport(done / rate_hz, tuple(reported.items()))
-
-
-#: Lines libmpg123 (inside libsndfile) writes to stderr by itself while it reads a damaged
-#: MP3; the app says what it means in one line per item instead.
-_DECODER_CHATTER = re.compile(r"^(Note: |Warning: |\[src/libmpg123/)")
-
-
-@contextmanager
-def decoder_chatter_dropped() -> Iterator[None]:
-    """Run with stderr (the file descriptor, where C libraries write) spooled, then pass on
-    everything but the decoder's own chatter, in order, when done."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as spool:
-        os.dup2(spool.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            spool.seek(0)
-            for line in spool.read().decode("utf-8", "replace").splitlines(keepends=True):
-                if not _DECODER_CHATTER.match(line):
-                    sys.stderr.write(line)
-            sys.stderr.flush()

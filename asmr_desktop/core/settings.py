@@ -119,6 +119,8 @@ class Settings:
     keep_playing_in_tray: bool = True
     migraine_skip_ungentle: bool = False
     tray_notice_shown: bool = False
+    #: The length of a rest without sound (the Rest page), in minutes.
+    rest_minutes: float = 15.0
     #: The daily check-in: asked at this local time, and at the first start of a day when
     #: yesterday has no record.
     checkin_enabled: bool = True
@@ -181,6 +183,7 @@ RULES: dict[str, Callable[[Any], bool]] = {
     "keep_playing_in_tray": _is_bool,
     "migraine_skip_ungentle": _is_bool,
     "tray_notice_shown": _is_bool,
+    "rest_minutes": _in_range(1.0, 120.0),
     "checkin_enabled": _is_bool,
     "checkin_time": _is_time_of_day,
     "checkin_asked_on": _is_iso_date_or_empty,

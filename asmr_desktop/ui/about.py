@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from asmr_desktop import APP_NAME, __version__
 from asmr_desktop.core.paths import AppPaths
+from asmr_desktop.ui.sizing import fit_to_screen, scrolling
 
 DISCLAIMER = (
     "ASMR Desktop helps you relax with gentle sound and slow visuals, and keep a record of "
@@ -49,9 +50,16 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"About {APP_NAME}")
         self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 24, 28, 20)
+        outer.setSpacing(14)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
+        # The text scrolls on a short screen (2x on 1280x720), so the Close button stays.
+        self.scroller = scrolling(body)
+        outer.addWidget(self.scroller, 1)
         heading = QLabel(f"{APP_NAME} {__version__}")
         heading.setObjectName("heading")
         layout.addWidget(heading)
@@ -75,4 +83,5 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
+        outer.addWidget(buttons)
+        fit_to_screen(self, self.scroller)

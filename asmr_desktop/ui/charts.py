@@ -147,6 +147,8 @@ def _chart_view(chart: QChart) -> QChartView:
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(CHART_HEIGHT)
     view.setStyleSheet(f"background: {BACKGROUND}; border: none;")
+    # Nothing in a chart answers a key: Tab goes from control to control, not through charts.
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return view
 
 

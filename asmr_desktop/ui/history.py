@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -42,6 +41,7 @@ from asmr_desktop.diary.model import Mode, Session, pain_category
 from asmr_desktop.diary.service import Diary
 from asmr_desktop.ui.notice import NoticeLine
 from asmr_desktop.ui.rating import RatingDialog
+from asmr_desktop.ui.sizing import FlowLayout
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,9 @@ class HistoryView(QWidget):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(12)
 
-        filters = QHBoxLayout()
+        # Rows that wrap (FlowLayout): at 640 logical pixels (2x on a 1280x720 screen) one
+        # row of them would squeeze every text ("Delete ratinc", "Last ...onths").
+        filters = FlowLayout()
         self.range_box = QComboBox()
         for label, _days in RANGES:
             self.range_box.addItem(label)
@@ -176,7 +178,6 @@ class HistoryView(QWidget):
         filters.addWidget(self.from_date)
         filters.addWidget(QLabel("to"))
         filters.addWidget(self.to_date)
-        filters.addStretch(1)
         self.summary = QLabel()
         self.summary.setObjectName("dim")
         filters.addWidget(self.summary)
@@ -207,7 +208,7 @@ class HistoryView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.edit_button = QPushButton("Edit rating…")
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = QPushButton("Delete rating")
@@ -221,10 +222,14 @@ class HistoryView(QWidget):
         self.backup_button.clicked.connect(self._export_json)
         self.import_button = QPushButton("Import backup…")
         self.import_button.clicked.connect(self._import_json)
-        for button in (self.edit_button, self.delete_button, self.undo_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        for button in (self.export_csv_button, self.backup_button, self.import_button):
+        for button in (
+            self.edit_button,
+            self.delete_button,
+            self.undo_button,
+            self.export_csv_button,
+            self.backup_button,
+            self.import_button,
+        ):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self.import_progress = QProgressBar()
@@ -243,10 +248,10 @@ class HistoryView(QWidget):
         self._range_chosen(self.range_box.currentIndex())
 
     # -- filtering -------------------------------------------------------------------------
-    def _day_row(self) -> QHBoxLayout:
+    def _day_row(self) -> FlowLayout:
         """Yesterday or any earlier day: its record (or 'unknown') and a button to change it."""
         self._days = DayBook(self._store, self._diary.now)
-        row = QHBoxLayout()
+        row = FlowLayout()
         self.day_date = QDateEdit()
         self.day_date.setCalendarPopup(True)
         self.day_date.setDisplayFormat("dd MMM yyyy")
@@ -263,7 +268,7 @@ class HistoryView(QWidget):
         )
         row.addWidget(QLabel("Day"))
         row.addWidget(self.day_date)
-        row.addWidget(self.day_status, 1)
+        row.addWidget(self.day_status)
         row.addWidget(self.day_button)
         self.show_day()
         return row

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QButtonGroup,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -37,11 +38,15 @@ from asmr_desktop import APP_NAME
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.store import Notice
 from asmr_desktop.diary.model import EndReason, Mode
+from asmr_desktop.services.rest import REST_LENGTHS_MIN, RestTimer, clock_text
 from asmr_desktop.services.running import Shell
 from asmr_desktop.ui.about import AboutDialog
+from asmr_desktop.ui.dim import DimOverlay
+from asmr_desktop.ui.dropzone import DropHighlight, highlight_drops
 from asmr_desktop.ui.player import PlayerPanel
 from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.prompts import SessionPrompts
+from asmr_desktop.ui.sizing import FlowLayout, scrolling
 
 if TYPE_CHECKING:
     # Imported when first used: QtCharts and the scenes cost start-up time, and the engine,
@@ -87,16 +92,36 @@ class LazyPage(QWidget):
 
 
 class RestPage(QWidget):
-    """Rest without sound or visuals, then rate: the comparison that shows if sound helps."""
+    """Rest without sound or visuals for a chosen length, then rate: the comparison that
+    shows if sound helps. The end is a slow dim of the window, never a sound; the rules of
+    the countdown and the dim are :class:`~asmr_desktop.services.rest.RestTimer`'s."""
 
     start_requested = Signal()
     end_requested = Signal()
+    #: The chosen length ran out (the session ends and its rating is asked).
+    finished = Signal()
+    #: A length was chosen, in minutes.
+    length_chosen = Signal(float)
+    #: How dim the window should be now (0 to 1).
+    dim_changed = Signal(float)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    TICK_MS = 250
+
+    def __init__(
+        self,
+        minutes: float = 15.0,
+        parent: QWidget | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
+        self._monotonic = monotonic
+        self.minutes = minutes
+        self.timer: RestTimer | None = None
+        self._counting = False  # a countdown runs (and its end is still to come)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 40, 48, 40)
-        layout.setSpacing(16)
+        layout.setContentsMargins(40, 24, 40, 24)
+        layout.setSpacing(14)
         layout.addStretch(1)
         heading = QLabel("Rest your eyes and ears")
         heading.setObjectName("heading")
@@ -104,12 +129,29 @@ class RestPage(QWidget):
         layout.addWidget(heading)
         text = QLabel(
             "Lie back without sound or visuals, then note how your head feels. Resting like "
-            "this now and then shows whether the gentle sounds help you more than rest alone."
+            "this now and then shows whether the gentle sounds help you more than rest alone. "
+            "At the end the window dims slowly; there is no sound."
         )
         text.setObjectName("dim")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(text)
+        lengths = FlowLayout()
+        self.length_buttons: dict[int, QPushButton] = {}
+        group = QButtonGroup(self)
+        for length in REST_LENGTHS_MIN:
+            button = QPushButton(f"{length} min")
+            button.setCheckable(True)
+            button.setChecked(length == round(minutes))
+            button.clicked.connect(lambda _checked, m=length: self.choose_length(m))
+            group.addButton(button)
+            lengths.addWidget(button)
+            self.length_buttons[length] = button
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addLayout(lengths)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.button = QPushButton("Start resting")
         self.button.setMinimumHeight(56)
         self.button.setMinimumWidth(260)
@@ -119,38 +161,60 @@ class RestPage(QWidget):
         row.addWidget(self.button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.elapsed = QLabel("")
-        self.elapsed.setObjectName("dim")
-        self.elapsed.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.elapsed)
+        self.countdown = QLabel("")
+        self.countdown.setObjectName("heading")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.countdown)
         layout.addStretch(2)
-        self._started: float | None = None
         self._tick = QTimer(self)
-        self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._show_elapsed)
+        self._tick.setInterval(self.TICK_MS)
+        self._tick.timeout.connect(self.tick)
 
     @property
     def resting(self) -> bool:
-        return self._started is not None
+        return self.timer is not None and not self.timer.over
+
+    def choose_length(self, minutes: float) -> None:
+        self.minutes = float(minutes)
+        for length, button in self.length_buttons.items():
+            button.setChecked(length == round(minutes))
+        self.length_chosen.emit(self.minutes)
+        self.tick()
 
     def _clicked(self) -> None:
         (self.end_requested if self.resting else self.start_requested).emit()
 
     def set_resting(self, resting: bool) -> None:
-        self._started = time.monotonic() if resting else None
+        """Start a countdown of the chosen length, or stop (the person ended it: no cue)."""
+        self.timer = RestTimer(self.minutes * 60, self._monotonic) if resting else None
+        self._counting = resting
         self.button.setText("End rest" if resting else "Start resting")
+        for button in self.length_buttons.values():
+            button.setEnabled(not resting)
         if resting:
             self._tick.start()
         else:
             self._tick.stop()
-        self._show_elapsed()
+            self.dim_changed.emit(0.0)
+        self.tick()
 
-    def _show_elapsed(self) -> None:
-        if self._started is None:
-            self.elapsed.setText("")
+    def tick(self) -> None:
+        timer = self.timer
+        if timer is None:
+            self.countdown.setText(clock_text(self.minutes * 60))
             return
-        minutes = int((time.monotonic() - self._started) // 60)
-        self.elapsed.setText(f"Resting for {minutes} min")
+        self.countdown.setText(timer.text())
+        self.dim_changed.emit(timer.dim())
+        if timer.over and self._counting:
+            self._counting = False
+            self.button.setText("Start resting")
+            for button in self.length_buttons.values():
+                button.setEnabled(True)
+            self.finished.emit()
+        if timer.cue_done():
+            self._tick.stop()
+            self.timer = None
+            self.dim_changed.emit(0.0)
 
 
 class MainWindow(QMainWindow):
@@ -169,6 +233,8 @@ class MainWindow(QMainWindow):
     player: Player
     tray: TrayIcon
     mpris: MprisService
+
+    drop_highlights: list[DropHighlight]
 
     def __init__(self, shell: Shell) -> None:
         """The window as its first frame shows it, from the light services (built by
@@ -191,10 +257,17 @@ class MainWindow(QMainWindow):
         self.sessions.recover()
         self.player_panel = PlayerPanel(context.settings, shell.listing)
         self.add_page(self.player_panel, "Play")
-        self.rest_page = RestPage()
+        # Where files can be dropped, a drag over it shows it (the list hides while empty).
+        self.drop_highlights = highlight_drops(self.player_panel, self.player_panel.list)
+        self.rest_page = RestPage(context.settings.settings.rest_minutes)
         self.rest_page.start_requested.connect(self.start_rest)
         self.rest_page.end_requested.connect(self.end_rest)
-        self.add_page(self.rest_page, "Rest")
+        self.rest_page.finished.connect(self._rest_over)
+        self.rest_page.length_chosen.connect(self._rest_length_chosen)
+        self.dim = DimOverlay(self)  # the rest's end cue: a slow dim, over the whole window
+        self.rest_page.dim_changed.connect(self.dim.set_level)
+        # Scrolls on a short window (2x on a 1280x720 screen) rather than squeeze its text.
+        self.add_page(scrolling(self.rest_page), "Rest")
         self._history: HistoryView | None = None
         self.history_page = LazyPage(self._make_history)  # not in the first frame
         self.add_page(self.history_page, "History")
@@ -357,6 +430,17 @@ class MainWindow(QMainWindow):
         self.rest_page.set_resting(False)
         self._sync_rest_action()
         self.sessions.service.finish(EndReason.STOPPED)
+
+    def _rest_over(self) -> None:
+        """The chosen length ran out: the session ends and its rating is asked."""
+        self._sync_rest_action()
+        self.sessions.service.finish(EndReason.FINISHED)
+
+    def _rest_length_chosen(self, minutes: float) -> None:
+        try:
+            self._context.settings.update(rest_minutes=minutes)
+        except AsmrError as exc:
+            log.warning("rest length not saved: %s", exc)
 
     def _rest_toggled(self, checked: bool) -> None:
         if checked != self.rest_page.resting:
@@ -537,7 +621,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(self._context.settings, self)
+        # The tray's own answer once attached (tests and the self-test can set it).
+        tray = self.tray.available if self._services is not None else None
+        dialog = PreferencesDialog(self._context.settings, self, tray_available=tray)
 
         def applied() -> None:
             settings = self._context.settings.settings

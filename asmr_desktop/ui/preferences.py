@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -16,13 +17,24 @@ from PySide6.QtWidgets import (
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import Settings, SettingsStore
+from asmr_desktop.ui.sizing import fit_to_screen
 
 
 class PreferencesDialog(QDialog):
     """Edits a copy of the settings; OK validates and saves them all at once."""
 
-    def __init__(self, settings: SettingsStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: SettingsStore,
+        parent: QWidget | None = None,
+        *,
+        tray_available: bool | None = None,
+    ) -> None:
+        """``tray_available`` None asks Qt whether the desktop has a system tray."""
         super().__init__(parent)
+        if tray_available is None:
+            tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray_available = tray_available
         self.setWindowTitle("Preferences")
         self._settings = settings
         current = settings.settings
@@ -35,7 +47,11 @@ class PreferencesDialog(QDialog):
         form.addRow(self.ask_before)
         self.keep_in_tray = QCheckBox("Keep playing in the tray when the window is closed")
         self.keep_in_tray.setChecked(current.keep_playing_in_tray)
-        form.addRow(self.keep_in_tray)
+        if tray_available:  # without a tray, closing the window always stops the sound
+            form.addRow(self.keep_in_tray)
+        else:
+            self.keep_in_tray.setParent(self)
+            self.keep_in_tray.hide()
         self.loudness = QDoubleSpinBox()
         self.loudness.setRange(safety.LOUDNESS_TARGET_MIN_LUFS, safety.LOUDNESS_TARGET_MAX_LUFS)
         self.loudness.setDecimals(0)
@@ -59,6 +75,7 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_to_screen(self)
 
     def accept(self) -> None:
         try:

@@ -12,14 +12,12 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -34,6 +32,7 @@ from asmr_desktop.diary.model import (
     TRIGGERS,
     pain_category,
 )
+from asmr_desktop.ui.sizing import MAX_SCREEN_SHARE, scrolling
 
 CATEGORY_WORDS = {
     "none": "no pain",
@@ -46,8 +45,6 @@ CATEGORY_WORDS = {
 #: For this long after a prompt appears it ignores clicks and keys: a click meant for the
 #: window underneath, or an Enter already on its way, must not become an answer.
 ARM_DELAY_MS = 1000
-#: The dialog never grows past this share of the screen's height; its content scrolls.
-MAX_SCREEN_SHARE = 0.9
 #: What the number shows until the person chooses one.
 NO_VALUE = "\u2013"  # an en dash
 
@@ -195,11 +192,7 @@ class _PainDialog(GuardedDialog):
         self._layout = QVBoxLayout(self.body)
         self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(10)
-        self.scroller = QScrollArea()
-        self.scroller.setWidget(self.body)
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller = scrolling(self.body)
         outer.addWidget(self.scroller, 1)
         self.heading = QLabel(question)
         self.heading.setObjectName("heading")

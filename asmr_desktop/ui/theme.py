@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QProxyStyle,
+    QRadioButton,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 BACKGROUND = "#121417"
 SURFACE = "#1b1e23"
@@ -30,18 +40,8 @@ QPushButton {{
 }}
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:pressed, QPushButton:checked {{ background-color: {ACCENT_DIM}; }}
-QPushButton:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton:disabled {{ color: {TEXT_DIM}; border-color: {SURFACE_RAISED}; }}
-QCheckBox, QRadioButton {{ spacing: 8px; padding-right: 6px; }}
-QCheckBox::indicator, QRadioButton::indicator {{
-    width: 18px; height: 18px; border: 1px solid {TEXT_DIM}; background: {SURFACE};
-    border-radius: 4px;
-}}
-QRadioButton::indicator {{ border-radius: 10px; }}
-QCheckBox::indicator:checked, QRadioButton::indicator:checked {{
-    background: {ACCENT}; border: 3px solid {SURFACE_RAISED};
-}}
-QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border-color: {ACCENT}; }}
+QCheckBox, QRadioButton {{ spacing: 8px; padding: 2px 6px 2px 2px; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QScrollBar:vertical {{ background: {BACKGROUND}; width: 12px; margin: 0; }}
 QScrollBar:horizontal {{ background: {BACKGROUND}; height: 12px; margin: 0; }}
@@ -66,13 +66,122 @@ QHeaderView::section {{ background-color: {SURFACE_RAISED}; color: {TEXT_DIM}; b
 QTabBar::tab {{ background: {SURFACE}; color: {TEXT_DIM}; padding: 8px 18px;
     border-top-left-radius: 6px; border-top-right-radius: 6px; }}
 QTabBar::tab:selected {{ background: {SURFACE_RAISED}; color: {TEXT}; }}
-QTabWidget::pane {{ border: none; }}
+QTabWidget::pane {{ border: none; top: 0px; }}
 """
+
+# --- focus ring (issue 17) -----------------------------------------------------------------
+# Every control the keyboard can reach shows a 2-px ring in ACCENT while it has the focus.
+# Each rule keeps the box the same size with and without focus (a transparent or dim border
+# of the same width, or one pixel less padding), so nothing moves when focus moves.
+# tests/gui/test_focus_ring.py grabs every focusable control with and without focus.
+FOCUS_RING_PX = 2
+FOCUS_STYLESHEET = f"""
+QPushButton:focus {{ border: {FOCUS_RING_PX}px solid {ACCENT}; padding: 7px 17px; }}
+QCheckBox, QRadioButton {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
+QCheckBox:focus, QRadioButton:focus {{ border-color: {ACCENT}; }}
+QListView, QTreeView, QTableView, QLineEdit, QPlainTextEdit, QComboBox, QSpinBox,
+QDoubleSpinBox, QDateEdit {{ border: {FOCUS_RING_PX}px solid {SURFACE_RAISED}; }}
+QListView:focus, QTreeView:focus, QTableView:focus, QLineEdit:focus, QPlainTextEdit:focus,
+QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus, QDateEdit:focus {{
+    border-color: {ACCENT};
+}}
+QSlider {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
+QSlider:focus {{ border-color: {ACCENT}; }}
+QScrollArea, QGraphicsView {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
+QScrollArea:focus, QGraphicsView:focus {{ border-color: {ACCENT}; }}
+QTabBar::tab {{ border: {FOCUS_RING_PX}px solid transparent; border-bottom: none; }}
+QTabBar::tab:selected:focus {{ border-color: {ACCENT}; }}
+"""
+# --- end of the focus ring -----------------------------------------------------------------
+
+#: A widget that files can be dropped on, while a file is dragged over it (ui/dropzone.py).
+#: Last, so it wins over the focus ring's border of the same specificity.
+DROP_STYLESHEET = f"""
+QWidget[dropTarget="true"] {{ border: 2px dashed {ACCENT}; background-color: {SURFACE}; }}
+"""
+
+
+class CalmStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons drawn large, with a visible tick and dot.
+
+    The stylesheet cannot draw a tick without an image file; here it is a drawn path, in
+    TEXT on ACCENT_DIM, so a checked box reads as checked on the dark background.
+    """
+
+    INDICATOR_PX = 18
+
+    def pixelMetric(  # noqa: N802 - Qt's name
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        if metric in (
+            QStyle.PixelMetric.PM_IndicatorWidth,
+            QStyle.PixelMetric.PM_IndicatorHeight,
+            QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+            QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
+        ):
+            return self.INDICATOR_PX
+        return super().pixelMetric(metric, option, widget)
+
+    def drawPrimitive(  # noqa: N802 - Qt's name
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorCheckBox:
+            self._indicator(option, painter, round_=False)
+        elif element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            self._indicator(option, painter, round_=True)
+        elif element == QStyle.PrimitiveElement.PE_FrameTabBarBase:
+            return  # Fusion's light line under the tabs: the tabs' own colour is the edge
+        elif element == QStyle.PrimitiveElement.PE_FrameFocusRect and isinstance(
+            widget, QCheckBox | QRadioButton
+        ):
+            return  # the focus ring is the stylesheet's border round the whole control
+        else:
+            super().drawPrimitive(element, option, painter, widget)
+
+    @staticmethod
+    def _indicator(option: QStyleOption, painter: QPainter, *, round_: bool) -> None:
+        state = option.state
+        checked = bool(state & QStyle.StateFlag.State_On)
+        enabled = bool(state & QStyle.StateFlag.State_Enabled)
+        rect = QRectF(option.rect).adjusted(1, 1, -1, -1)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(ACCENT if checked else TEXT_DIM), 1.5))
+        painter.setBrush(QColor(ACCENT_DIM if checked else SURFACE))
+        if round_:
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRoundedRect(rect, 4, 4)
+        if checked:
+            mark = QColor(TEXT if enabled else TEXT_DIM)
+            if round_:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(mark)
+                painter.drawEllipse(rect.center(), rect.width() * 0.22, rect.height() * 0.22)
+            else:
+                pen = QPen(mark, 2.2)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                w, h, x, y = rect.width(), rect.height(), rect.x(), rect.y()
+                tick = QPainterPath(QPointF(x + 0.22 * w, y + 0.52 * h))
+                tick.lineTo(QPointF(x + 0.42 * w, y + 0.72 * h))
+                tick.lineTo(QPointF(x + 0.78 * w, y + 0.30 * h))
+                painter.drawPath(tick)
+        painter.restore()
 
 
 def apply_theme(app: QApplication) -> None:
     """Fusion style with a dark palette, so native dialogs are dark too."""
-    app.setStyle("Fusion")
+    app.setStyle(CalmStyle(QStyleFactory.create("Fusion")))
     palette = QPalette()
     colours = {
         QPalette.ColorRole.Window: BACKGROUND,
@@ -102,4 +211,4 @@ def apply_theme(app: QApplication) -> None:
     font = QFont(app.font())
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(STYLESHEET + FOCUS_STYLESHEET + DROP_STYLESHEET)

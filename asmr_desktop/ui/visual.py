@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QHideEvent,
     QImage,
     QKeyEvent,
+    QLinearGradient,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -42,12 +43,22 @@ log = logging.getLogger(__name__)
 
 #: The cursor hides after this long without movement (milliseconds).
 CURSOR_HIDE_MS = 3000
-#: The key hint shows this long at first, then fades out over HINT_FADE_S (seconds).
+#: The key hint shows this long at first, then fades out over HINT_FADE_S (seconds); F1
+#: brings it back, fading in over HINT_FADE_S.
 HINT_S = 6.0
 HINT_FADE_S = 2.0
 HINT_TEXT = (
-    "\u2190 \u2192 scene     \u2191 \u2193 speed     + \u2212 brightness     Esc or click: leave"
+    "\u2190 \u2192 scene     \u2191 \u2193 speed     + \u2212 brightness     "
+    "F1 keys     Esc or click: leave"
 )
+#: A change of scene, speed or brightness is named for this long, fading in and out over
+#: NOTE_FADE_S: the brightness ramps slowly (a safety bound), so the note says it was heard.
+#: Quicker fades than these read as motion to the analyser (1 s: 0.021 widths/s, bound 0.02).
+NOTE_S = 2.0
+NOTE_FADE_S = 1.5
+#: Where on the palette's ramp caption text sits: on the bands of the palette's background
+#: (see VisualView._draw_bands) it reads at 6:1; the migraine palette's lower cap allows 4:1.
+CAPTION_LEVEL = 0.8
 #: A stalled timer must not make the scene jump: one frame advances at most this many
 #: frame intervals.
 MAX_TICK_FRAMES = 2.0
@@ -56,6 +67,45 @@ MAX_TICK_FRAMES = 2.0
 #: 1920x1080 (320x180 frames): 1.6 ms a paint instead of 2.8 ms; the 2x2 blocks differ
 #: from one-stage smooth scaling by at most a few codes, at the softest specks' edges.
 TWO_STAGE_FROM = 4
+
+
+class Caption:
+    """A line shown for a while: fading in (or at once), held, fading out."""
+
+    def __init__(self, hold_s: float, fade_s: float, text: str = "") -> None:
+        self.hold_s = hold_s
+        self.fade_s = fade_s
+        self.text = text
+        self._start: float | None = None  # when it began fading in
+        self._fade_in = True
+
+    def show(self, now: float, *, text: str | None = None, fade_in: bool = True) -> None:
+        """Show (again) from ``now``; one already showing goes on from where it is, so
+        the picture never jumps."""
+        current = self.opacity(now)
+        if text is not None:
+            self.text = text
+        self._fade_in = fade_in or current > 0.0
+        self._start = now - current * self.fade_s if self._fade_in else now
+
+    def active(self, now: float) -> bool:
+        """Fading in, held or fading out (not yet gone)."""
+        if self._start is None:
+            return False
+        rise = self.fade_s if self._fade_in else 0.0
+        return now - self._start < rise + self.hold_s + self.fade_s
+
+    def opacity(self, now: float) -> float:
+        if self._start is None:
+            return 0.0
+        shown = now - self._start
+        rise = self.fade_s if self._fade_in else 0.0
+        if shown < rise:
+            return max(0.0, shown / rise)
+        held = shown - rise
+        if held <= self.hold_s:
+            return 1.0
+        return max(0.0, 1.0 - (held - self.hold_s) / self.fade_s)
 
 
 class VisualView(QWidget):
@@ -115,10 +165,13 @@ class VisualView(QWidget):
         self._half: QImage | None = None  # the smooth stage's target, at half the size
         self._last_tick: float | None = None
         self._frames_drawn = 0
-        self._hint_start: float | None = None
+        self._hint = Caption(HINT_S, HINT_FADE_S, HINT_TEXT)
         self._hint_pending = show_hint
+        self._note = Caption(NOTE_S, NOTE_FADE_S)
         lut = self._show.palette.lut
-        self._hint_colour = QColor(*(int(c) for c in lut[int(len(lut) * 0.55)]))
+        level = 1.0 if migraine else CAPTION_LEVEL
+        self._caption_colour = QColor(*(int(c) for c in lut[int((len(lut) - 1) * level)]))
+        self._plate_colour = QColor(*(int(c) for c in lut[0]))
 
         self.setWindowTitle("Visual-only")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -177,8 +230,22 @@ class VisualView(QWidget):
 
     @property
     def hint_opacity(self) -> float:
-        """How visible the key hint is now: 1 at first, fading to 0 (then never again)."""
-        return self._hint_opacity()
+        """How visible the key hint is now: 1 at first, fading to 0 (until F1)."""
+        return self._hint.opacity(self._clock())
+
+    @property
+    def note(self) -> str:
+        """The note naming the last change, while it shows ('' otherwise)."""
+        return self._note.text if self._note.active(self._clock()) else ""
+
+    @property
+    def note_opacity(self) -> float:
+        return self._note.opacity(self._clock())
+
+    def show_hint(self) -> None:
+        """The key hint again (F1), fading in."""
+        self._hint.show(self._clock(), fade_in=True)
+        self.update()
 
     # -- slots -----------------------------------------------------------------------------
     @Slot()
@@ -223,13 +290,19 @@ class VisualView(QWidget):
 
     def _announce_scene(self, name: str) -> None:
         log.info("visual scene: %s", name)
+        self._say(f"Scene: {name}")
         self.scene_changed.emit(name)
+
+    def _say(self, text: str) -> None:
+        self._note.show(self._clock(), text=text, fade_in=True)
+        self.update()
 
     def _change_speed(self, change: Callable[[], object]) -> None:
         before = self._show.speed
         change()
         if self._show.speed != before:
             self._pace_timer()
+            self._say(f"Speed {self._show.speed:g}\u00d7")
             self.speed_changed.emit(self._show.speed)
 
     def _pace_timer(self) -> None:
@@ -240,6 +313,7 @@ class VisualView(QWidget):
         before = self._show.brightness
         change()
         if self._show.brightness != before:
+            self._say(f"Brightness {round(self._show.brightness * 100)} %")
             self.brightness_changed.emit(self._show.brightness)
 
     # -- time ------------------------------------------------------------------------------
@@ -262,14 +336,6 @@ class VisualView(QWidget):
         h, w = frame.shape
         return QImage(frame.data, w, h, 4 * w, QImage.Format.Format_RGB32)
 
-    def _hint_opacity(self) -> float:
-        if self._hint_start is None:
-            return 0.0
-        shown = self._clock() - self._hint_start
-        if shown <= HINT_S:
-            return 1.0
-        return max(0.0, 1.0 - (shown - HINT_S) / HINT_FADE_S)
-
     # -- Qt events -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt\'s name
         super().showEvent(event)
@@ -278,7 +344,7 @@ class VisualView(QWidget):
         self._cursor_timer.start()
         if self._hint_pending:
             self._hint_pending = False
-            self._hint_start = self._clock()
+            self._hint.show(self._clock(), fade_in=False)  # the scene itself fades in
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt\'s name
         self._timer.stop()
@@ -309,20 +375,53 @@ class VisualView(QWidget):
         else:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(QRectF(self.rect()), self._image)
-        opacity = self._hint_opacity()
-        if opacity > 0.0:
-            painter.setOpacity(opacity)
-            painter.setPen(self._hint_colour)
-            font = QFont(self.font())
-            font.setPointSizeF(max(11.0, self.height() / 60))
-            painter.setFont(font)
-            margin = self.height() // 12
-            area = self.rect().adjusted(margin, margin, -margin, -margin)
-            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
-            painter.drawText(area, int(flags), HINT_TEXT)
+        self._draw_bands(painter)
+        now = self._clock()
+        font = QFont(self.font())
+        font.setPointSizeF(self._caption_point_size())
+        painter.setFont(font)
+        margin = self.height() // 12
+        area = self.rect().adjusted(margin, margin, -margin, -margin)
+        bottom = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+        top = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        painter.setPen(self._caption_colour)
+        for caption, flags in ((self._hint, bottom), (self._note, top)):
+            opacity = caption.opacity(now)
+            if opacity > 0.0:
+                painter.setOpacity(opacity)
+                painter.drawText(area, int(flags), caption.text)
         painter.end()
-        if opacity > 0.0 and self._hint_opacity() == 0.0:
-            self._hint_start = None
+
+    def _caption_point_size(self) -> float:
+        return max(11.0, self.height() / 60)
+
+    def _draw_bands(self, painter: QPainter) -> None:
+        """The palette's background along the top and bottom, where captions appear,
+        fading softly into the scene: the captions read on it at 6:1.
+
+        Always there, never fading: a dark plate faded in under a caption reads as motion
+        to the analyser (0.098 screen widths/s for a 2 s fade, the bound is 0.02), while
+        text fading on a still backdrop stays under it. The bands only darken towards
+        the palette's background: no bound can change.
+        """
+        margin = self.height() // 12
+        text_h = round(self._caption_point_size() * 96 / 72 * 1.4)
+        solid = margin + text_h // 2
+        soft = margin
+        colour = QColor(self._plate_colour)
+        clear = QColor(colour)
+        clear.setAlpha(0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        height = self.height()
+        for edge_y, inward in ((0, 1), (height, -1)):
+            inner = edge_y + inward * (solid + text_h // 2 + soft)
+            gradient = QLinearGradient(0, edge_y, 0, inner)
+            share = (solid + text_h // 2) / (solid + text_h // 2 + soft)
+            gradient.setColorAt(0.0, colour)
+            gradient.setColorAt(share, colour)
+            gradient.setColorAt(1.0, clear)
+            top = min(edge_y, inner)
+            painter.fillRect(QRect(0, top, self.width(), abs(inner - edge_y)), gradient)
 
     def _smooth_half(self) -> QImage:
         """The frame scaled smoothly to half the widget (rounded up), in a kept buffer."""
@@ -346,6 +445,7 @@ class VisualView(QWidget):
             Qt.Key.Key_Equal: self.brighter,  # + without Shift on most layouts
             Qt.Key.Key_Minus: self.dimmer,
             Qt.Key.Key_Underscore: self.dimmer,
+            Qt.Key.Key_F1: self.show_hint,
         }
         action = actions.get(event.key())
         if action is None:

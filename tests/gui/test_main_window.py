@@ -9,6 +9,7 @@ from asmr_desktop.app import build_window
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.ui.main_window import MainWindow
+from asmr_desktop.ui.preferences import PreferencesDialog
 
 
 def make_window(qtbot: QtBot, context: AppContext) -> MainWindow:
@@ -87,3 +88,21 @@ def test_trends_page_is_built_when_first_shown(qtbot: QtBot, context: AppContext
     window.pages.setCurrentWidget(window.trends_page)
     qtbot.waitUntil(lambda: window._trends is not None)
     assert window.trends.isVisible()
+
+
+def test_keep_playing_in_the_tray_is_offered_only_with_a_tray(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    for available in (True, False):
+        dialog = PreferencesDialog(context.settings, tray_available=available)
+        qtbot.addWidget(dialog)
+        assert dialog.keep_in_tray.isVisibleTo(dialog) is available
+        dialog.accept()  # a hidden option keeps what was saved
+        assert SettingsStore(context.store).settings.keep_playing_in_tray is True
+    window = make_window(qtbot, context)
+    window.show()
+    qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+    window.tray.available = False  # the offscreen platform has none either
+    dialog = window.show_preferences()
+    assert not dialog.keep_in_tray.isVisibleTo(dialog)
+    dialog.reject()

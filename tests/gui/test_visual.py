@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
 
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import VisualError
@@ -14,6 +13,7 @@ from asmr_desktop.visual.audit import analyse
 from asmr_desktop.visual.pace import MAX_STEP_PX, MIN_FPS, step_px
 from asmr_desktop.visual.palette import PALETTE_NAMES
 from asmr_desktop.visual.scenes import SCENE_NAMES
+from tests.gui.grab import grab_pixels
 
 
 class Clock:
@@ -42,10 +42,7 @@ def view(qtbot, clock) -> VisualView:
 
 
 def pixels(widget: VisualView) -> np.ndarray:
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    w, h = image.width(), image.height()
-    raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
-    return raw.reshape(h, image.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
+    return grab_pixels(widget)
 
 
 def test_constructor_takes_the_settings(qtbot):

@@ -45,6 +45,12 @@ def _prepare_environment() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):
+        # A bundle is its own Python: a worker process of the track analysis (spawned, see
+        # analysis/pool.py) starts this program again, and this runs the worker, then exits.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     _prepare_environment()
     args = parse(argv)
     if args.command:

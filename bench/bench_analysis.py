@@ -6,6 +6,8 @@ Writes a stereo 16-bit WAV of the given length to a temporary folder (a calm noi
 a slow swell and a few knocks), then times, in the same process and run:
   decode   - reading every block through the engine's decoder, nothing else
   analyze  - asmr_desktop.analysis.analyze_file (decoding included), no cache
+  folder   - --files copies of the file through analysis.pool.analyse_all, on every core
+             (worker processes, their start included), as a multiple of the audio's length
 With --compare, also BS.1770 by pyebur128 (libebur128) and pyloudnorm on the same decoded
 audio, and every implementation's error on EBU Tech 3341 cases 1-5 (those packages are
 only needed for the comparison, not by the app).
@@ -26,6 +28,7 @@ import numpy as np
 import soundfile as sf
 
 from asmr_desktop.analysis import analyze_file, measure_array
+from asmr_desktop.analysis.pool import analyse_all, core_count
 from asmr_desktop.audio.decoder import FileSource
 
 BLOCK = 65536
@@ -143,13 +146,19 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=44100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--compare", action="store_true", help="also pyebur128 and pyloudnorm")
+    parser.add_argument("--files", type=int, default=4, help="files in the folder run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.wav"
         seconds = write_test_file(path, args.minutes, args.rate)
+        folder = [path.with_name(f"copy{i}.wav") for i in range(args.files)]
+        for copy in folder:
+            copy.hardlink_to(path)
+        cores = core_count()
         contenders: dict[str, Callable[[], Any]] = {
             "decode only (FileSource)": lambda: decode_only(path),
             "analyze_file (decode included)": lambda: analyze_file(path),
+            f"folder of {args.files}, {cores} cores": lambda: list(analyse_all(folder, None)),
         }
         if args.compare:
             for modes, tp, name in (
@@ -175,7 +184,14 @@ def main() -> None:
             f"best and median of {args.runs} interleaved runs"
         )
         for name, spent in times.items():
-            report(name, seconds, min(spent), statistics.median(spent), _summary(results[name]))
+            audio = seconds * (args.files if name.startswith("folder") else 1)
+            report(name, audio, min(spent), statistics.median(spent), _summary(results[name]))
+        decode = min(times["decode only (FileSource)"])
+        analysis = min(times["analyze_file (decode included)"])
+        print(
+            f"analysis {seconds / analysis:.0f}x real time (goal: at least 600x), "
+            f"decoding alone {seconds / decode:.0f}x, in the same run"
+        )
         if args.compare:
             print("EBU Tech 3341 cases 1-5, integrated loudness error (LU):")
             for impl, errs in ebu_3341_errors().items():
@@ -188,6 +204,8 @@ def main() -> None:
 def _summary(result: Any) -> str:
     if result is None:
         return ""
+    if isinstance(result, list):
+        return f"{sum(o.analysis is not None for o in result)} analysed"
     if isinstance(result, float):
         return f"I {result:.2f}"
     if isinstance(result, tuple):

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from asmr_desktop import APP_ID
-from asmr_desktop.analysis.cache import AnalysisCache
-from asmr_desktop.analysis.track import TrackAnalysis, analyze_file
-from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.analysis.pool import analyse_all
+from asmr_desktop.analysis.track import TrackAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +35,22 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Analyse every file; report each failure on one line and exit 1 if any failed."""
-    cache = None
+    """Analyse every file (many at once on every core); report each failure on one line
+    and exit 1 if any failed."""
+    cache_folder = None
     if not args.no_cache:
         from asmr_desktop.cli.parser import app_paths  # the wiring module; imported late, no cycle
 
-        cache = AnalysisCache(app_paths(args).cache_dir / "analysis")
+        cache_folder = app_paths(args).cache_dir / "analysis"
     results: list[TrackAnalysis] = []
     failed = 0
     if not args.json:
         print(_HEADER)  # noqa: T201 - the command's output
-    for path in args.files:
-        try:
-            result = cache.analyze(path) if cache is not None else analyze_file(path)
-        except AsmrError as exc:
+    for outcome in analyse_all(args.files, cache_folder):
+        result = outcome.analysis
+        if result is None:
             failed += 1
-            print(f"{APP_ID}: error: {exc}", file=sys.stderr)  # noqa: T201
+            print(f"{APP_ID}: error: {outcome.error}", file=sys.stderr)  # noqa: T201
             continue
         results.append(result)
         if not args.json:

@@ -372,7 +372,6 @@ class LayerMix:
                 LAYER_INDEX,
                 slot.item,
                 ResampledSource(source, self.rate_hz, self.channels),
-                onset_fade_s=safety.FADE_IN_S,
             )
         except AudioError as exc:
             slot.failed = str(exc)

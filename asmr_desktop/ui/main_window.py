@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         self.sessions = SessionPrompts(shell.prompts, shell.sessions, self, context.settings)
         self.sessions.recover()
         self.player_panel = PlayerPanel(context.settings, shell.listing)
-        self.add_page(self.player_panel, "Play")
+        self.add_page(scrolling(self.player_panel), "Play")  # scrolls, never squeezes, at 2x
         # Where files can be dropped, a drag over it shows it (the list hides while empty).
         self.drop_highlights = highlight_drops(self.player_panel, self.player_panel.list)
         self.rest_page = RestPage(context.settings.settings.rest_minutes)

@@ -387,13 +387,18 @@ class PlayerPanel(QWidget):
         grid.addWidget(self.crossfade_box, 1, 4)
         self.migraine_button = QPushButton("Migraine mode")
         self.migraine_button.setCheckable(True)
+        # Room for its longer label, so the row neither clips nor jumps when it toggles.
+        self.migraine_button.setMinimumWidth(
+            self.migraine_button.fontMetrics().horizontalAdvance("Migraine mode: on") + 32
+        )
         self.migraine_button.setToolTip(
             f"{safety.MIGRAINE_LOUDNESS_DROP_DB:.0f} dB quieter, and softer: high sounds above "
             f"4 kHz are filtered out, and the startle guard lets through at most "
             f"{safety.STARTLE_RISE_MIGRAINE_DB:.0f} dB."
         )
         self.migraine_button.toggled.connect(self._migraine_toggled)
-        grid.addWidget(self.migraine_button, 0, 5, 2, 1)
+        # A row of its own (full width): beside the boxes it was squeezed until it clipped at 2x.
+        grid.addWidget(self.migraine_button, 2, 0, 1, 5)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 

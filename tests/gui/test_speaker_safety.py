@@ -236,7 +236,7 @@ def test_a_bed_and_four_layers_stay_under_the_ceiling_and_rise_gently(
     panel.add_layer("rain")
     window.player_panel.toggle()
     qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (safety.FADE_IN_S + 1.0)))
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
     panel.add_layer("purr")  # added while playing: they fade in, the others make room
     panel.add_layer("ocean")
     qtbot.wait(3000)
@@ -261,9 +261,7 @@ def test_a_bed_and_four_layers_stay_under_the_ceiling_and_rise_gently(
     assert levels.max() - levels[0] > 8, "it faded in: the test can fail"
     assert np.diff(levels).max() <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
     # And the sum stays at the target: six sounds at the target would be +7.8 LU.
-    steady = played[
-        round((safety.FADE_IN_S + 9.0) * rate) : round((safety.FADE_IN_S + 14.0) * rate)
-    ]
+    steady = played[round((FADE_IN_S + 9.0) * rate) : round((FADE_IN_S + 14.0) * rate)]
     assert reference_lufs(steady) <= safety.LOUDNESS_TARGET_DEFAULT_LUFS + 0.5
 
 

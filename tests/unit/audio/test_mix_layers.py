@@ -75,7 +75,7 @@ def test_playlist_bed_and_four_loud_layers_sum_to_the_target_under_the_ceiling(
     engine, _keys = full_mix(ceiling_db=ceiling_db)
     engine.play()
     out = render(engine, 12.0)
-    steady = from_sound(out, safety.FADE_IN_S + 1.0)
+    steady = from_sound(out, safety.fade_in_s(TARGET) + 1.0)
     # Six uncorrelated sources at the target would measure +7.8 LU without the share.
     loudness = reference_lufs(steady)
     assert loudness <= TARGET + 0.3
@@ -94,12 +94,12 @@ def test_the_sum_rises_at_most_6_db_per_s_on_play_adding_layers_and_raising_volu
     engine.play()  # playlist, bed and a layer fade in together
     parts = [render(engine, 6.0)]
     more = [engine.add_layer(loud(f"layer {n}", 3 + n), volume=1.0) for n in (2, 3, 4)]
-    parts.append(render(engine, 4.0))
+    parts.append(render(engine, 6.0))
     engine.set_layer_volume(first, 1.0)  # +30 dB for that layer
     engine.set_volume(1.0)  # +24 dB for the whole sum
     parts.append(render(engine, 8.0))
     engine.remove_layer(more[0])  # the others make their room back
-    parts.append(render(engine, 4.0))
+    parts.append(render(engine, 6.0))
     out = from_sound(np.concatenate(parts), 0.5)  # past the step from silence
     coarse = short_term_db(out, 0.5)
     assert coarse.max() - coarse[0] > 20, "it rose: the test can fail"
@@ -174,12 +174,12 @@ def test_layers_follow_pause_stop_and_the_sleep_timer() -> None:
     engine.set_items([array_item(silence, RATE, title="silence", loudness_lufs=TARGET)])
     engine.add_layer(loud("rain", 2), volume=1.0)
     engine.play()
-    render(engine, 4.0)
+    render(engine, 6.0)
     engine.pause()
     paused = render_until_idle(engine)
     assert not engine.is_active() and not np.any(paused[-RATE // 10 :])
     engine.play()
-    resumed = render(engine, 4.0)
+    resumed = render(engine, 6.0)
     assert short_term_db(resumed[-RATE:], 0.5).max() > TARGET - 3, "the layer came back"
     engine.set_sleep_timer(SleepTimer(SleepMode.AFTER, 70.0))
     out = render_until_idle(engine, max_s=100.0)
@@ -211,7 +211,7 @@ def test_a_failing_layer_is_marked_and_the_rest_plays() -> None:
     engine.set_items([loud("track", 1, loop=False, seconds=10.0)])
     engine.add_layer(PlaylistItem("broken", factory=broken), volume=1.0)
     engine.play()
-    out = render(engine, 4.0)
+    out = render(engine, 6.0)
     (layer,) = engine.layers()
     assert layer.failed is not None and "no such sound" in layer.failed
     assert short_term_db(out[-RATE:], 0.5).max() > TARGET - 3
@@ -262,6 +262,6 @@ def test_a_layer_added_while_paused_waits_for_the_resume() -> None:
     engine.add_layer(rain.item("rain"), volume=1.0)
     assert not rain.made and not engine.is_active(), "silent while paused"
     engine.play()
-    out = render(engine, 4.0)
+    out = render(engine, 6.0)
     assert len(rain.made) == 1
     assert short_term_db(out[-RATE:], 0.5).max() > TARGET - 3

@@ -17,6 +17,7 @@ from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.core import safety
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.ui.main_window import MainWindow
+from asmr_desktop.ui.player import PlayerPanel
 from tests.gui.speaker import captured, disk_speaker, frames_so_far, sounding_parts
 from tests.unit.audio.helpers import (
     levels_from_first_sound,
@@ -66,6 +67,20 @@ def add_measured(qtbot: QtBot, window: MainWindow, path: Path) -> None:
     """Add a file and wait for its analysis (so the window plays it without asking)."""
     window.player_panel.add_paths([path])
     qtbot.waitUntil(lambda: path.absolute() in window.player_panel.analyses, timeout=20000)
+
+
+def play_steady_tone(qtbot: QtBot, window: MainWindow, tmp_path: Path, hz: float) -> PlayerPanel:
+    """Play a minute of a steady stereo tone (0.05 amplitude) past its fade in."""
+    t = np.arange(60 * RATE) / RATE
+    x = 0.05 * np.sin(2 * np.pi * hz * t)
+    path = tmp_path / "tone.wav"
+    sf.write(path, np.stack([x, x], axis=1), RATE)
+    add_measured(qtbot, window, path)
+    panel = window.player_panel
+    panel.toggle()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
+    return panel
 
 
 def stop_and_close(qtbot: QtBot, window: MainWindow) -> None:
@@ -273,15 +288,7 @@ def test_play_and_resume_start_at_the_fade_in_floor_and_rise_at_6_db_per_s(
     A steady 1 kHz tone, measured in 100 ms windows with the tests' BS.1770 meter."""
     capture = tmp_path / "speaker.raw"
     window = open_window(qtbot, context, monkeypatch, capture)
-    t = np.arange(60 * RATE) / RATE
-    x = 0.05 * np.sin(2 * np.pi * 1000 * t)
-    path = tmp_path / "tone.wav"
-    sf.write(path, np.stack([x, x], axis=1), RATE)
-    add_measured(qtbot, window, path)
-    panel = window.player_panel
-    panel.toggle()
-    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
+    panel = play_steady_tone(qtbot, window, tmp_path, 1000)
     panel.toggle()  # pause
     qtbot.waitUntil(lambda: not window.engine.is_active(), timeout=8000)
     qtbot.wait(1000)  # paused: a second of silence at the speaker
@@ -308,15 +315,7 @@ def test_migraine_mode_on_and_off_never_notches_a_steady_tone(
     speaker now: down 12 dB, back up at 6 dB/s, and never below the migraine level."""
     capture = tmp_path / "speaker.raw"
     window = open_window(qtbot, context, monkeypatch, capture)
-    t = np.arange(60 * RATE) / RATE
-    x = 0.05 * np.sin(2 * np.pi * 3000 * t)
-    path = tmp_path / "tone.wav"
-    sf.write(path, np.stack([x, x], axis=1), RATE)
-    add_measured(qtbot, window, path)
-    panel = window.player_panel
-    panel.toggle()
-    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
-    qtbot.wait(round(1000 * (FADE_IN_S + 1.0)))
+    panel = play_steady_tone(qtbot, window, tmp_path, 3000)
     panel.migraine_button.setChecked(True)
     qtbot.wait(3000)
     panel.migraine_button.setChecked(False)

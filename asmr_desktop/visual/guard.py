@@ -1,0 +1,304 @@
+"""The live guard: every frame of a person's own video passes the generated scenes' bounds.
+
+A video is not drawn from a checked palette ramp, so nothing holds by construction: each
+frame is checked, and softened where it would break a bound, before it is shown. The
+guard works in linear light (where luminance, region means and blends are all linear):
+
+1. Saturated red (R / (R + G + B) >= SATURATED_RED_RATIO): such pixels are blended towards
+   the grey of the same luminance until they sit at RED_RATIO_LIMIT (a margin under the
+   bound for 8-bit rounding). No saturated red is left, so no red flash can happen.
+2. Luminance cap: a pixel brighter than the cap is scaled down to it, hue kept.
+3. Region change: the mean luminance of every quarter-screen region (the analyser's 25
+   regions, :func:`asmr_desktop.visual.audit.region_means`) must stay within
+   REGION_BUDGET_SHARE x MAX_REGION_LUMINANCE_CHANGE_PER_S of every frame shown in the last
+   second. Where the new frame would leave that band, the guard shows a cross-fade from
+   the last shown frame towards it instead, as far as the band allows: a cut or a flash
+   fades through slowly, a steady picture passes unchanged. A change of 0.1 (a WCAG
+   flash transition) cannot happen inside one second when no two frames of that second
+   differ by 0.02, so no general flash is left either.
+4. The encoded 8-bit frame (rounded down: never brighter) is measured again, the way the
+   analyser measures it: luminance, saturated red and the region band. A frame that
+   fails is not shown; the last shown frame is held instead.
+
+What the guard did is reported per frame (:attr:`GuardedFrame.note`), so the window can say
+"Softened a flash" briefly. Motion is not limited: a person's own video of hands moving
+moves faster than the generated scenes' 2 % of the width a second by nature, and slowing
+it to that would freeze it; the speed control (1x, 0.5x, 0.25x) is there for that.
+No Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from asmr_desktop.core import safety
+from asmr_desktop.core.errors import VisualError
+from asmr_desktop.visual.audit import region_means
+from asmr_desktop.visual.colour import LINEAR_OF_CODE, LUMINANCE_WEIGHTS, NEAR_BLACK_CODE
+
+log = logging.getLogger(__name__)
+
+#: A linear-light frame (H, W, 3), float32, 0..1.
+Linear = NDArray[np.float32]
+
+#: Reddish pixels are brought down to this share of red (the bound is 0.8): 8-bit rounding
+#: moves the share by at most a few hundredths for codes above NEAR_BLACK_CODE.
+RED_RATIO_LIMIT = 0.75
+#: The region band uses this share of the bound, leaving room for 8-bit rounding and
+#: for a timer that shows frames a little faster than planned.
+REGION_BUDGET_SHARE = 0.8
+#: Below this the cross-fade towards the video counts as "softening" worth a note.
+SOFTENED_BELOW = 0.5
+
+#: The fade in at the start is not announced: notes begin once the picture has caught up
+#: with the video, or after this long.
+NOTES_AFTER_S = 2.0
+
+NOTE_FLASH = "Softened a flash"
+NOTE_CHANGE = "Softened a quick change"
+NOTE_BRIGHT = "Dimmed a bright light"
+NOTE_RED = "Softened strong red"
+
+_STEPS = 65536
+
+
+def _code_of_linear() -> NDArray[np.uint8]:
+    """For i in 0..65535, the highest 8-bit code whose linear light is <= i / 65535."""
+    steps = np.arange(_STEPS, dtype=np.float64) / (_STEPS - 1)
+    codes = np.searchsorted(LINEAR_OF_CODE.astype(np.float64), steps, side="right") - 1
+    table = np.clip(codes, 0, 255).astype(np.uint8)
+    table.flags.writeable = False
+    return table
+
+
+#: Linear light (quantised down to 1/65535) -> 8-bit sRGB code, rounded down.
+CODE_OF_LINEAR = _code_of_linear()
+_LUMA_R, _LUMA_G, _LUMA_B = (LINEAR_OF_CODE * np.float32(w) for w in LUMINANCE_WEIGHTS)
+_WEIGHTS = np.asarray(LUMINANCE_WEIGHTS, dtype=np.float32)
+
+
+def encode(linear: Linear) -> NDArray[np.uint8]:
+    """8-bit sRGB codes (H, W, 3) of a linear frame, never brighter than it."""
+    index = np.clip(linear, 0.0, 1.0) * np.float32(_STEPS - 1)
+    return CODE_OF_LINEAR[index.astype(np.intp)]
+
+
+def pack_rgb32(rgb: NDArray[np.uint8]) -> NDArray[np.uint32]:
+    """0xFFRRGGBB words (H, W) of an RGB frame: the pixel format Qt scales fastest."""
+    wide = rgb.astype(np.uint32)
+    return np.asarray(
+        0xFF000000 | (wide[..., 0] << 16) | (wide[..., 1] << 8) | wide[..., 2], dtype=np.uint32
+    )
+
+
+def luminance_of_codes(rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Relative luminance (H, W) of an 8-bit frame, as the analyser computes it."""
+    luma = _LUMA_R[rgb[..., 0]]
+    luma += _LUMA_G[rgb[..., 1]]
+    luma += _LUMA_B[rgb[..., 2]]
+    return luma
+
+
+def saturated_red_count(rgb: NDArray[np.uint8]) -> int:
+    """Pixels the analyser counts as saturated red (linear ratio, near-black excepted)."""
+    r, g, b = (LINEAR_OF_CODE[rgb[..., i]] for i in range(3))
+    red = (r >= safety.SATURATED_RED_RATIO * (r + g + b)) & (rgb[..., 0] >= NEAR_BLACK_CODE)
+    return int(np.count_nonzero(red))
+
+
+@dataclass(frozen=True)
+class GuardedFrame:
+    """A frame that passed the guard, and what the guard did to it ('' when nothing)."""
+
+    rgb: NDArray[np.uint8]
+    #: The part of the way from the last shown frame to the video's frame that was shown
+    #: (1: the video's frame itself; 0: the last frame held).
+    mix: float
+    #: Everything the guard did, most important first; ``note`` is the first.
+    notes: tuple[str, ...] = ()
+    held: bool = False
+
+    @property
+    def note(self) -> str:
+        return self.notes[0] if self.notes else ""
+
+    @property
+    def rgb32(self) -> NDArray[np.uint32]:
+        return pack_rgb32(self.rgb)
+
+
+class FrameGuard:
+    """Checks and softens a stream of linear frames shown at ``fps``; keeps what it showed.
+
+    ``start`` is the colour (linear RGB) the screen shows before the first frame: the
+    guard fades in from it, like the generated scenes fade in from their background.
+    """
+
+    def __init__(
+        self,
+        fps: float,
+        luminance_cap: float = safety.MAX_PIXEL_LUMINANCE,
+        start: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    ) -> None:
+        if not fps > 0:
+            raise VisualError(f"The guard needs a positive frame rate, not {fps}.")
+        if not 0.0 < luminance_cap <= safety.MAX_PIXEL_LUMINANCE:
+            raise VisualError(
+                f"A luminance cap must be above 0 and at most {safety.MAX_PIXEL_LUMINANCE}."
+            )
+        self.fps = fps
+        self.cap = luminance_cap
+        self.band = REGION_BUDGET_SHARE * safety.MAX_REGION_LUMINANCE_CHANGE_PER_S
+        # Frames one second apart are compared by the analyser; keep one more to be safe.
+        self._history: deque[NDArray[np.float64]] = deque(maxlen=math.ceil(fps) + 2)
+        # The start colour obeys the bounds as well: it is what a held first frame shows.
+        first = np.clip(np.asarray(start, dtype=np.float32), 0.0, 1.0).reshape(1, 1, 3)
+        _soften_red(first)
+        _cap_luminance(first, first @ _WEIGHTS, luminance_cap)
+        self._start = first.reshape(3)
+        self._shown: Linear | None = None
+        self._shown_rgb: NDArray[np.uint8] | None = None
+        self._caught_up = False  # notes wait until the fade in has reached the video
+        self.frames = 0
+        self.softened = 0
+        self.held = 0
+
+    def process(self, frame: Linear) -> GuardedFrame:
+        """The frame to show for ``frame`` (H, W, 3 linear light): it, or a softened one."""
+        if frame.ndim != 3 or frame.shape[2] != 3:
+            raise VisualError(f"The guard takes (H, W, 3) frames, not {frame.shape}.")
+        work = np.clip(frame, 0.0, 1.0).astype(np.float32, copy=True)
+        notes: list[str] = []
+        if _soften_red(work):
+            notes.append(NOTE_RED)
+        luma = work @ _WEIGHTS
+        if _cap_luminance(work, luma, self.cap):
+            notes.append(NOTE_BRIGHT)
+        previous = self._previous(work.shape)
+        mix, flash = self._mix(previous, luma)
+        shown = work if mix >= 1.0 else previous + np.float32(mix) * (work - previous)
+        rgb = encode(shown)
+        means = region_means(luminance_of_codes(rgb))
+        held = not self._passes(rgb, means)
+        if held:
+            log.warning("a guarded frame failed its own check; holding the last one")
+            rgb = self._held_rgb(work.shape)
+            means = region_means(luminance_of_codes(rgb))
+            shown = previous
+            mix = 0.0
+        if mix >= 1.0 or self.frames >= NOTES_AFTER_S * self.fps:
+            self._caught_up = True
+        if mix < SOFTENED_BELOW and self._caught_up:
+            notes.insert(0, NOTE_FLASH if flash else NOTE_CHANGE)
+        self._shown, self._shown_rgb = shown, rgb
+        self._history.append(means)
+        self.frames += 1
+        self.softened += bool(notes)
+        self.held += held
+        told = tuple(notes) if self._caught_up else ()
+        return GuardedFrame(rgb=rgb, mix=mix, notes=told, held=held)
+
+    # -- steps -----------------------------------------------------------------------------
+    def _previous(self, shape: tuple[int, ...]) -> Linear:
+        """The last shown frame at ``shape`` (the start colour before the first)."""
+        if self._shown is None:
+            return np.broadcast_to(self._start, shape).astype(np.float32)
+        if self._shown.shape != shape:
+            self._shown = _resize_nearest(self._shown, shape[0], shape[1])
+        return self._shown
+
+    def _held_rgb(self, shape: tuple[int, ...]) -> NDArray[np.uint8]:
+        if self._shown_rgb is None:
+            return encode(np.broadcast_to(self._start, shape).astype(np.float32))
+        if self._shown_rgb.shape != shape:
+            self._shown_rgb = _resize_nearest(self._shown_rgb, shape[0], shape[1])
+        return self._shown_rgb
+
+    def _band(self) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+        """Lowest and highest region means allowed now (None before the first frame)."""
+        if not self._history:
+            return None
+        stacked = np.stack(self._history)
+        return stacked.max(axis=0) - self.band, stacked.min(axis=0) + self.band
+
+    def _mix(self, previous: Linear, luma: NDArray[np.float32]) -> tuple[float, bool]:
+        """How far towards the new frame the band allows, and whether it would flash."""
+        target = region_means(luma)
+        band = self._band()
+        if band is None:
+            start = region_means(previous @ _WEIGHTS)
+            band = (start - self.band, start + self.band)
+            before = start
+        else:
+            before = region_means(previous @ _WEIGHTS)
+        lo, hi = band
+        step = target - before
+        flash = bool(np.any(np.abs(step) >= safety.FLASH_LUMINANCE_DELTA))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room = np.where(
+                step > 0, (hi - before) / step, np.where(step < 0, (lo - before) / step, np.inf)
+            )
+        mix = float(np.clip(np.min(room), 0.0, 1.0))
+        return mix, flash
+
+    def _passes(self, rgb: NDArray[np.uint8], means: NDArray[np.float64]) -> bool:
+        """The encoded frame measured as the analyser measures it."""
+        if float(luminance_of_codes(rgb).max()) > self.cap:
+            return False
+        if saturated_red_count(rgb):
+            return False
+        band = self._band()
+        if band is not None:
+            slack = (1.0 - REGION_BUDGET_SHARE) * safety.MAX_REGION_LUMINANCE_CHANGE_PER_S / 2
+            lo, hi = band
+            if np.any(means < lo - slack) or np.any(means > hi + slack):
+                return False
+        return True
+
+
+def _soften_red(work: Linear) -> bool:
+    """Blend saturated-looking red pixels towards grey of the same luminance, in place."""
+    r, g, b = work[..., 0], work[..., 1], work[..., 2]
+    total = r + g + b
+    excess = r - np.float32(RED_RATIO_LIMIT) * total
+    reddish = excess > 0
+    if not reddish.any():
+        return False
+    y = (work[reddish] @ _WEIGHTS)[:, None]
+    pixels = work[reddish]
+    over = excess[reddish][:, None]
+    # grey (y, y, y) has red share 1/3: at share t of the way, red - LIMIT * total is
+    # over * (1 - t) + t * y * (1 - 3 * LIMIT); zero at t below.
+    grey_gap = y * np.float32(1.0 - 3.0 * RED_RATIO_LIMIT)
+    t = np.clip(over / (over - grey_gap + np.float32(1e-12)), 0.0, 1.0) * np.float32(1.0001)
+    t = np.minimum(t, 1.0)
+    work[reddish] = pixels + t * (y - pixels)
+    return True
+
+
+def _cap_luminance(work: Linear, luma: NDArray[np.float32], cap: float) -> bool:
+    """Scale pixels brighter than ``cap`` down to it (hue kept), in place; luma too."""
+    bright = luma > cap
+    if not bright.any():
+        return False
+    scale = np.float32(cap) / luma[bright]
+    work[bright] *= scale[:, None]
+    luma[bright] = cap
+    return True
+
+
+_A = TypeVar("_A", np.float32, np.uint8)
+
+
+def _resize_nearest(image: NDArray[_A], height: int, width: int) -> NDArray[_A]:
+    h, w = image.shape[:2]
+    rows = np.minimum((np.arange(height) + 0.5) * h / height, h - 1).astype(np.intp)
+    cols = np.minimum((np.arange(width) + 0.5) * w / width, w - 1).astype(np.intp)
+    return np.ascontiguousarray(image[rows][:, cols])

@@ -8,9 +8,9 @@ frame interval (the person's laptop is not to be kept busy by a calm picture).
 
 Slow motion: shown frames are planned at VIDEO_FPS; the video's time advances by speed /
 VIDEO_FPS per frame, and a shown frame is the linear cross-blend of the two decoded
-frames around that time, weighted by the fraction between them: 0.25x of a 30 fps video
-gets three blended frames between each pair of decoded ones, so it glides instead of
-stepping.
+frames around that time, weighted by the fraction between them: 0.25x of a 24 fps video
+gets one and a half blended frames between each pair of decoded ones, so it glides
+instead of stepping.
 
 Colour: in linear light, each pixel moves PALETTE_SHARE of the way towards the palette's
 highlight hue at the same luminance, and luminance is mapped onto the palette's ramp from
@@ -48,13 +48,16 @@ VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mkv", ".webm", ".mov", ".avi")
 VIDEO_SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0)
 #: Widths (pixels) the video is decoded to: the first that keeps up.
 DECODE_WIDTHS: tuple[int, ...] = (960, 640, 480, 320)
-#: Frames shown a second: enough for blended slow motion to glide.
-VIDEO_FPS = 20.0
+#: Frames shown a second: enough for blended slow motion to glide (0.5x of a 30 fps
+#: video shows each decoded frame once; 0.25x blends one frame between each pair), and
+#: few enough to stay light (bench/bench_visual.py measures it).
+VIDEO_FPS = 15.0
 #: Share of the way each pixel's colour moves towards the palette's hue.
 PALETTE_SHARE = 0.6
 #: A narrower decode is chosen when the work for one shown frame averages more than this
-#: share of the frame interval.
-BUSY_SHARE = 0.25
+#: share of the frame interval: a calm picture must not keep a laptop busy (the goal is
+#: under 15 % of one core for all of visual-only mode).
+BUSY_SHARE = 0.12
 _TIME_EPS_S = 1e-6
 _SHARE_EPS = 1e-4
 #: Frames kept ready between the worker and the window.
@@ -80,10 +83,16 @@ def step_speed(speed: float, step: int) -> float:
 
 @dataclass(frozen=True)
 class Decoded:
-    """One decoded picture: its time in the video (seconds) and RGB codes (H, W, 3)."""
+    """One decoded picture: its time in the video (seconds) and its codes in planes
+    (3, H, W): red, green, blue."""
 
     time_s: float
-    rgb: NDArray[np.uint8]
+    planes: NDArray[np.uint8]
+
+    @property
+    def rgb(self) -> NDArray[np.uint8]:
+        """The codes as pixels (H, W, 3), as the analyser takes them (a copy)."""
+        return np.ascontiguousarray(np.moveaxis(self.planes, 0, -1))
 
 
 def _say(path: Path, exc: BaseException) -> str:
@@ -148,10 +157,14 @@ class VideoSource:
                     if first is None:
                         first = t
                     index += 1
-                    picture = frame.reformat(
-                        width=self._width, height=self._height, format="rgb24"
+                    picture = frame.reformat(  # AREA: a clean downscale, and quick
+                        width=self._width,
+                        height=self._height,
+                        format="rgb24",  # FFmpeg's quickest path here (gbrp: 1.6x slower)
+                        interpolation="AREA",
                     ).to_ndarray()
-                    yield Decoded(max(0.0, t - first), np.ascontiguousarray(picture))
+                    planes = np.ascontiguousarray(np.moveaxis(picture, -1, 0), dtype=np.uint8)
+                    yield Decoded(max(0.0, t - first), planes)
         except av.FFmpegError as exc:
             if index == 0:
                 raise VisualError(_say(self.path, exc)) from exc
@@ -174,19 +187,23 @@ class Tint:
         bg_luma = float(luminance_of_linear(background))
         hue = highlight / float(luminance_of_linear(highlight))  # luminance exactly 1
         top = max(0.0, palette.cap * self.brightness - bg_luma)
-        # out = bg + top * ((1 - k) * rgb + k * Y * hue): luminance bg + top * Y <= cap
-        self._scale = np.float32(top * (1.0 - PALETTE_SHARE))
-        self._hue = (hue * top * PALETTE_SHARE).astype(np.float32)
-        self._background = background.astype(np.float32)
-        self._weights = np.asarray(LUMINANCE_WEIGHTS, dtype=np.float32)
+        # out = bg + top * ((1 - k) * rgb + k * Y * hue): luminance bg + top * Y <= cap.
+        # Per channel c: out_c = table_c[code_c] + hue_c * Y, with Y from three lookups.
+        scale = top * (1.0 - PALETTE_SHARE)
+        linear = LINEAR_OF_CODE.astype(np.float64)
+        self._tables = [(linear * scale + background[c]).astype(np.float32) for c in range(3)]
+        self._hue = [np.float32(v) for v in hue * top * PALETTE_SHARE]
+        self._luma = [(linear * w).astype(np.float32) for w in LUMINANCE_WEIGHTS]
 
-    def apply(self, rgb: NDArray[np.uint8]) -> Linear:
-        """Linear light (H, W, 3) of an 8-bit frame, dimmed and tinted."""
-        linear = LINEAR_OF_CODE[rgb]
-        luma = linear @ self._weights
-        out = linear * self._scale
-        out += luma[..., None] * self._hue
-        out += self._background
+    def apply(self, planes: NDArray[np.uint8]) -> Linear:
+        """Linear light (3, H, W) of an 8-bit frame in planes (3, H, W), dimmed and tinted."""
+        luma = np.take(self._luma[0], planes[0])
+        luma += np.take(self._luma[1], planes[1])
+        luma += np.take(self._luma[2], planes[2])
+        out = np.empty(planes.shape, dtype=np.float32)
+        for c in range(3):
+            np.multiply(luma, self._hue[c], out=out[c])
+            out[c] += np.take(self._tables[c], planes[c])
         return out
 
 
@@ -369,7 +386,7 @@ class VideoPipeline:
         for known, tinted in self._tinted:
             if known is decoded:
                 return tinted
-        tinted = self._tint.apply(decoded.rgb)
+        tinted = self._tint.apply(decoded.planes)
         self._tinted = [*self._tinted[-1:], (decoded, tinted)]
         return tinted
 

@@ -25,7 +25,8 @@ H, W = 45, 80
 
 
 def linear(rgb: tuple[float, float, float]) -> NDArray[np.float32]:
-    return np.broadcast_to(np.asarray(rgb, dtype=np.float32), (H, W, 3)).copy()
+    """A frame of one linear colour, in planes (3, H, W) as the guard takes them."""
+    return np.broadcast_to(np.asarray(rgb, dtype=np.float32)[:, None, None], (3, H, W)).copy()
 
 
 def run(guard: FrameGuard, frames: list[NDArray[np.float32]]) -> list[NDArray[np.uint8]]:
@@ -92,9 +93,9 @@ def test_a_cut_fades_through_slowly_then_catches_up() -> None:
 
 def test_a_steady_picture_passes_unchanged() -> None:
     rng = np.random.default_rng(1)
-    grey = rng.random((H, W, 1)) * 0.05
-    picture = (grey * np.asarray([1.0, 0.9, 0.8])).astype(np.float32)  # a warm texture
-    mean = tuple(float(v) for v in picture.reshape(-1, 3).mean(axis=0))
+    grey = rng.random((1, H, W)) * 0.05
+    picture = (grey * np.asarray([1.0, 0.9, 0.8])[:, None, None]).astype(np.float32)  # warm
+    mean = tuple(float(v) for v in picture.reshape(3, -1).mean(axis=1))
     guard = FrameGuard(FPS, start=(mean[0], mean[1], mean[2]))
     results = [guard.process(picture) for _ in range(FPS)]
     assert all(r.mix == 1.0 and r.note == "" for r in results)
@@ -122,3 +123,5 @@ def test_bad_arguments_are_refused() -> None:
         FrameGuard(FPS, luminance_cap=0.5)
     with pytest.raises(VisualError):
         FrameGuard(FPS).process(np.zeros((4, 4), dtype=np.float32))
+    with pytest.raises(VisualError):
+        FrameGuard(FPS).process(np.zeros((4, 4, 3), dtype=np.float32))

@@ -48,7 +48,7 @@ def guarded_bounds(report: VisualReport, cap: float = safety.MAX_PIXEL_LUMINANCE
 
 def tinted_only(path: Path, brightness: float = 0.7) -> list[NDArray[np.uint8]]:
     tint = Tint(palette("warm"), brightness)
-    return [encode(tint.apply(f.rgb)) for f in VideoSource(path).frames()]
+    return [encode(tint.apply(f.planes)) for f in VideoSource(path).frames()]
 
 
 def test_only_the_pictures_are_decoded(tmp_path: Path) -> None:
@@ -131,12 +131,12 @@ def test_a_calm_video_is_only_tinted_and_dimmed(tmp_path: Path, name: str) -> No
 
 def tinted_only_with(path: Path, name: str, brightness: float) -> list[NDArray[np.uint8]]:
     tint = Tint(palette(name), brightness)
-    return [encode(tint.apply(f.rgb)) for f in VideoSource(path).frames()]
+    return [encode(tint.apply(f.planes)) for f in VideoSource(path).frames()]
 
 
 def test_the_tint_keeps_the_picture_and_its_bounds() -> None:
     rng = np.random.default_rng(3)
-    picture = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    picture = rng.integers(0, 256, (3, 40, 60), dtype=np.uint8)
     for name in PALETTE_NAMES:
         for migraine in (False, True):
             pal = palette(name, migraine)
@@ -145,7 +145,7 @@ def test_the_tint_keeps_the_picture_and_its_bounds() -> None:
                 assert float(relative_luminance(out).max()) <= pal.cap * brightness + 1e-6
     # brighter in, brighter out: the picture is still there
     tint = Tint(palette("warm"), 1.0)
-    dark, light = hv.solid((40, 40, 40)), hv.solid((200, 200, 200))
+    dark, light = (np.moveaxis(hv.solid(c), -1, 0) for c in ((40,) * 3, (200,) * 3))
     assert (
         relative_luminance(encode(tint.apply(light))).mean()
         > relative_luminance(encode(tint.apply(dark))).mean()

@@ -72,6 +72,9 @@ class SessionService:
         #: Where a sound session's "what was heard" comes from when it ends (the listening
         #: service sets it); None for sessions without sound.
         self.heard_source: HeardSource | None = None
+        #: The same for a visual-only session: the videos watched, with their seconds on
+        #: screen (visual-only mode sets it); nothing named stays None, as before.
+        self.watched_source: HeardSource | None = None
 
     @property
     def elapsed_s(self) -> float | None:
@@ -183,9 +186,26 @@ class SessionService:
         return self._end(EndReason.STOPPED, heard=heard, last_item=last_item)
 
     def _heard_so_far(self, session: Session) -> tuple[list[tuple[str, float]] | None, str | None]:
-        if session.mode is not Mode.AUDIO or self.heard_source is None:
+        source = self._source_for(session)
+        if source is None:
             return None, None
-        heard, last = self.heard_source(False)
+        heard, last = source(False)
+        return self._named(session, heard, last)
+
+    def _source_for(self, session: Session) -> HeardSource | None:
+        if session.mode is Mode.AUDIO:
+            return self.heard_source
+        if session.mode is Mode.VISUAL:
+            return self.watched_source
+        return None
+
+    @staticmethod
+    def _named(
+        session: Session, heard: list[tuple[str, float]], last: str | None
+    ) -> tuple[list[tuple[str, float]] | None, str | None]:
+        """A visual session that showed only generated scenes names nothing: None."""
+        if session.mode is Mode.VISUAL and not heard:
+            return None, None
         return heard, last
 
     def _end(
@@ -199,8 +219,9 @@ class SessionService:
         if session is None or session.id is None:
             return None
         self.current = None
-        if heard is None and session.mode is Mode.AUDIO and self.heard_source is not None:
-            heard, last_item = self.heard_source(True)
+        source = self._source_for(session)
+        if heard is None and source is not None:
+            heard, last_item = self._named(session, *source(True))
         try:
             ended = self.diary.end(
                 session.id, reason, measured_s=elapsed, heard=heard, last_item=last_item

@@ -514,6 +514,7 @@ class MainWindow(QMainWindow):
         )
         self.player_panel.silence()  # at once: sound may be what hurts
         view.exit_requested.connect(self.leave_visual_only)
+        self.sessions.service.watched_source = view.watched  # the videos watched, if any
         view.setWindowTitle(f"{APP_NAME}: visual only")
         self.visual = view
         if session is not None and session.pain_before is None and settings.ask_before_session:
@@ -550,6 +551,7 @@ class MainWindow(QMainWindow):
         # The visual session's own rating comes first, then anything older that waits.
         if self.sessions.current is not None and self.sessions.current.mode is Mode.VISUAL:
             self.sessions.service.finish(EndReason.STOPPED)
+        self.sessions.service.watched_source = None
         self.sessions.ask_unrated_later()
         self.sessions.held = False
 

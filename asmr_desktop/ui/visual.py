@@ -7,13 +7,20 @@ keeps time, paints the small frame scaled up smoothly, and maps keys to changes.
 
 It draws as seldom as the motion allows (:mod:`asmr_desktop.visual.pace`: about 10 frames a
 second at 1x on a 1920 px screen instead of 30), and scales cheaply: see :meth:`paintEvent`.
+
+"My video…" (O) plays the person's own videos instead of the scene, as a visual playlist
+(:mod:`asmr_desktop.visual.video`): a worker thread decodes, slows, tints and guards each
+frame (:mod:`asmr_desktop.visual.guard`); this widget only takes finished frames from its
+queue. Going back to the scenes (an arrow key) passes the scene's frames through a guard
+too until it has caught up, so neither way is a jump.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,12 +39,22 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from asmr_desktop.core import safety
+from asmr_desktop.visual.guard import FrameGuard, linear_of_rgb32
 from asmr_desktop.visual.pace import MIN_FPS, frame_interval_ms, frame_rate
 from asmr_desktop.visual.scenes import BREATHS_PER_MIN_DEFAULT, SCENE_NAMES
 from asmr_desktop.visual.show import Show
+from asmr_desktop.visual.video import (
+    DECODE_WIDTHS,
+    VIDEO_FPS,
+    VIDEO_SUFFIXES,
+    VideoPipeline,
+    VideoPlayer,
+    nearest_speed,
+    step_speed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +66,21 @@ HINT_S = 6.0
 HINT_FADE_S = 2.0
 HINT_TEXT = (
     "\u2190 \u2192 scene     \u2191 \u2193 speed     + \u2212 brightness     "
-    "F1 keys     Esc or click: leave"
+    "O my video     F1 keys     Esc or click: leave"
 )
+#: What the guard did to a video frame shows at this share of a note's opacity: dimly.
+GUARD_NOTE_OPACITY = 0.6
+VIDEO_FILTER = "Videos (" + " ".join(f"*{suffix}" for suffix in VIDEO_SUFFIXES) + ")"
+
+
+def choose_videos(parent: QWidget) -> list[str]:
+    """The file dialog of "My video…": the videos chosen (several make a playlist)."""
+    paths, _chosen_filter = QFileDialog.getOpenFileNames(
+        parent, "My video\u2026", str(Path.home()), VIDEO_FILTER
+    )
+    return list(paths)
+
+
 #: A change of scene, speed or brightness is named for this long, fading in and out over
 #: NOTE_FADE_S: the brightness ramps slowly (a safety bound), so the note says it was heard.
 #: Quicker fades than these read as motion to the analyser (1 s: 0.021 widths/s, bound 0.02).
@@ -112,9 +142,12 @@ class VisualView(QWidget):
     """A scene filling the widget; Esc or any click asks to leave, arrows and +/- adjust.
 
     Signals: ``exit_requested()``, ``scene_changed(str)``, ``speed_changed(float)``,
-    ``brightness_changed(float)`` (the new target; the picture ramps to it safely).
+    ``brightness_changed(float)`` (the new target; the picture ramps to it safely),
+    ``video_changed(str)`` (the video now shown; '' back to the scenes).
     Slots: ``next_scene``, ``previous_scene``, ``set_scene(str)``, ``faster``, ``slower``,
-    ``set_speed(float)``, ``brighter``, ``dimmer``, ``set_brightness(float)``.
+    ``set_speed(float)``, ``brighter``, ``dimmer``, ``set_brightness(float)``,
+    ``choose_video`` (O: the file dialog, ``choose_videos`` can be replaced),
+    ``add_videos(paths)``, ``stop_video``.
     Show it with ``showFullScreen()``; its timer runs only while it is shown.
     """
 
@@ -122,6 +155,7 @@ class VisualView(QWidget):
     scene_changed = Signal(str)
     speed_changed = Signal(float)
     brightness_changed = Signal(float)
+    video_changed = Signal(str)
 
     def __init__(
         self,
@@ -179,6 +213,8 @@ class VisualView(QWidget):
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.ArrowCursor)
 
+        self._player: VideoPlayer | None = None
+        self._handover: FrameGuard | None = None  # guards the scene after a video
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.next_frame)
@@ -187,6 +223,14 @@ class VisualView(QWidget):
         self._cursor_timer.setSingleShot(True)
         self._cursor_timer.setInterval(cursor_hide_ms)
         self._cursor_timer.timeout.connect(self._hide_cursor)
+
+        #: Asks for videos (the file dialog); tests put a function without a dialog here.
+        self.choose_videos: Callable[[QWidget], list[str]] = choose_videos
+        self._guard_note = Caption(NOTE_S, NOTE_FADE_S)
+        self._watched: dict[str, float] = {}
+        self._watching: str | None = None
+        self._last_watched: str | None = None
+        self._errors_seen = 0
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -242,6 +286,29 @@ class VisualView(QWidget):
     def note_opacity(self) -> float:
         return self._note.opacity(self._clock())
 
+    @property
+    def playing_video(self) -> bool:
+        """True while the person's own video is shown instead of a scene."""
+        return self._player is not None
+
+    @property
+    def video_title(self) -> str | None:
+        """The video on screen now (None: a scene)."""
+        return self._watching if self._player is not None else None
+
+    @property
+    def guard_note(self) -> str:
+        """What the guard last did to the video, while that note shows ('' otherwise)."""
+        return self._guard_note.text if self._guard_note.active(self._clock()) else ""
+
+    def watched(self, reset: bool = False) -> tuple[list[tuple[str, float]], str | None]:
+        """Each video watched with its seconds on screen, in the order first seen, and the
+        last one; ``reset`` starts the count again (the session has ended)."""
+        watched, last = list(self._watched.items()), self._last_watched
+        if reset:
+            self._watched, self._last_watched = {}, None
+        return watched, last
+
     def show_hint(self) -> None:
         """The key hint again (F1), fading in."""
         self._hint.show(self._clock(), fade_in=True)
@@ -250,11 +317,64 @@ class VisualView(QWidget):
     # -- slots -----------------------------------------------------------------------------
     @Slot()
     def next_scene(self) -> None:
+        if self._player is not None:
+            self.stop_video()  # back to the scene that was there, not on to the next
+            return
         self._announce_scene(self._show.step_scene(+1))
 
     @Slot()
     def previous_scene(self) -> None:
+        if self._player is not None:
+            self.stop_video()
+            return
         self._announce_scene(self._show.step_scene(-1))
+
+    @Slot()
+    def choose_video(self) -> None:
+        """ "My video…": the person picks one or more videos; they play in that order."""
+        paths = self.choose_videos(self)
+        if paths:
+            self.add_videos(paths)
+
+    @Slot(list)
+    def add_videos(self, paths: Sequence[str | Path]) -> None:
+        """Queue videos: after the ones playing, or at once (faded in from the scene)."""
+        if not paths:
+            return
+        if self._player is not None:
+            self._player.add(paths)
+            self._say(f"Queued {len(paths)} video{'s' if len(paths) > 1 else ''}")
+            return
+        speed = nearest_speed(self._show.speed)
+        self._show.set_speed(speed)
+        pipeline = VideoPipeline(
+            paths,
+            self._show.palette,
+            brightness=self._show.brightness,
+            speed=speed,
+            width=min(max(2, self.width()), DECODE_WIDTHS[0]),
+            fps=VIDEO_FPS,
+        )
+        pipeline.guard.start_from(linear_of_rgb32(self._frame))  # from the scene shown
+        self._handover = None
+        self._errors_seen = 0
+        self._player = VideoPlayer(pipeline)
+        self._player.start()
+        self._pace_timer()
+
+    @Slot()
+    def stop_video(self, note: str | None = None) -> None:
+        """Back to the scene, faded from the last video frame through a guard."""
+        player, self._player = self._player, None
+        if player is None:
+            return
+        player.stop()
+        self._handover = FrameGuard(VIDEO_FPS, self._show.palette.cap)
+        self._handover.start_from(linear_of_rgb32(self._frame))
+        self._watching = None
+        self._pace_timer()
+        self._say(note or f"Scene: {self._show.scene}")
+        self.video_changed.emit("")
 
     @Slot(str)
     def set_scene(self, name: str) -> None:
@@ -300,12 +420,23 @@ class VisualView(QWidget):
     def _change_speed(self, change: Callable[[], object]) -> None:
         before = self._show.speed
         change()
+        if self._player is not None:  # a video plays at 1x, 0.5x or 0.25x
+            wanted = self._show.speed
+            speed = nearest_speed(wanted)
+            if wanted != before and speed == nearest_speed(before):
+                speed = step_speed(before, 1 if wanted > before else -1)
+            self._show.set_speed(speed)
+            self._player.set_speed(speed)
         if self._show.speed != before:
             self._pace_timer()
             self._say(f"Speed {self._show.speed:g}\u00d7")
             self.speed_changed.emit(self._show.speed)
 
     def _pace_timer(self) -> None:
+        if self._player is not None or self._handover is not None:
+            self._fps = min(VIDEO_FPS, self._max_fps)  # the rate the guard plans for
+            self._timer.setInterval(frame_interval_ms(self._fps))
+            return
         self._fps = frame_rate(self._show.speed, max(1, self.width()), self._max_fps)
         self._timer.setInterval(frame_interval_ms(self._fps))
 
@@ -313,6 +444,8 @@ class VisualView(QWidget):
         before = self._show.brightness
         change()
         if self._show.brightness != before:
+            if self._player is not None:
+                self._player.set_brightness(self._show.brightness)
             self._say(f"Brightness {round(self._show.brightness * 100)} %")
             self.brightness_changed.emit(self._show.brightness)
 
@@ -324,8 +457,47 @@ class VisualView(QWidget):
         longest = MAX_TICK_FRAMES / self._fps
         dt = 0.0 if self._last_tick is None else min(longest, max(0.0, now - self._last_tick))
         self._last_tick = now
+        if self._player is not None:
+            self._next_video_frame(dt)
+            return
         self._show.advance(dt)
-        self._frame = self._show.frame_rgb32()
+        frame = self._show.frame_rgb32()
+        if self._handover is not None:  # from a video back to the scene: guarded too
+            guarded = self._handover.process(linear_of_rgb32(frame))
+            frame = guarded.rgb32
+            if guarded.mix >= 1.0:
+                self._handover = None
+                self._pace_timer()
+        self._frame = frame
+        self._image = self._to_image(self._frame)
+        self._frames_drawn += 1
+        self.update()
+
+    def _next_video_frame(self, dt: float) -> None:
+        """The next guarded frame from the worker (none ready: the last one stays)."""
+        player = self._player
+        assert player is not None
+        if self._watching is not None:
+            self._watched[self._watching] = self._watched.get(self._watching, 0.0) + dt
+        errors = player.pipeline.errors
+        if len(errors) > self._errors_seen:
+            self._errors_seen = len(errors)
+            self._say(errors[-1])
+        shown = player.take()
+        if shown is None:
+            if player.finished:  # nothing (more) can play: back to the scene
+                self.stop_video(errors[-1] if errors else None)
+            return
+        if shown.title != self._watching:
+            self._watching = self._last_watched = shown.title
+            self._watched.setdefault(shown.title, 0.0)
+            log.info("visual video: %s", shown.title)
+            if not self._note.active(self._clock()):
+                self._say(f"Video: {shown.title}")
+            self.video_changed.emit(shown.title)
+        if shown.note and not self._guard_note.active(self._clock()):
+            self._guard_note.show(self._clock(), text=shown.note, fade_in=True)
+        self._frame = shown.rgb32
         self._image = self._to_image(self._frame)
         self._frames_drawn += 1
         self.update()
@@ -349,6 +521,10 @@ class VisualView(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt\'s name
         self._timer.stop()
         self._cursor_timer.stop()
+        if self._player is not None:  # no decoding for a window nobody sees
+            self._player.stop()
+            self._player = None
+            self._watching = None
         super().hideEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt\'s name
@@ -385,8 +561,15 @@ class VisualView(QWidget):
         bottom = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
         top = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
         painter.setPen(self._caption_colour)
-        for caption, flags in ((self._hint, bottom), (self._note, top)):
-            opacity = caption.opacity(now)
+        guard = self._guard_note
+        if self._note.active(now):
+            guard = Caption(0.0, 1.0)  # one line at the top at a time; the change wins
+        for caption, flags, share in (
+            (self._hint, bottom, 1.0),
+            (self._note, top, 1.0),
+            (guard, top, GUARD_NOTE_OPACITY),
+        ):
+            opacity = caption.opacity(now) * share
             if opacity > 0.0:
                 painter.setOpacity(opacity)
                 painter.drawText(area, int(flags), caption.text)
@@ -446,6 +629,7 @@ class VisualView(QWidget):
             Qt.Key.Key_Minus: self.dimmer,
             Qt.Key.Key_Underscore: self.dimmer,
             Qt.Key.Key_F1: self.show_hint,
+            Qt.Key.Key_O: self.choose_video,
         }
         action = actions.get(event.key())
         if action is None:

@@ -122,6 +122,11 @@ def channels(rgb32: NDArray[np.uint32]) -> tuple[NDArray[np.uint8], ...]:
     return tuple(data[..., i] for i in _BYTE_OF)
 
 
+def linear_of_rgb32(rgb32: NDArray[np.uint32]) -> Linear:
+    """Linear light in planes (3, H, W) of 0xFFRRGGBB words."""
+    return np.stack([np.take(LINEAR_OF_CODE, c) for c in channels(rgb32)])
+
+
 def pack_rgb32(rgb: NDArray[np.uint8]) -> NDArray[np.uint32]:
     """0xFFRRGGBB words (H, W) of an RGB frame: the pixel format Qt scales fastest."""
     wide = rgb.astype(np.uint32)
@@ -219,6 +224,17 @@ class FrameGuard:
         self.frames = 0
         self.softened = 0
         self.held = 0
+
+    def start_from(self, frame: Linear) -> None:
+        """Go on from a frame already on the screen (a scene, or another video's last
+        frame): the next frames fade from it, never jump. It is checked like any other."""
+        work = np.clip(frame, 0.0, 1.0, dtype=np.float32)
+        _soften_red(work)
+        _cap_luminance(work, _luma(work), self.cap)
+        rgb32 = encode_rgb32(work, clip=False)
+        self._shown, self._shown_means, self._shown_rgb32 = work, region_means(_luma(work)), rgb32
+        self._history.clear()
+        self._history.append(region_means(_luminance(*channels(rgb32))))
 
     def process(self, frame: Linear) -> GuardedFrame:
         """The frame to show for ``frame`` (3, H, W linear light): it, or a softened one.

@@ -56,7 +56,9 @@ VIDEO_FPS = 15.0
 PALETTE_SHARE = 0.6
 #: A narrower decode is chosen when the work for one shown frame averages more than this
 #: share of the frame interval: a calm picture must not keep a laptop busy (the goal is
-#: under 15 % of one core for all of visual-only mode).
+#: under 15 % of one core for all of visual-only mode). The work is the worker thread's
+#: own CPU time (FFmpeg's decoding threads come on top), so other programs' load on a
+#: shared machine does not make the picture coarser.
 BUSY_SHARE = 0.12
 #: Frames of each file left out of the speed measurement.
 WARM_UP_FRAMES = 5
@@ -229,7 +231,7 @@ class VideoPipeline:
         loop: bool = True,
         adapt: bool = True,
         on_error: Callable[[str], None] | None = None,
-        clock: Callable[[], float] = time.perf_counter,
+        clock: Callable[[], float] = time.thread_time,
     ) -> None:
         self.paths = [Path(p) for p in paths]
         self.palette = palette

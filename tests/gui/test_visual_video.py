@@ -159,3 +159,16 @@ def test_a_session_of_scenes_only_names_no_video(qtbot: QtBot, window: MainWindo
     assert session.mode is Mode.VISUAL
     assert session.heard is None and session.last_item is None
     assert np.isfinite(session.duration_s or 0.0)
+
+
+def test_a_long_line_is_made_to_fit_never_clipped(qtbot: QtBot, view: VisualView) -> None:
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from asmr_desktop.ui.visual import HINT_TEXT, _fitted
+
+    font = QFont(view.font())
+    font.setPointSizeF(11.0)
+    for text in (HINT_TEXT, "a-very-long-file-name.mp4 cannot be played as a video: " * 2):
+        fitted = _fitted(font, text, 560)
+        assert QFontMetricsF(fitted).horizontalAdvance(text) <= 560
+    assert _fitted(font, "Speed 0.5x", 560) is font  # short lines keep their size

@@ -94,6 +94,7 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
+        self.ask_before.setFocus()  # the first setting, not the scroll area around them
         fit_to_screen(self, self.scroller)
 
     def accept(self) -> None:

@@ -67,6 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 _CORE_FOR_WINDOW = (
     "asmr_desktop.core.context",
     "asmr_desktop.services.running",
+    # What the first frame's ui modules import besides Qt (found with -X importtime).
+    "asmr_desktop.core.logsetup",
+    "asmr_desktop.services.rest",
+    "asmr_desktop.services.checkin",
+    "asmr_desktop.diary.medication",
+    "asmr_desktop.audio.timer",
+    "asmr_desktop.audio.chatter",
+    "socket",
 )
 #: What the player needs and the first frame does not (issue 18): imported on a thread
 #: right after that frame, so the window is up before numpy, soundfile, soxr, pygame and

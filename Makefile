@@ -10,7 +10,7 @@ LOCK := packaging/requirements.lock
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 export LANG ?= C.UTF-8
 
-.PHONY: venv run test lint typecheck unit screenshot bench bundle bare-check desktop-install lock clean
+.PHONY: venv run test lint typecheck unit screenshot screenshots bench bundle bare-check desktop-install lock clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	packaging/system-deps.sh venv
@@ -47,6 +47,13 @@ screenshot:
 	packaging/system-deps.sh screenshot
 	$(MAKE) --no-print-directory venv
 	packaging/screenshot.sh $(or $(OUT),screenshot.png) $(ARGS)
+
+# Every page and dialog at 1280x720 and at 2x, with demo data, as PNG files in OUT
+# (default build/screenshots/NAME-720p.png and NAME-2x.png).
+screenshots:
+	packaging/system-deps.sh screenshot
+	$(MAKE) --no-print-directory venv
+	$(PY) packaging/screenshots.py $(or $(OUT),build/screenshots)
 
 bench:
 	packaging/system-deps.sh test

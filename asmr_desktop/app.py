@@ -67,6 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 _CORE_FOR_WINDOW = (
     "asmr_desktop.core.context",
     "asmr_desktop.services.running",
+    # What the first frame's ui modules import besides Qt (found with -X importtime).
+    "asmr_desktop.core.logsetup",
+    "asmr_desktop.services.rest",
+    "asmr_desktop.services.checkin",
+    "asmr_desktop.diary.medication",
+    "asmr_desktop.audio.timer",
+    "asmr_desktop.audio.chatter",
+    "socket",
 )
 #: What the player needs and the first frame does not (issue 18): imported on a thread
 #: right after that frame, so the window is up before numpy, soundfile, soxr, pygame and
@@ -414,9 +422,24 @@ def run_gui(args: argparse.Namespace) -> int:
     # and MPRIS are imported and built right after its first frame.
     window = build_shell_window(context)
     quit_on_signal = QuitOnSignal(window.quit_app)
-    server = InstanceServer(instance, window)
-    server.raise_requested.connect(window.bring_to_front)
-    server.visual_only_requested.connect(window.enter_visual_only)
+    servers: list[InstanceServer] = []
+    fonts_checked: list[bool] = []
+
+    def check_fonts() -> None:
+        if not fonts_checked:
+            fonts_checked.append(True)
+            warn_missing_runtime(window.show_notice, audio=False)
+
+    def after_first_frame() -> None:
+        # The socket only carries a later start's request; the data folder's lock already
+        # decides who is first, and a later start retries until this listens (issue 14).
+        server = InstanceServer(instance, window)
+        server.raise_requested.connect(window.bring_to_front)
+        server.visual_only_requested.connect(window.enter_visual_only)
+        servers.append(server)
+        check_fonts()  # fontconfig is loaded by the first frame anyway; the warning follows it
+
+    window.first_painted.connect(lambda: QTimer.singleShot(0, after_first_frame))
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, window.close)
     announce_start(window)
@@ -429,9 +452,6 @@ def run_gui(args: argparse.Namespace) -> int:
 
     attach_after_first_paint(window, ready)
     window.show()
-    # Fonts now: the first frame loads the font database anyway, and a start that ends at
-    # once (--quit-after-ms) still warns.
-    warn_missing_runtime(window.show_notice, audio=False)
     if args.visual_only:
         window.enter_visual_only()
     # Notices that wait until seen: kept-aside data files, set-aside records (issue 14).
@@ -445,7 +465,9 @@ def run_gui(args: argparse.Namespace) -> int:
     with routed_stderr():  # libmpg123's own lines on a damaged MP3 go to the log (issue 17)
         status = app.exec()
     quit_on_signal.close()
-    server.close()
+    for server in servers:
+        server.close()
+    check_fonts()  # a start that ended before its first frame still warns
     context.close()
     return status
 

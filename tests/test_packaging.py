@@ -3,7 +3,9 @@ the per-user desktop install. The bundle itself is tested by packaging/bundle-sm
 
 from __future__ import annotations
 
+import ast
 import configparser
+import importlib.util
 import os
 import pty
 import runpy
@@ -15,7 +17,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -759,7 +761,13 @@ def make_recipe(target: str) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize(
     ("target", "purpose"),
-    [("run", "run"), ("test", "test"), ("screenshot", "screenshot"), ("bundle", "bundle")],
+    [
+        ("run", "run"),
+        ("test", "test"),
+        ("screenshot", "screenshot"),
+        ("screenshots", "screenshot"),
+        ("bundle", "bundle"),
+    ],
 )
 def test_debian_packages_are_checked_before_the_pip_install(target: str, purpose: str) -> None:
     prerequisites, recipe = make_recipe(target)
@@ -826,3 +834,87 @@ def test_the_wheel_carries_the_desktop_files() -> None:
         for name in files:
             if "/icons/" in name:  # each icon lands where the XDG icon theme looks for it
                 assert target == "share/" + str(Path(name).parent.relative_to("assets"))
+
+
+def _screenshot_list() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "screenshots", ROOT / "packaging" / "screenshots.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dialog_classes() -> set[str]:
+    """Every class in asmr_desktop/ui that is a QDialog, directly or through another."""
+    bases: dict[str, set[str]] = {}
+    for path in (ROOT / "asmr_desktop" / "ui").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                names = {b.id if isinstance(b, ast.Name) else ast.unparse(b) for b in node.bases}
+                bases[node.name] = names
+    dialogs: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, parents in bases.items():
+            if name not in dialogs and parents & (dialogs | {"QDialog", "QFileDialog"}):
+                dialogs.add(name)
+                changed = True
+    return dialogs
+
+
+def test_the_screenshot_set_covers_every_tab_and_every_dialog() -> None:
+    shots = _screenshot_list()
+    dialogs = _dialog_classes()
+    assert {"AboutDialog", "RatingDialog", "LayersPanel"} <= dialogs, "the scan finds dialogs"
+    unlisted = dialogs - set(shots.DIALOG_SHOTS)
+    assert not unlisted, f"dialogs without a screenshot in packaging/screenshots.py: {unlisted}"
+    for cls, names in shots.DIALOG_SHOTS.items():
+        assert set(names) <= set(shots.SHOTS), f"{cls}: {names} are not taken"
+    source = (ROOT / "asmr_desktop" / "ui" / "main_window.py").read_text()
+    tabs = set()
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"add_page", "addTab"}
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+        ):
+            tabs.add(node.args[1].value)
+    assert tabs, "the scan finds the tabs"
+    assert tabs == set(shots.PAGES), "every tab of the main window is a screenshot"
+    assert {"visual-only", "page-rest"} <= set(shots.SHOTS)
+
+
+@pytest.mark.slow
+def test_make_screenshots_saves_every_shot_at_both_scales(tmp_path: Path) -> None:
+    if shutil.which("Xvfb") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("needs Xvfb (xvfb): packaging/system-deps.sh test")
+        pytest.skip("needs Xvfb (xvfb): packaging/system-deps.sh test")
+    shots = _screenshot_list()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "screenshots.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    skipped = {
+        line.split()[1].rstrip(":")
+        for line in result.stdout.splitlines()
+        if line.startswith("skipped ")
+    }
+    for name in shots.SHOTS:
+        for suffix, (_scale, (width, height)) in shots.SCALES.items():
+            path = tmp_path / f"{name}-{suffix}.png"
+            if name in skipped:
+                assert not path.exists()
+                continue
+            header = path.read_bytes()[:24]
+            assert header[:8] == b"\x89PNG\r\n\x1a\n", path
+            assert int.from_bytes(header[16:20], "big") == width, path
+            assert int.from_bytes(header[20:24], "big") == height, path

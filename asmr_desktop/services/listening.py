@@ -373,6 +373,11 @@ class ListeningService:
         self._remember("migraine_skip_ungentle", True)
         self._update_skip()
 
+    def skip_rule_changed(self) -> None:
+        """The saved "skip tracks that are not gentle" choice changed elsewhere (Preferences):
+        the render thread's rule follows it from the next track on."""
+        self._update_skip()
+
     def _next_gentle(self, row: int) -> int | None:
         items = self.items()
         order: list[int] = [*range(row, len(items)), *range(row)]

@@ -84,4 +84,6 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         outer.addWidget(buttons)
+        # Focus on Close, not on the scroll area: its ring round the text was heavy.
+        buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
         fit_to_screen(self, self.scroller)

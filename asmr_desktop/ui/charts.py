@@ -316,6 +316,7 @@ class ChartsView(QWidget):
         outer.addLayout(top)
         # The report's row of its own: beside the summary it was squeezed until it clipped.
         report_row = QHBoxLayout()
+        report_row.setContentsMargins(20, 0, 20, 4)  # the page's margin: never at the edge
         report_row.addStretch(1)
         report_row.addWidget(self.include_notes)
         report_row.addWidget(self.export_button)

@@ -40,11 +40,9 @@ from asmr_desktop.core.store import Notice
 from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.services.rest import REST_LENGTHS_MIN, RestTimer, clock_text
 from asmr_desktop.services.running import Shell
-from asmr_desktop.ui.about import AboutDialog
 from asmr_desktop.ui.dim import DimOverlay
 from asmr_desktop.ui.dropzone import DropHighlight, highlight_drops
 from asmr_desktop.ui.player import PlayerPanel
-from asmr_desktop.ui.preferences import PreferencesDialog
 from asmr_desktop.ui.prompts import SessionPrompts
 from asmr_desktop.ui.sizing import FlowLayout, scrolling
 
@@ -55,11 +53,13 @@ if TYPE_CHECKING:
     from asmr_desktop.audio.engine import Engine
     from asmr_desktop.audio.worker import Player
     from asmr_desktop.services.running import Services
+    from asmr_desktop.ui.about import AboutDialog
     from asmr_desktop.ui.bridges import AnalysisBridge, EngineBridge
     from asmr_desktop.ui.charts import ChartsView
     from asmr_desktop.ui.history import HistoryView
     from asmr_desktop.ui.layers import LayersPanel
     from asmr_desktop.ui.mpris import MprisService
+    from asmr_desktop.ui.preferences import PreferencesDialog
     from asmr_desktop.ui.tray import TrayIcon
     from asmr_desktop.ui.visual import VisualView
 
@@ -569,6 +569,8 @@ class MainWindow(QMainWindow):
         return self._layers_panel
 
     def show_about(self) -> AboutDialog:
+        from asmr_desktop.ui.about import AboutDialog  # not needed for the first frame
+
         dialog = AboutDialog(self._context.paths, self)
         dialog.open()
         return dialog
@@ -623,6 +625,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_preferences(self) -> PreferencesDialog:
+        from asmr_desktop.ui.preferences import PreferencesDialog  # not in the first frame
+
         # The tray's own answer once attached (tests and the self-test can set it).
         tray = self.tray.available if self._services is not None else None
         dialog = PreferencesDialog(self._context.settings, self, tray_available=tray)
@@ -632,6 +636,7 @@ class MainWindow(QMainWindow):
             if self._services is None:
                 return  # the engine and the tray start with the saved settings
             self._services.listening.set_loudness_target(settings.loudness_target_lufs)
+            self._services.listening.skip_rule_changed()
             self.tray.keep_playing_in_tray = settings.keep_playing_in_tray
 
         dialog.accepted.connect(applied)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import Settings, SettingsStore
-from asmr_desktop.ui.sizing import fit_to_screen
+from asmr_desktop.ui.sizing import fit_to_screen, scrolling
 
 
 class PreferencesDialog(QDialog):
@@ -38,8 +38,14 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self._settings = settings
         current = settings.settings
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 24, 28, 20)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # The settings scroll on a short screen (2x on 1280x720), so OK and Cancel stay.
+        self.scroller = scrolling(body)
+        outer.addWidget(self.scroller, 1)
         form = QFormLayout()
         form.setVerticalSpacing(14)
         self.ask_before = QCheckBox("Ask how my head is before each session")
@@ -52,6 +58,14 @@ class PreferencesDialog(QDialog):
         else:
             self.keep_in_tray.setParent(self)
             self.keep_in_tray.hide()
+        self.skip_ungentle = QCheckBox("In migraine mode, skip tracks that are not gentle")
+        self.skip_ungentle.setChecked(current.migraine_skip_ungentle)
+        skip_note = QLabel(
+            "While migraine mode is on, tracks marked as having sudden sounds, or as loud or "
+            "bright, are passed over without asking. Tracks not yet checked still play."
+        )
+        skip_note.setObjectName("dim")
+        skip_note.setWordWrap(True)
         self.loudness = QDoubleSpinBox()
         self.loudness.setRange(safety.LOUDNESS_TARGET_MIN_LUFS, safety.LOUDNESS_TARGET_MAX_LUFS)
         self.loudness.setDecimals(0)
@@ -62,6 +76,11 @@ class PreferencesDialog(QDialog):
         )
         form.addRow("Loudness of every track", self.loudness)
         layout.addLayout(form)
+        # Below the form, not in it: a wrapped label in a form row gets one line's height.
+        layout.addSpacing(6)
+        layout.addWidget(self.skip_ungentle)
+        layout.addWidget(skip_note)
+        layout.addSpacing(6)
         note = QLabel("The volume ceiling and migraine mode are on the player, next to the volume.")
         note.setObjectName("dim")
         note.setWordWrap(True)
@@ -74,8 +93,9 @@ class PreferencesDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        fit_to_screen(self)
+        outer.addWidget(buttons)
+        self.ask_before.setFocus()  # the first setting, not the scroll area around them
+        fit_to_screen(self, self.scroller)
 
     def accept(self) -> None:
         try:
@@ -83,6 +103,7 @@ class PreferencesDialog(QDialog):
                 ask_before_session=self.ask_before.isChecked(),
                 keep_playing_in_tray=self.keep_in_tray.isChecked(),
                 loudness_target_lufs=float(self.loudness.value()),
+                migraine_skip_ungentle=self.skip_ungentle.isChecked(),
             )
         except AsmrError as exc:
             self.error.setText(str(exc))

@@ -8,9 +8,12 @@ could create it first; a socket owned by anyone else is never trusted.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import logging
 import os
+import socket
 import stat
 import time
 from collections.abc import Callable
@@ -18,8 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import platformdirs
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from asmr_desktop import APP_ID
 from asmr_desktop.core.context import DataFolderBusyError
@@ -101,49 +103,123 @@ def send_to_running(name: str, request: bytes) -> bool:
         if os.path.lexists(name):
             log.warning("ignored %s: not a socket of this user", name)
         return False
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
-        return False
-    socket.write(request + b"\n")
-    socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
-    socket.disconnectFromServer()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.settimeout(CONNECT_TIMEOUT_MS / 1000)
+        try:
+            client.connect(name)
+            client.sendall(request + b"\n")
+        except OSError:
+            return False  # stale (a crash left it) or not answering: nobody is running
     return True
 
 
 class InstanceServer(QObject):
-    """Listens for later starts; emits what they ask for."""
+    """Listens for later starts; emits what they ask for.
+
+    A plain AF_UNIX socket watched by a QSocketNotifier, not QLocalServer: QtNetwork costs
+    about 5 ms to load, and this starts after the first frame (issue 18). The socket file is
+    0600 inside a 0700 folder of the user's (see :func:`runtime_dir`).
+    """
 
     raise_requested = Signal()
     visual_only_requested = Signal()
 
+    #: Bytes read from one connection at most (a request is one short line).
+    MAX_REQUEST_BYTES = 64
+
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not self._server.listen(name):
-            # A crash leaves the socket file behind; we hold the folder's lock, so it is
-            # stale. It sits in the user's own 0700 folder: nobody else could have made it.
-            QLocalServer.removeServer(name)
-            if not self._server.listen(name):
-                log.warning("single-instance server not started: %s", self._server.errorString())
-        self._server.newConnection.connect(self._accept)
+        self._name = name
+        self._clients: dict[int, tuple[socket.socket, QSocketNotifier, bytearray]] = {}
+        self._listener: socket.socket | None = None
+        self._notifier: QSocketNotifier | None = None
+        try:
+            self._listener = self._listen(name)
+        except OSError as exc:
+            log.warning("single-instance server not started: %s", exc)
+            return
+        self._notifier = QSocketNotifier(self._listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._accept)
+
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None
+
+    @staticmethod
+    def _listen(name: str) -> socket.socket:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            if os.path.lexists(name):
+                # A crash leaves the socket file behind; we hold the folder's lock, so it is
+                # stale. It sits in the user's own 0700 folder: nobody else could have made it.
+                Path(name).unlink()
+            old_umask = os.umask(0o177)  # the socket file is born 0600, never wider
+            try:
+                listener.bind(name)
+            finally:
+                os.umask(old_umask)
+            Path(name).chmod(0o600)
+            listener.listen(4)
+            listener.setblocking(False)
+        except OSError:
+            listener.close()
+            raise
+        return listener
 
     def _accept(self) -> None:
-        while self._server.hasPendingConnections():
-            socket = self._server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
+        if self._listener is None:
+            return
+        while True:
+            try:
+                client, _address = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.warning("single-instance accept failed: %s", exc)
+                return
+            client.setblocking(False)
+            fd = client.fileno()
+            notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
+            self._clients[fd] = (client, notifier, bytearray())
+            notifier.activated.connect(functools.partial(self._read, fd))
 
-    def _read(self, socket: QLocalSocket) -> None:
-        while socket.canReadLine():
-            request = bytes(socket.readLine().data()).strip()
-            if request == VISUAL_ONLY:
-                self.visual_only_requested.emit()
-            elif request == RAISE:
-                self.raise_requested.emit()
-            else:
-                log.info("ignored request from another start: %r", request[:40])
+    def _read(self, fd: int, *_activated: object) -> None:
+        client, _notifier, buffer = self._clients[fd]
+        try:
+            chunk = client.recv(self.MAX_REQUEST_BYTES)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        buffer.extend(chunk)
+        while b"\n" in buffer:
+            line, _, rest = bytes(buffer).partition(b"\n")
+            buffer[:] = rest
+            self._handle(line.strip())
+        if not chunk or len(buffer) > self.MAX_REQUEST_BYTES:
+            self._drop(fd)
+
+    def _handle(self, request: bytes) -> None:
+        if request == VISUAL_ONLY:
+            self.visual_only_requested.emit()
+        elif request == RAISE:
+            self.raise_requested.emit()
+        else:
+            log.info("ignored request from another start: %r", request[:40])
+
+    def _drop(self, fd: int) -> None:
+        client, notifier, _buffer = self._clients.pop(fd)
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        client.close()
 
     def close(self) -> None:
-        self._server.close()
+        for fd in list(self._clients):
+            self._drop(fd)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+            with contextlib.suppress(OSError):
+                Path(self._name).unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -298,3 +299,30 @@ def test_a_second_start_hands_over_to_the_first_at_any_timing(tmp_path: Path) ->
     with pytest.raises(DataFolderBusyError):
         open_or_hand_over(busy, lambda: False, wait_s=0.0)
     assert open_or_hand_over(lambda: "opened", lambda: False) == "opened"
+
+
+def test_the_instance_server_is_private_and_takes_a_request(qtbot: QtBot, tmp_path: Path) -> None:
+    import stat
+
+    from asmr_desktop.ui.single import RAISE, VISUAL_ONLY, InstanceServer, send_to_running
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    name = str(runtime / "asmr-desktop-test")
+    (runtime / "asmr-desktop-test").write_text("")  # left by a crash: replaced, not refused
+    server = InstanceServer(name)
+    try:
+        assert server.listening
+        mode = os.lstat(name).st_mode
+        assert stat.S_ISSOCK(mode)
+        assert mode & 0o777 == 0o600, "only its owner may connect"
+        with qtbot.waitSignal(server.visual_only_requested, timeout=3000):
+            assert send_to_running(name, VISUAL_ONLY)
+        with qtbot.waitSignal(server.raise_requested, timeout=3000):
+            assert send_to_running(name, RAISE)
+        with qtbot.assertNotEmitted(server.raise_requested, wait=200):
+            assert send_to_running(name, b"x" * 500)  # nonsense is read, ignored, dropped
+    finally:
+        server.close()
+    assert not os.path.lexists(name), "a closed server leaves no socket behind"
+    assert not send_to_running(name, RAISE), "nobody runs: the request is not taken"

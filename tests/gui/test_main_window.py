@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QRect
 from pytestqt.qtbot import QtBot
 
 from asmr_desktop.app import build_window
+from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.core.context import AppContext
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.ui.main_window import MainWindow
@@ -106,3 +109,55 @@ def test_keep_playing_in_the_tray_is_offered_only_with_a_tray(
     dialog = window.show_preferences()
     assert not dialog.keep_in_tray.isVisibleTo(dialog)
     dialog.reject()
+
+
+def test_preferences_skip_tracks_that_are_not_gentle(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from asmr_desktop.analysis.meter import Measurement
+    from asmr_desktop.analysis.track import TrackAnalysis
+    from asmr_desktop.analysis.verdict import Verdict
+    from asmr_desktop.audio.engine import PlayState
+
+    def tone(name: str) -> Path:
+        x = 0.1 * np.sin(2 * np.pi * 220 * np.arange(44100 * 20) / 44100)
+        sf.write(tmp_path / name, np.stack([x, x], axis=1), 44100)
+        return tmp_path / name
+
+    qtbot.waitUntil(lambda: window.is_ready, timeout=10000)
+    bell, calm = tone("bell.wav"), tone("calm.wav")
+    panel = window.player_panel
+    panel.add_paths([bell, calm])
+    listening = window.services.listening
+    measured = Measurement(20.0, 44100, 2, -30.0, 3.0, -14.0, 0.05, ())
+    for path, verdict in ((bell, Verdict.SUDDEN), (calm, Verdict.GENTLE)):
+        concerns = () if verdict is Verdict.GENTLE else (verdict,)
+        listening.record_analysis(path, TrackAnalysis(str(path), measured, verdict, concerns, "t"))
+    listening.set_migraine(True)
+
+    dialog = window.show_preferences()
+    assert not dialog.skip_ungentle.isChecked(), "off until the person chooses it"
+    assert "migraine mode" in dialog.skip_ungentle.text()
+    dialog.skip_ungentle.click()
+    dialog.accept()
+    assert SettingsStore(window.shell.context.store).settings.migraine_skip_ungentle is True
+    assert listening.skips(PlaylistItem.from_path(bell)), "the render thread's rule follows"
+
+    panel.play_row(0)  # the bell has sudden sounds: passed over without a question
+    assert panel.migraine_prompt is None
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING, timeout=5000)
+    assert window.engine.current_index == 1
+    panel.stop()
+
+    dialog = window.show_preferences()
+    assert dialog.skip_ungentle.isChecked()
+    dialog.skip_ungentle.click()
+    dialog.accept()
+    assert SettingsStore(window.shell.context.store).settings.migraine_skip_ungentle is False
+    qtbot.waitUntil(lambda: window.engine.state is not PlayState.PLAYING, timeout=5000)
+    panel.play_row(0)  # off again: migraine mode asks first
+    assert panel.migraine_prompt is not None
+    panel.migraine_prompt.reject()

@@ -124,6 +124,21 @@ def test_the_skip_rule_reads_a_snapshot_that_is_replaced_whole(
         listening._skip.active = False  # type: ignore[misc]
 
 
+def test_the_skip_rule_follows_the_choice_saved_in_preferences(
+    listening: ListeningService, settings: SettingsStore, tmp_path: Path
+) -> None:
+    loud = PlaylistItem.from_path(tone(tmp_path / "bell.wav"))
+    listening.record_analysis(loud.path, analysis(loud.path, Verdict.LOUD))  # type: ignore[arg-type]
+    listening.set_migraine(True)
+    settings.update(migraine_skip_ungentle=True)  # as Preferences saves it
+    assert not listening.skips(loud), "the snapshot changes only when told"
+    listening.skip_rule_changed()
+    assert listening.skips(loud)
+    settings.update(migraine_skip_ungentle=False)
+    listening.skip_rule_changed()
+    assert not listening.skips(loud), "turned off again: the track plays"
+
+
 def test_play_in_migraine_mode_asks_then_skips_tracks_that_are_not_gentle(
     listening: ListeningService, tmp_path: Path
 ) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from asmr_desktop.ui.sizing import FlowLayout
 from asmr_desktop.ui.symbols import icon
-from asmr_desktop.ui.theme import SURFACE
+from asmr_desktop.ui.theme import ACCENT, ACCENT_DIM, SURFACE
 
 #: Each built-in soundscape's icon (ui/icons/<icon>.svg), by the soundscape's name; a test
 #: checks that every soundscape has one.
@@ -38,6 +38,8 @@ STYLESHEET = f"""
 QFrame#card {{ background-color: {SURFACE}; border-radius: 10px; }}
 QFrame#card QPushButton#cardPlay {{ background: transparent; text-align: left;
     border: 2px solid transparent; padding: 6px 10px; }}
+QFrame#card QPushButton#cardPlay:hover {{ border-color: {ACCENT_DIM}; }}
+QFrame#card QPushButton#cardPlay:focus {{ border-color: {ACCENT}; }}
 """
 
 

@@ -14,6 +14,7 @@ is only once the panel is attached.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -627,6 +628,10 @@ class PlayerPanel(QWidget):
         self.cards.set_soundscapes(
             [(info.name, info.title, info.description) for info in SOUNDSCAPES.values()]
         )
+        # Made after the rest of the window: Tab reaches them right after the playlist.
+        chain = [self.list, *self.cards.buttons()]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def play_soundscape(self, name: str) -> None:
         """A card's click: the soundscape goes to the end of the playlist and plays now."""

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -92,9 +92,24 @@ def control_keeps(widget: QWidget | None, key: int) -> bool:
 
 
 class _Yield(QObject):
-    """Accept ShortcutOverride for keys the focused control uses (see module docstring)."""
+    """Accept ShortcutOverride for keys the focused control uses (see module docstring),
+    and give the keys back to the window when a dialog over it closes and nothing else
+    took them (without a window manager, or with some, no window is active then: Esc on
+    the question before a session left T and Space going nowhere)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def _reactivate(self) -> None:
+        if QApplication.activeWindow() is None and self._window.isVisible():
+            self._window.activateWindow()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Hide and isinstance(watched, QDialog):
+            over = watched.parentWidget()
+            if over is not None and over.window() is self._window:
+                QTimer.singleShot(0, self._reactivate)
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)

@@ -8,7 +8,7 @@ the choice (``chosen``)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QInputDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QWidget
 
 from asmr_desktop.audio.timer import PRESET_MINUTES, SleepMode, SleepTimer
 from asmr_desktop.services.playpage import next_sleep_timer, preset_minutes, sleep_words
@@ -35,8 +35,8 @@ class SleepBar(QWidget):
         self.label.setObjectName("dim")
         self.label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         flow.addWidget(self.label)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
+        # One checked at a time, kept by show_timer: an exclusive QButtonGroup would let Tab
+        # reach only the checked button, and the arrows are the seek and volume keys.
         self.buttons: dict[str, QPushButton] = {}
         choices: list[tuple[str, SleepTimer]] = [("Off", SleepTimer.off())]
         choices += [(f"{m} min", SleepTimer.after(m * 60.0)) for m in PRESET_MINUTES]
@@ -59,7 +59,6 @@ class SleepBar(QWidget):
         button = QPushButton(words)
         button.setObjectName("quiet")
         button.setCheckable(True)
-        self.group.addButton(button)
         return button
 
     @property
@@ -100,7 +99,8 @@ class SleepBar(QWidget):
             button = self.custom_button
         custom = button is self.custom_button
         self.custom_button.setText(sleep_words(timer) if custom else CUSTOM_WORDS)
-        button.setChecked(True)
+        for each in (*self.buttons.values(), self.custom_button):
+            each.setChecked(each is button)
 
     def words(self) -> str:
         return sleep_words(self._timer)

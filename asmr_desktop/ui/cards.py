@@ -34,6 +34,7 @@ CARD_ICONS = {
     "purr": "purr",
 }
 CARD_ICON_PX = 28
+LAYER_ICON_PX = 18
 STYLESHEET = f"""
 QFrame#card {{ background-color: {SURFACE}; border-radius: 10px; }}
 QFrame#card QPushButton#cardPlay {{ background: transparent; text-align: left;
@@ -62,6 +63,7 @@ class Card(QFrame):
         self.layer_button = QPushButton("Layer")
         self.layer_button.setObjectName("quiet")
         self.layer_button.setIcon(icon("layer"))
+        self.layer_button.setIconSize(QSize(LAYER_ICON_PX, LAYER_ICON_PX))
         self.layer_button.setToolTip(f"Add {title} as a layer under what plays")
         self.layer_button.setAccessibleName(f"Add {title} as a layer")
         layout.addWidget(self.play_button)

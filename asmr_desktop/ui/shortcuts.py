@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asmr_desktop.ui.sizing import fit_to_screen
+
 log = logging.getLogger(__name__)
 
 
@@ -63,6 +65,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("V", "Visual only: no sound, a dim slow screen (Esc leaves)", "visual_only"),
     Shortcut("F1", "This list of keys", "help"),
 )
+#: Room beside the widest key in the list, so "Space" does not touch its words.
+KEY_COLUMN_ROOM_PX = 28
 _ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down}
 _TYPING = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
 _ARROW_USERS = (QAbstractSlider, QAbstractItemView, QComboBox, QTabBar, *_TYPING)
@@ -166,15 +170,22 @@ class ShortcutsDialog(QDialog):
             key = QKeySequence(shortcut.key).toString(QKeySequence.SequenceFormat.NativeText)
             self.table.setItem(row, 0, QTableWidgetItem(key))
             self.table.setItem(row, 1, QTableWidgetItem(shortcut.words))
+        self.table.setCurrentCell(-1, -1)  # no cell looks chosen: the list is to read
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, self.table.columnWidth(0) + KEY_COLUMN_ROOM_PX)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        rows_px = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        frame = 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(min(rows_px + header.sizeHint().height() + frame, 640))
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        width = self.table.horizontalHeader().length() + 64
-        self.resize(max(520, width), 560)
+        self.setMinimumWidth(header.length() + KEY_COLUMN_ROOM_PX + 64)
+        fit_to_screen(self)
 
     def rows(self) -> list[tuple[str, str]]:
         """(key, words) of each row as shown."""

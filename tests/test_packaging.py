@@ -918,3 +918,25 @@ def test_make_screenshots_saves_every_shot_at_both_scales(tmp_path: Path) -> Non
             assert header[:8] == b"\x89PNG\r\n\x1a\n", path
             assert int.from_bytes(header[16:20], "big") == width, path
             assert int.from_bytes(header[20:24], "big") == height, path
+
+
+def test_spec_ships_the_action_icons_where_the_window_looks(spec_calls: dict[str, Any]) -> None:
+    from asmr_desktop.ui.symbols import ICON_DIR
+
+    datas = spec_calls["Analysis"].kwargs["datas"]
+    shipped = {(Path(src), Path(dest)) for src, dest in datas}
+    # In the bundle the package's parent folder is _internal: the same relative place.
+    assert (ICON_DIR, ICON_DIR.relative_to(ROOT)) in shipped
+    assert any(ICON_DIR.glob("*.svg"))
+
+
+def test_the_wheel_carries_the_action_icons() -> None:
+    import tomllib
+
+    from asmr_desktop.ui.symbols import ICON_DIR
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["asmr_desktop"]
+    package = ROOT / "asmr_desktop"
+    matched = {p for pattern in patterns for p in package.glob(pattern)}
+    assert set(ICON_DIR.glob("*.svg")) <= matched

@@ -39,11 +39,9 @@ Samples = NDArray[np.float64]
 
 
 def effective_ceiling_db(ceiling_db: float, migraine: bool) -> float:
-    """The ceiling the limiter holds: the chosen one within bounds, lower in migraine mode."""
-    ceiling = safety.clamp_ceiling_db(ceiling_db)
-    if migraine:
-        ceiling -= safety.MIGRAINE_CEILING_DROP_DB
-    return safety.clamp_ceiling_db(ceiling)
+    """The ceiling the limiter holds (the rule is safety.effective_ceiling_db, which the
+    window shows without importing the audio stack)."""
+    return safety.effective_ceiling_db(ceiling_db, migraine)
 
 
 class MasterChain:

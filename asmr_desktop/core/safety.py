@@ -98,6 +98,15 @@ def clamp_ceiling_db(ceiling_db: float) -> float:
     return max(CEILING_MIN_DB, min(CEILING_MAX_DB, ceiling_db))
 
 
+def effective_ceiling_db(ceiling_db: float, migraine: bool) -> float:
+    """The ceiling the limiter holds: the chosen one within bounds, and in migraine mode
+    MIGRAINE_CEILING_DROP_DB lower (still never under CEILING_MIN_DB)."""
+    ceiling = clamp_ceiling_db(ceiling_db)
+    if migraine:
+        ceiling -= MIGRAINE_CEILING_DROP_DB
+    return clamp_ceiling_db(ceiling)
+
+
 def clamp_loudness_target(target_lufs: float) -> float:
     """A requested loudness target, kept within its allowed range."""
     if target_lufs != target_lufs:

@@ -42,8 +42,10 @@ from asmr_desktop.services.rest import REST_LENGTHS_MIN, RestTimer, clock_text
 from asmr_desktop.services.running import Shell
 from asmr_desktop.ui.dim import DimOverlay
 from asmr_desktop.ui.dropzone import DropHighlight, highlight_drops
-from asmr_desktop.ui.player import PlayerPanel
+from asmr_desktop.ui.player import SEEK_STEP_S, PlayerPanel
 from asmr_desktop.ui.prompts import SessionPrompts
+from asmr_desktop.ui.shortcuts import ShortcutsDialog, key_of
+from asmr_desktop.ui.shortcuts import install as install_shortcuts
 from asmr_desktop.ui.sizing import FlowLayout, scrolling
 
 if TYPE_CHECKING:
@@ -283,6 +285,7 @@ class MainWindow(QMainWindow):
         self.visual_button.clicked.connect(self.enter_visual_only)
         self.pages.setCornerWidget(self.visual_button, Qt.Corner.TopRightCorner)
         self._build_menus()
+        self._install_keys()
         self._quitting = False
         self._faded = False  # the sound has faded out and the window may really close
         self.statusBar().showMessage(f"Data kept locally in {context.paths.data_dir}")
@@ -404,7 +407,7 @@ class MainWindow(QMainWindow):
         self.visual_action = QAction("&Visual only", self)
         # Named, not Qt.Key.Key_V: PySide6 builds its 471-member Qt.Key enum on first use
         # (about 3 ms), which the first frame can do without.
-        self.visual_action.setShortcut(QKeySequence("V"))
+        self.visual_action.setShortcut(QKeySequence(key_of("visual_only")))  # ui/shortcuts
         self.visual_action.triggered.connect(self.enter_visual_only)
         self.view_menu.addAction(self.visual_action)
         trends_action = QAction("&Trends", self)
@@ -419,6 +422,36 @@ class MainWindow(QMainWindow):
         about = QAction("&About ASMR Desktop", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        self.keys_action = QAction("&Keyboard shortcuts", self)
+        self.keys_action.setShortcut(QKeySequence(key_of("help")))  # F1, from ui/shortcuts
+        self.keys_action.triggered.connect(self.show_shortcuts)
+        help_menu.insertAction(about, self.keys_action)
+
+    def _install_keys(self) -> None:
+        """The Play page's keys, from the one table in ui/shortcuts.py (V and F1 are the
+        menu entries' own shortcuts, taken from the same table)."""
+        panel = self.player_panel
+        install_shortcuts(
+            self,
+            {
+                "toggle": panel.toggle,
+                "seek_back": lambda: panel.seek_by(-SEEK_STEP_S),
+                "seek_forward": lambda: panel.seek_by(SEEK_STEP_S),
+                "volume_up": lambda: panel.step_volume(1),
+                "volume_down": lambda: panel.step_volume(-1),
+                "sleep_cycle": panel.cycle_sleep_timer,
+                "migraine": panel.toggle_migraine,
+                "next": panel.next_track,
+                "previous": panel.previous_track,
+            },
+        )
+        panel.cards.layer_requested.connect(lambda name: self.show_layers().add_layer(name))
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- sessions --------------------------------------------------------------------------
     def start_rest(self) -> None:

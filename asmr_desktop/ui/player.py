@@ -14,6 +14,7 @@ is only once the panel is attached.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,14 +42,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asmr_desktop.audio.timer import SleepTimer, presets
+from asmr_desktop.audio.timer import SleepMode, SleepTimer
 from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_MAX_S
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.settings import SettingsStore
 from asmr_desktop.library.listing import Listing
+from asmr_desktop.services.playpage import ceiling_words, check_ceiling_db, next_sleep_timer
+from asmr_desktop.ui.cards import SoundscapeCards
 from asmr_desktop.ui.notice import NoticeLine
-from asmr_desktop.ui.theme import WARNING
+from asmr_desktop.ui.nowplaying import GENTLE, NowPlaying, clock_text
+from asmr_desktop.ui.sizing import FlowLayout
+from asmr_desktop.ui.sleepbar import SleepBar
+from asmr_desktop.ui.symbols import icon, pixmap
+from asmr_desktop.ui.theme import ACCENT, ACCENT_DIM, BACKGROUND, TEXT, TEXT_DIM, WARNING
 
 if TYPE_CHECKING:
     from asmr_desktop.analysis.queue import AnalysisQueue
@@ -64,28 +71,42 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The sleep box: the presets, with "Custom…" (None: ask for the minutes) before the last.
-_PRESETS = presets()
-SLEEP_CHOICES: tuple[tuple[str, SleepTimer | None], ...] = (
-    ("Sleep timer off", _PRESETS[0][1]),
-    *_PRESETS[1:-1],
-    ("Custom…", None),
-    _PRESETS[-1],
-)
 #: The button's words for each repeat mode (audio.engine.Repeat, by value).
 REPEAT_WORDS = {"off": "Repeat: off", "one": "Repeat: this", "all": "Repeat: all"}
 SLIDER_STEPS = 1000
 #: A slider drag is many changes a second; the last one is saved this long after.
 SAVE_DELAY_MS = 400
-
-
-def clock_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+#: Play's words (its width is the widest, so none of them moves it) and icon size.
+PLAY_WORDS = ("Play", "Pause", "Starting…")
+PLAY_ICON_PX = 30
+QUIET_ICON_PX = 20
+#: How far past its bounds the ceiling box lets a person type: the value is then refused
+#: with the reason (services.playpage.check_ceiling_db), not silently clamped by the box.
+TYPING_ROOM_DB = 40.0
+#: The playlist (or the note shown while it is empty) keeps this height: no jump between.
+LIST_MIN_HEIGHT = 150
+#: Seek step of Left/Right (s) and volume step of Up/Down, +/- (slider steps).
+SEEK_STEP_S = 10.0
+VOLUME_STEP = SLIDER_STEPS // 20
+STYLESHEET = f"""
+QLabel#section {{ color: {TEXT_DIM}; font-size: 11pt; }}
+QPushButton#primary {{
+    background-color: {ACCENT}; color: {BACKGROUND}; border: 2px solid {ACCENT};
+    border-radius: 28px; padding: 12px 34px; min-height: 32px; font-size: 15pt;
+}}
+QPushButton#primary:hover {{ border-color: {ACCENT_DIM}; }}
+QPushButton#primary:focus {{ border: 2px solid {TEXT}; padding: 12px 34px; }}
+QPushButton#primary:disabled {{ background-color: {ACCENT_DIM}; color: {TEXT_DIM};
+    border-color: {ACCENT_DIM}; }}
+QPushButton#quiet {{
+    background-color: transparent; border: 2px solid transparent; border-radius: 8px;
+    padding: 6px 12px; min-height: 24px; text-align: left;
+}}
+QPushButton#quiet:hover {{ border-color: {ACCENT_DIM}; }}
+QPushButton#quiet:checked {{ background-color: {ACCENT_DIM}; }}
+QPushButton#quiet:focus {{ border: 2px solid {ACCENT}; padding: 6px 12px; }}
+QPushButton#quiet:disabled {{ color: {TEXT_DIM}; }}
+"""
 
 
 def row_text(
@@ -103,7 +124,7 @@ def verdict_mark(verdict: Verdict) -> str:
     from asmr_desktop.analysis.verdict import Verdict
 
     marks = {
-        Verdict.GENTLE: "gentle",
+        Verdict.GENTLE: GENTLE,
         Verdict.SUDDEN: "sudden sounds",
         Verdict.LOUD: "loud",
         Verdict.BRIGHT: "bright",
@@ -175,6 +196,7 @@ class PlayerPanel(QWidget):
         self._settings = settings
         self._attached = False
         self._queued: Callable[[], None] | None = None
+        self._position_s = 0.0
         self.migraine_prompt: QMessageBox | None = None
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -228,6 +250,7 @@ class PlayerPanel(QWidget):
         self._load_initial_playlist()
         self._set_engine_controls(enabled=True)
         self.soundscape_button.setVisible(soundscape_dialog is not None)
+        self._show_cards()
         queued, self._queued = self._queued, None
         self.attached.emit()
         if queued is not None:
@@ -240,75 +263,25 @@ class PlayerPanel(QWidget):
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:
+        """Top to bottom, in the order the Tab key follows: what plays, Play and its
+        neighbours, the sleep timer, the levels, the built-in sounds, the playlist."""
+        self.setStyleSheet(STYLESHEET)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 12)
-        layout.setSpacing(10)
+        layout.setContentsMargins(24, 16, 24, 12)
+        layout.setSpacing(14)
 
-        top = QHBoxLayout()
-        self.playlist_box = QComboBox()
-        self.playlist_box.setMinimumWidth(220)
-        self.playlist_box.activated.connect(self._playlist_chosen)
-        self.save_button = QPushButton("Save playlist…")
-        self.save_button.clicked.connect(self.save_playlist_as)
-        self.delete_playlist_button = QPushButton("Delete")
-        self.delete_playlist_button.clicked.connect(self._delete_playlist)
-        more = QPushButton("M3U")
-        self.m3u_button = more
-        m3u_menu = QMenu(more)
-        m3u_menu.addAction("Import M3U…", self._import_m3u)
-        m3u_menu.addAction("Export M3U…", self._export_m3u)
-        more.setMenu(m3u_menu)
-        top.addWidget(self.playlist_box, 1)
-        top.addWidget(self.save_button)
-        top.addWidget(self.delete_playlist_button)
-        top.addWidget(more)
-        layout.addLayout(top)
-
-        self.list = PlaylistList()
-        self.list.setIconSize(QSize(0, 0))
-        self.list.itemDoubleClicked.connect(lambda item: self.play_row(self.list.row(item)))
-        self.list.files_dropped.connect(self.add_paths)
-        self.list.moved.connect(self._moved)
-        layout.addWidget(self.list, 1)
-        self.empty = QLabel(
-            "Add calm recordings with Add files, or drag them here. Built-in sounds are under "
-            "Add soundscape."
-        )
-        self.empty.setObjectName("dim")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty)
-        self.analysis_bar = QProgressBar()
-        self.analysis_bar.setRange(0, 1000)
-        self.analysis_bar.setTextVisible(True)
-        self.analysis_bar.setMaximumHeight(18)
-        self.analysis_bar.setVisible(False)
-        layout.addWidget(self.analysis_bar)
-
-        edit_row = QHBoxLayout()
-        add_files = QPushButton("Add files…")
-        add_files.clicked.connect(self._add_files)
-        add_folder = QPushButton("Add folder…")
-        add_folder.clicked.connect(self._add_folder)
-        edit_row.addWidget(add_files)
-        edit_row.addWidget(add_folder)
-        self.add_files_button, self.add_folder_button = add_files, add_folder
-        self.soundscape_button = QPushButton("Add soundscape…")
-        self.soundscape_button.setToolTip("Rain, brown noise, ocean, breathing and more")
-        self.soundscape_button.clicked.connect(self.open_soundscapes)
-        edit_row.addWidget(self.soundscape_button)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.clicked.connect(self.remove_selected)
-        edit_row.addWidget(self.remove_button)
-        edit_row.addStretch(1)
-        layout.addLayout(edit_row)
-
+        self.now_playing = NowPlaying()
+        self.sleep_label = self.now_playing.sleep_left
+        layout.addWidget(self.now_playing)
         seek_row = QHBoxLayout()
         self.position_label = QLabel("0:00")
         self.duration_label = QLabel("--:--")
         for label in (self.position_label, self.duration_label):
             label.setObjectName("dim")
-            label.setMinimumWidth(56)
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance("0:00:00") + 8)
+        self.duration_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
         self.seek_slider = QSlider(Qt.Orientation.Horizontal)
         self.seek_slider.setRange(0, SLIDER_STEPS)
         self.seek_slider.setAccessibleName("Position in the track")
@@ -318,47 +291,74 @@ class PlayerPanel(QWidget):
         seek_row.addWidget(self.position_label)
         seek_row.addWidget(self.seek_slider, 1)
         seek_row.addWidget(self.duration_label)
-        layout.addLayout(seek_row)
+        self.now_playing.add_row(seek_row)
 
         transport = QHBoxLayout()
-        self.previous_button = QPushButton("Previous")
+        transport.setSpacing(10)
+        self.previous_button = self._quiet("Previous", "previous", "Previous track (P)")
         self.previous_button.clicked.connect(lambda: self.engine.previous())
-        self.play_button = QPushButton("Play")
-        self.play_button.setMinimumWidth(150)
-        self.play_button.setMinimumHeight(48)
-        self.play_button.clicked.connect(self.toggle)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = self._quiet("Stop", "stop", "Stop, with a short fade")
         self.stop_button.clicked.connect(self.stop)
-        self.next_button = QPushButton("Next")
+        self.play_button = QPushButton("Play")
+        self.play_button.setObjectName("primary")
+        self.play_button.setIcon(icon("play", BACKGROUND))
+        self.play_button.setIconSize(QSize(PLAY_ICON_PX, PLAY_ICON_PX))
+        self.play_button.setToolTip("Play or pause (Space)")
+        self.play_button.setProperty("spaceToggles", True)
+        # As wide as its longest word, so Play, Pause and Starting… never move it.
+        widest = max(self.play_button.fontMetrics().horizontalAdvance(w) for w in PLAY_WORDS)
+        self.play_button.setMinimumWidth(widest + PLAY_ICON_PX + 80)
+        self.play_button.clicked.connect(self.toggle)
+        self.next_button = self._quiet("Next", "next", "Next track (N)")
         self.next_button.clicked.connect(lambda: self.engine.next())
-        self.repeat_button = QPushButton(REPEAT_WORDS["off"])
+        self.repeat_button = self._quiet(REPEAT_WORDS["off"], "repeat", "Repeat: off, all, this")
+        widest = max(
+            self.repeat_button.fontMetrics().horizontalAdvance(w) for w in REPEAT_WORDS.values()
+        )
+        self.repeat_button.setMinimumWidth(widest + 60)
         self.repeat_button.clicked.connect(self._cycle_repeat)
         transport.addStretch(1)
-        for button in (self.previous_button, self.play_button, self.stop_button, self.next_button):
+        for button in (self.previous_button, self.stop_button, self.play_button, self.next_button):
             transport.addWidget(button)
-        transport.addSpacing(16)
+        transport.addSpacing(12)
         transport.addWidget(self.repeat_button)
         transport.addStretch(1)
         layout.addLayout(transport)
 
+        self.sleep_bar = SleepBar()
+        self.sleep_bar.chosen.connect(self.set_sleep_timer)
+        layout.addWidget(self.sleep_bar)
+
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
-        grid.addWidget(QLabel("Volume"), 0, 0)
+        grid.setVerticalSpacing(8)
+        volume_icon = QLabel()
+        volume_icon.setPixmap(pixmap("volume", TEXT_DIM, 20))
+        volume_icon.setAccessibleName("Volume")
+        grid.addWidget(volume_icon, 0, 0)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal)
         self.volume_slider.setRange(0, SLIDER_STEPS)
         self.volume_slider.setAccessibleName("Volume")
+        self.volume_slider.setToolTip("Volume (Up/Down or +/-)")
         self.volume_slider.valueChanged.connect(self._volume_moved)
         grid.addWidget(self.volume_slider, 0, 1)
         self.volume_label = QLabel()
         self.volume_label.setObjectName("dim")
-        self.volume_label.setMinimumWidth(70)
+        self.volume_label.setMinimumWidth(
+            self.volume_label.fontMetrics().horizontalAdvance("-100 dB") + 8
+        )
         grid.addWidget(self.volume_label, 0, 2)
         grid.addWidget(QLabel("Ceiling"), 0, 3)
         self.ceiling_box = QDoubleSpinBox()
-        self.ceiling_box.setRange(safety.CEILING_MIN_DB, safety.CEILING_MAX_DB)
+        # Typing may go past the bounds: a ceiling above them is refused with the reason
+        # (services.playpage.check_ceiling_db), not silently clamped by the box.
+        self.ceiling_box.setRange(
+            safety.CEILING_MIN_DB - TYPING_ROOM_DB, safety.CEILING_MAX_DB + TYPING_ROOM_DB
+        )
         self.ceiling_box.setSingleStep(1.0)
         self.ceiling_box.setDecimals(0)
         self.ceiling_box.setSuffix(" dBTP")
+        self.ceiling_box.setKeyboardTracking(False)
         self.ceiling_box.setToolTip(
             "The loudest any sound can ever be. You can lower it; it never goes above "
             f"{safety.CEILING_MAX_DB:.0f} dBTP.\nStartle guard: a sound rising more than "
@@ -367,16 +367,7 @@ class PlayerPanel(QWidget):
         )
         self.ceiling_box.valueChanged.connect(self._ceiling_changed)
         grid.addWidget(self.ceiling_box, 0, 4)
-
-        self.sleep_box = QComboBox()
-        for choice, _seconds in SLEEP_CHOICES:
-            self.sleep_box.addItem(choice)
-        self.sleep_box.activated.connect(self._sleep_chosen)
-        grid.addWidget(self.sleep_box, 1, 0, 1, 2)
-        self.sleep_label = QLabel("")
-        self.sleep_label.setObjectName("dim")
-        grid.addWidget(self.sleep_label, 1, 2)
-        grid.addWidget(QLabel("Crossfade"), 1, 3)
+        grid.addWidget(QLabel("Crossfade"), 0, 5)
         self.crossfade_box = QDoubleSpinBox()
         self.crossfade_box.setRange(0.0, CROSSFADE_MAX_S)
         self.crossfade_box.setSingleStep(1.0)
@@ -384,28 +375,119 @@ class PlayerPanel(QWidget):
         self.crossfade_box.setSuffix(" s")
         self.crossfade_box.setToolTip("Overlap between tracks; 0 plays them back to back.")
         self.crossfade_box.valueChanged.connect(self._crossfade_changed)
-        grid.addWidget(self.crossfade_box, 1, 4)
+        grid.addWidget(self.crossfade_box, 0, 6)
         self.migraine_button = QPushButton("Migraine mode")
+        self.migraine_button.setObjectName("quiet")
+        self.migraine_button.setIcon(icon("migraine"))
         self.migraine_button.setCheckable(True)
         # Room for its longer label, so the row neither clips nor jumps when it toggles.
         self.migraine_button.setMinimumWidth(
-            self.migraine_button.fontMetrics().horizontalAdvance("Migraine mode: on") + 32
+            self.migraine_button.fontMetrics().horizontalAdvance("Migraine mode: on") + 72
         )
         self.migraine_button.setToolTip(
             f"{safety.MIGRAINE_LOUDNESS_DROP_DB:.0f} dB quieter, and softer: high sounds above "
             f"4 kHz are filtered out, and the startle guard lets through at most "
-            f"{safety.STARTLE_RISE_MIGRAINE_DB:.0f} dB."
+            f"{safety.STARTLE_RISE_MIGRAINE_DB:.0f} dB. (M)"
         )
         self.migraine_button.toggled.connect(self._migraine_toggled)
-        # A row of its own (full width): beside the boxes it was squeezed until it clipped at 2x.
-        grid.addWidget(self.migraine_button, 2, 0, 1, 5)
+        grid.addWidget(self.migraine_button, 1, 0, 1, 3, Qt.AlignmentFlag.AlignLeft)
+        self.ceiling_label = QLabel()
+        self.ceiling_label.setObjectName("dim")
+        self.ceiling_label.setMinimumWidth(
+            self.ceiling_label.fontMetrics().horizontalAdvance(
+                ceiling_words(safety.CEILING_MIN_DB, migraine=True)
+            )
+            + 8
+        )
+        grid.addWidget(self.ceiling_label, 1, 3, 1, 4)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        title = QLabel("Playlist")
+        title.setObjectName("section")
+        top.addWidget(title)
+        self.playlist_box = QComboBox()
+        self.playlist_box.setMinimumWidth(220)
+        self.playlist_box.activated.connect(self._playlist_chosen)
+        top.addWidget(self.playlist_box, 1)
+        self.save_button = self._quiet("Save…", "save", "Save this playlist under a name")
+        self.save_button.clicked.connect(self.save_playlist_as)
+        self.delete_playlist_button = self._quiet("Delete", "delete", "Delete this saved playlist")
+        self.delete_playlist_button.clicked.connect(self._delete_playlist)
+        self.m3u_button = self._quiet("M3U", "playlist", "Import or export an M3U playlist")
+        m3u_menu = QMenu(self.m3u_button)
+        m3u_menu.addAction("Import M3U…", self._import_m3u)
+        m3u_menu.addAction("Export M3U…", self._export_m3u)
+        self.m3u_button.setMenu(m3u_menu)
+        for button in (self.save_button, self.delete_playlist_button, self.m3u_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+
+        edit_row = FlowLayout(spacing=8)
+        self.add_files_button = self._quiet("Add files…", "add-file", "Add recordings")
+        self.add_files_button.clicked.connect(self._add_files)
+        self.add_folder_button = self._quiet("Add folder…", "add-folder", "Add a folder")
+        self.add_folder_button.clicked.connect(self._add_folder)
+        self.soundscape_button = self._quiet(
+            "Add soundscape…", "soundscape", "Rain, brown noise, ocean, breathing and more"
+        )
+        self.soundscape_button.clicked.connect(self.open_soundscapes)
+        self.remove_button = self._quiet("Remove", "remove", "Remove the chosen rows (Delete)")
+        self.remove_button.clicked.connect(self.remove_selected)
+        for button in (
+            self.add_files_button,
+            self.add_folder_button,
+            self.soundscape_button,
+            self.remove_button,
+        ):
+            edit_row.addWidget(button)
+        layout.addLayout(edit_row)
+
+        self.list = PlaylistList()
+        self.list.setIconSize(QSize(0, 0))
+        self.list.setMinimumHeight(LIST_MIN_HEIGHT)
+        self.list.itemDoubleClicked.connect(lambda item: self.play_row(self.list.row(item)))
+        self.list.files_dropped.connect(self.add_paths)
+        self.list.moved.connect(self._moved)
+        layout.addWidget(self.list, 1)
+        self.empty = QLabel(
+            "Add calm recordings with Add files, or drag them here. Or click a built-in "
+            "sound above."
+        )
+        self.empty.setObjectName("dim")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMinimumHeight(LIST_MIN_HEIGHT)
+        layout.addWidget(self.empty, 1)
+        self.analysis_bar = QProgressBar()
+        self.analysis_bar.setRange(0, 1000)
+        self.analysis_bar.setTextVisible(True)
+        self.analysis_bar.setMaximumHeight(18)
+        self.analysis_bar.setVisible(False)
+        layout.addWidget(self.analysis_bar)
+
+        sounds = QLabel("Built-in sounds")
+        sounds.setObjectName("section")
+        layout.addWidget(sounds)
+        self.cards = SoundscapeCards()
+        self.cards.play_requested.connect(self.play_soundscape)
+        layout.addWidget(self.cards)
+
         self.notice = NoticeLine()
         layout.addWidget(self.notice)
-        QShortcut(QKeySequence("Space"), self, self.toggle)  # named: see main_window's "V"
         QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
+        self.play_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _quiet(self, words: str, icon_name: str, tip: str) -> QPushButton:
+        """A secondary action: a flat button with its icon, smaller than Play."""
+        button = QPushButton(words)
+        button.setObjectName("quiet")
+        button.setIcon(icon(icon_name))
+        button.setIconSize(QSize(QUIET_ICON_PX, QUIET_ICON_PX))
+        button.setToolTip(tip)
+        return button
 
     def _engine_controls(self) -> tuple[QWidget, ...]:
         """Everything but Play, which works (queued) before the engine exists."""
@@ -425,9 +507,11 @@ class PlayerPanel(QWidget):
             self.repeat_button,
             self.volume_slider,
             self.ceiling_box,
-            self.sleep_box,
+            *self.sleep_bar.buttons.values(),
+            self.sleep_bar.custom_button,
             self.crossfade_box,
             self.migraine_button,
+            *self.cards.buttons(),
         )
 
     def _set_engine_controls(self, *, enabled: bool) -> None:
@@ -481,6 +565,7 @@ class PlayerPanel(QWidget):
         self.crossfade_box.setValue(crossfade_s)
         self.migraine_button.setChecked(migraine)
         self._show_migraine(migraine)
+        self.ceiling_label.setText(ceiling_words(ceiling_db, migraine))
         for control in controls:
             control.blockSignals(False)
 
@@ -537,6 +622,31 @@ class PlayerPanel(QWidget):
         """Measure files in the background; cached ones come back at once."""
         self._analysis.add(self.listening.to_analyse(items))
 
+    def _show_cards(self) -> None:
+        from asmr_desktop.soundscapes import SOUNDSCAPES
+
+        self.cards.set_soundscapes(
+            [(info.name, info.title, info.description) for info in SOUNDSCAPES.values()]
+        )
+        # Made after the rest of the window: Tab reaches them right after the playlist.
+        chain = [self.list, *self.cards.buttons()]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def play_soundscape(self, name: str) -> None:
+        """A card's click: the soundscape goes to the end of the playlist and plays now."""
+        if not self._attached:
+            return
+        from asmr_desktop.library.builtin import soundscape_item
+
+        try:
+            item = soundscape_item(name)
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            return
+        if self._changing(lambda: self.listening.add_items([item])):
+            self.play_row(len(self.items()) - 1)
+
     def open_soundscapes(self) -> SoundscapeDialog | None:
         if self._make_soundscape_dialog is None:
             return None
@@ -591,6 +701,21 @@ class PlayerPanel(QWidget):
                 row.setForeground(QColor(WARNING))
             self.list.addItem(row)
         self._show_has_items(self.list.count() > 0)
+        self._show_now_playing(current if playing else None)
+
+    def _show_now_playing(self, index: int | None) -> None:
+        """The now-playing area: the item playing (or paused), its measured verdict."""
+        items = self.items()
+        if index is None or not 0 <= index < len(items):
+            self.now_playing.show_track(None, None)
+            self.now_playing.show_track_left(None)
+            return
+        item = items[index]
+        analysis = self.listening.analysis_of(item)
+        badge = None if analysis is None else verdict_mark(analysis.verdict)
+        self.now_playing.show_track(item.title, badge)
+        if item.factory is not None and item.duration_s is None:
+            self.now_playing.show_track_left(None, endless=True)
 
     def _refresh_playlist_names(self) -> None:
         self.playlist_box.clear()
@@ -762,7 +887,7 @@ class PlayerPanel(QWidget):
     def _queue(self, play: Callable[[], None] | None) -> None:
         """Remember (or, with None, forget) what Play asked for before the engine exists."""
         self._queued = play
-        self.play_button.setText("Starting…" if play is not None else "Play")
+        self.play_button.setText(PLAY_WORDS[2] if play is not None else PLAY_WORDS[0])
 
     def stop(self) -> None:
         if not self._attached:
@@ -813,8 +938,26 @@ class PlayerPanel(QWidget):
         self.volume_label.setText("silent" if db == float("-inf") else f"{db:.0f} dB")
 
     def _ceiling_changed(self, value: float) -> None:
-        self.listening.set_ceiling_db(value)
+        try:
+            ceiling = check_ceiling_db(value)
+        except AsmrError as exc:
+            self.notify(str(exc), problem=True)
+            self._show_ceiling(self.engine.settings.ceiling_db)
+            return
+        self.listening.set_ceiling_db(ceiling)
+        self._show_ceiling(ceiling)
         self._save_timer.start()
+
+    def set_ceiling_text(self, text: str) -> None:
+        """The ceiling as typed into its box (then Enter): accepted or refused with why."""
+        self.ceiling_box.lineEdit().setText(text)
+        self.ceiling_box.interpretText()
+
+    def _show_ceiling(self, ceiling_db: float) -> None:
+        self.ceiling_box.blockSignals(True)
+        self.ceiling_box.setValue(ceiling_db)
+        self.ceiling_box.blockSignals(False)
+        self.ceiling_label.setText(ceiling_words(ceiling_db, self.migraine_button.isChecked()))
 
     def _crossfade_changed(self, value: float) -> None:
         self.listening.set_crossfade_s(value)
@@ -827,31 +970,62 @@ class PlayerPanel(QWidget):
 
     def _show_migraine(self, on: bool) -> None:
         self.migraine_button.setText("Migraine mode: on" if on else "Migraine mode")
+        self.ceiling_label.setText(ceiling_words(self.ceiling_box.value(), on))
+
+    def toggle_migraine(self) -> None:
+        """The M key."""
+        if self.migraine_button.isEnabled():
+            self.migraine_button.toggle()
+
+    def seek_by(self, seconds: float) -> None:
+        """Left/Right: back or forward in the track playing (not in an endless one)."""
+        if not self._attached:
+            return
+        duration = self.engine.duration_s()
+        if duration:
+            self.engine.seek(max(0.0, min(duration, self._position_s + seconds)))
+
+    def step_volume(self, steps: int) -> None:
+        """Up/Down, +/-: the volume slider by ``steps`` keyboard steps."""
+        if self.volume_slider.isEnabled():
+            self.volume_slider.setValue(self.volume_slider.value() + steps * VOLUME_STEP)
+
+    def next_track(self) -> None:
+        if self._attached and self.next_button.isEnabled():
+            self.engine.next()
+
+    def previous_track(self) -> None:
+        if self._attached and self.previous_button.isEnabled():
+            self.engine.previous()
+
+    def _show_play(self, *, playing: bool) -> None:
+        self.play_button.setText(PLAY_WORDS[1] if playing else PLAY_WORDS[0])
+        self.play_button.setIcon(icon("pause" if playing else "play", BACKGROUND))
 
     def flush_settings(self) -> None:
         if self._attached:
             self.listening.flush_settings()
 
     # -- sleep timer -----------------------------------------------------------------------
-    def _sleep_chosen(self, index: int) -> None:
-        timer = SLEEP_CHOICES[index][1]
-        if timer is None:
-            minutes, ok = QInputDialog.getInt(self, "Sleep timer", "Minutes:", 20, 1, 600)
-            if not ok:
-                self.sleep_box.setCurrentIndex(0)
-                return
-            timer = SleepTimer.after(minutes * 60.0)
-        self.set_sleep_timer(timer)
+    def cycle_sleep_timer(self) -> None:
+        """The T key: off -> 15 -> 30 -> 45 -> 60 -> 90 min -> off (services.playpage)."""
+        if self._attached:
+            self.sleep_bar.choose(next_sleep_timer(self.sleep_bar.timer))
 
     def set_sleep_timer(self, timer: SleepTimer) -> None:
         """Off, after some seconds of playback, or at the end of this track."""
+        if self.sleep_bar.timer != timer:
+            self.sleep_bar.show_timer(timer)  # set from the tray: the row shows it too
         self.engine.set_sleep_timer(timer)
+        self.now_playing.show_sleep_left(
+            timer.seconds if timer.mode is SleepMode.AFTER else None, self.sleep_bar.words()
+        )
 
     # -- engine reports (Qt thread) ----------------------------------------------------------
     def _state_changed(self, state: PlayState) -> None:
         from asmr_desktop.audio.engine import PlayState
 
-        self.play_button.setText("Pause" if state is PlayState.PLAYING else "Play")
+        self._show_play(playing=state is PlayState.PLAYING)
         self._refresh_rows()
         self.listening.state_changed(state)
         if state is PlayState.STOPPED:
@@ -867,6 +1041,10 @@ class PlayerPanel(QWidget):
         self._refresh_rows()
 
     def _position_changed(self, position: float, duration: float | None) -> None:
+        self._position_s = position
+        self.now_playing.show_track_left(
+            None if duration is None else duration - position, endless=duration is None
+        )
         self.position_label.setText(clock_text(position))
         self.duration_label.setText(clock_text(duration) if duration else "endless")
         if duration and not self._seeking:
@@ -880,10 +1058,11 @@ class PlayerPanel(QWidget):
 
     def _sleep_changed(self, remaining: float | None) -> None:
         if remaining is None:
-            self.sleep_label.setText("")
-            self.sleep_box.setCurrentIndex(0)
+            if self.sleep_bar.timer.mode is not SleepMode.TRACK_END:
+                self.sleep_bar.show_timer(SleepTimer.off())
+            self.now_playing.show_sleep_left(None, self.sleep_bar.words())
             return
-        self.sleep_label.setText(f"{clock_text(remaining)} left")
+        self.now_playing.show_sleep_left(remaining)
 
     def _device_failed(self, error: AsmrError) -> None:
         self.notify(f"{error} Press Play to try again.", problem=True)

@@ -73,6 +73,7 @@ def _dialogs(window: MainWindow) -> dict[str, Callable[[], QDialog]]:
         "preferences": window.show_preferences,
         "about": window.show_about,
         "soundscape": soundscape,
+        "shortcuts": window.show_shortcuts,
     }
 
 
@@ -84,6 +85,7 @@ DIALOGS = (
     "preferences",
     "about",
     "soundscape",
+    "shortcuts",
 )
 
 

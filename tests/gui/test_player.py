@@ -103,8 +103,11 @@ def test_levels_persist_and_ceiling_cannot_exceed_bound(
 ) -> None:
     panel = window.player_panel
     panel.volume_slider.setValue(300)
-    panel.ceiling_box.setValue(0.0)  # asks for louder than allowed
-    assert panel.ceiling_box.value() == -3.0
+    panel.ceiling_box.setValue(0.0)  # asks for louder than allowed: refused, with why
+    assert panel.ceiling_box.value() == -12.0
+    assert "-3 dBTP" in panel.notice.text()
+    assert panel.engine.effective_ceiling_db == -12.0
+    panel.ceiling_box.setValue(-3.0)  # the bound itself is allowed
     assert panel.engine.effective_ceiling_db <= -3.0
     panel.migraine_button.setChecked(True)
     assert panel.engine.effective_ceiling_db <= -15.0

@@ -5,7 +5,9 @@ against GnuTLS (https). The app only decodes local files, yet the dynamic loader
 to load libavcodec while a NEEDED library is missing, so each is replaced by a stub of the
 same SONAME that defines every dynamic symbol the real one defines (same names, versions,
 types and data sizes). A stub function is never reached by decoding; if it ever were, it
-says which library is left out and aborts, rather than pretending to work. 33 MB less.
+says which library is left out and aborts, rather than pretending to work (except the few
+PROBES FFmpeg calls while listing its codecs). A library that defines one name in several
+versions (ALSA) is refused: a stub would need .symver for each, so it stays real.
 
 Usage (from the spec): ``build_stub(real_library, out_dir) -> path of the stub``.
 Needs ``readelf`` (binutils) and a C compiler (``cc``).
@@ -26,7 +28,17 @@ _SYMBOL = re.compile(
 #: Functions FFmpeg calls while it lists its codecs (``init_static_data``), not to encode:
 #: their stubs answer "none" (NULL, 0) as the real library does when a variant is missing.
 #: libx265: x265_api_get(bit depth) picks the pixel formats it offers.
-PROBES = frozenset({"x265_api_get_216"})
+#: libvpx: the VP8/VP9 wrappers ask vpx_codec_vp9_cx() and vpx_codec_get_caps() for theirs.
+PROBES = frozenset(
+    {
+        "x265_api_get_216",
+        "vpx_codec_vp8_cx",
+        "vpx_codec_vp9_cx",
+        "vpx_codec_vp8_dx",
+        "vpx_codec_vp9_dx",
+        "vpx_codec_get_caps",
+    }
+)
 
 
 def _soname(path: Path) -> str:
@@ -40,7 +52,7 @@ def defined_symbols(path: Path) -> list[tuple[str, str, int, str | None]]:
     out = subprocess.run(
         ["readelf", "--dyn-syms", "-W", str(path)], capture_output=True, text=True, check=True
     ).stdout
-    symbols = {}
+    symbols: dict[str, tuple[str, str, int, str | None]] = {}
     for line in out.splitlines():
         match = _SYMBOL.match(line)
         if match is None or match["ndx"] in ("UND", "ABS") or match["bind"] == "LOCAL":
@@ -51,6 +63,8 @@ def defined_symbols(path: Path) -> list[tuple[str, str, int, str | None]]:
         name, _, version = match["name"].partition("@")
         version = version.lstrip("@") or None
         size = int(match["size"], 0)
+        if name in symbols and symbols[name][3] != version:
+            raise SystemExit(f"stub_libs: {path.name} defines {name} in several versions")
         symbols[name] = (name, "OBJECT" if kind == "OBJECT" else "FUNC", size, version)
     return sorted(symbols.values())
 

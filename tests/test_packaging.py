@@ -852,13 +852,14 @@ def test_spec_stubs_pyav_encoders_and_tls_and_keeps_the_decoders(
     calls = run_spec()
     binaries = {e[0]: e[1] for e in calls["COLLECT"].args[1]}
     names = {dest.split("/")[-1].split("-")[0]: src for dest, src in binaries.items()}
-    for stubbed in ("libx264", "libx265", "libSvtAv1Enc", "libmp3lame", "libgnutls"):
+    for stubbed in ("libx264", "libx265", "libSvtAv1Enc", "libmp3lame", "libgnutls", "libvpx"):
         src = Path(names[stubbed])
         assert "stubs" in src.parts, stubbed
         assert src.stat().st_size < 1_000_000, stubbed
-    for gone in ("libnettle", "libhogweed", "libgmp", "libunistring"):
-        assert gone not in names  # only GnuTLS needed them
-    for kept in ("libavcodec", "libavformat", "libavutil", "libswresample", "libdav1d", "libopus"):
+    for gone in ("libnettle", "libhogweed", "libgmp", "libunistring", "libsharpyuv"):
+        assert gone not in names  # only GnuTLS and libwebp needed them
+    kept_libs = ("libavcodec", "libavformat", "libavutil", "libswresample", "libdav1d", "libopus")
+    for kept in (*kept_libs, "libasound"):
         assert "stubs" not in Path(names[kept]).parts, kept
 
 

@@ -6,8 +6,8 @@
 # output); the self-test must FAIL when no fonts exist (text would be boxes); the window
 # paints its first frame; `render` a generated 48 kHz WAV through the speaker chain
 # (libsndfile, soxr and numpy in the bundle) and the result is within the ceiling; `render`
-# a built-in soundscape; `log` a day with a note in every script and `export --pdf --notes`
-# it, read back with pdftotext.
+# an AAC M4A through FFmpeg, normalised like the WAV; a built-in soundscape; `log` a day
+# with a note in every script and `export --pdf --notes` it, read back with pdftotext.
 # Usage: packaging/bundle-smoke.sh [BUNDLE_DIR]   (default dist/asmr-desktop-<version>)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -155,6 +155,50 @@ print(f"  rendered {frames / rate:.1f} s at {rate} Hz, sample peak {peak:.3f}")
 sys.exit(0 if ok else 1)
 EOF
   then :; else echo "FAIL render: output WAV is wrong"; failures=$((failures + 1)); fi
+fi
+
+# The same tone as AAC in M4A (issue 21): FFmpeg (PyAV's libraries, their encoders and TLS
+# replaced by stubs) decodes it in the bundle, and render normalises it under the ceiling
+# like the WAV. The file is made with the source tree's venv (PyAV's own AAC encoder).
+venv_py="$here/.venv/bin/python"
+if [ -x "$venv_py" ] && "$venv_py" - "$tmp/in.wav" "$tmp/in.m4a" <<'EOF'
+import sys, wave
+import av, numpy as np
+with wave.open(sys.argv[1]) as w:
+    rate = w.getframerate()
+    pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").reshape(-1, 2)
+with av.open(sys.argv[2], "w", format="mp4") as out:
+    stream = out.add_stream("aac", rate=rate, layout="stereo")
+    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm.T / 32768, dtype=np.float32),
+                                       format="fltp", layout="stereo")
+    frame.sample_rate, frame.pts = rate, 0
+    for packet in [*stream.encode(frame), *stream.encode(None)]:
+        out.mux(packet)
+EOF
+then
+  status=0; run render-m4a -- render "$tmp/in.m4a" -o "$tmp/out-m4a.wav" --seconds 8 || status=$?
+  if check render-m4a $status 0; then
+    if "$py" - "$tmp/out.wav" "$tmp/out-m4a.wav" <<'EOF'
+import array, math, sys, wave
+def measure(path):
+    with wave.open(path) as w:
+        rate, frames = w.getframerate(), w.getnframes()
+        s = array.array("h", w.readframes(frames))
+    tail = s[6 * rate * 2 : 7 * rate * 2]  # past the rise, before the end's fade
+    peak = max(abs(x) for x in s) / 32768
+    return rate, frames, peak, math.sqrt(sum(x * x for x in tail) / len(tail))
+rate, frames, peak, level = measure(sys.argv[2])
+wav_level = measure(sys.argv[1])[3]
+diff_db = 20 * math.log10(level / wav_level)
+print(f"  rendered the M4A: {frames / rate:.1f} s, peak {peak:.3f}, {diff_db:+.2f} dB from the WAV")
+ok = rate == 44100 and frames == 8 * rate and peak <= 10 ** (-12 / 20) and abs(diff_db) < 1
+sys.exit(0 if ok else 1)
+EOF
+    then :; else echo "FAIL render-m4a: output WAV is wrong"; failures=$((failures + 1)); fi
+  fi
+else
+  echo "FAIL render-m4a: could not make the M4A with $venv_py (make venv)"
+  failures=$((failures + 1))
 fi
 
 # A built-in soundscape: its module is found by name (importlib), which only the spec's

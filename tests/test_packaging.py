@@ -940,3 +940,67 @@ def test_the_wheel_carries_the_action_icons() -> None:
     package = ROOT / "asmr_desktop"
     matched = {p for pattern in patterns for p in package.glob(pattern)}
     assert set(ICON_DIR.glob("*.svg")) <= matched
+
+
+# --- PyAV's FFmpeg: encoders and TLS replaced by stubs (issue 21) ---------------------
+
+
+def _av_binaries() -> list[tuple[str, str, str]]:
+    """PyAV's extension module and its av.libs, as PyInstaller lists them."""
+    av = pytest.importorskip("av")
+    package = Path(av.__file__).parent
+    libs = package.parent / "av.libs"
+    entries = [("av/_core.abi3.so", str(next(package.glob("_core*.so"))), "EXTENSION")]
+    entries += [(f"av.libs/{p.name}", str(p), "BINARY") for p in sorted(libs.iterdir())]
+    return entries
+
+
+def test_spec_stubs_pyav_encoders_and_tls_and_keeps_the_decoders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("PyInstaller")
+    if shutil.which("cc") is None or shutil.which("readelf") is None:
+        pytest.skip("cc and readelf (binutils) build the stubs")
+    av_entries = _av_binaries()
+    monkeypatch.setattr(sys.modules[__name__], "SAMPLE_BINARIES", SAMPLE_BINARIES + av_entries)
+    calls = run_spec()
+    binaries = {e[0]: e[1] for e in calls["COLLECT"].args[1]}
+    names = {dest.split("/")[-1].split("-")[0]: src for dest, src in binaries.items()}
+    for stubbed in ("libx264", "libx265", "libSvtAv1Enc", "libmp3lame", "libgnutls", "libvpx"):
+        src = Path(names[stubbed])
+        assert "stubs" in src.parts, stubbed
+        assert src.stat().st_size < 1_000_000, stubbed
+    for gone in ("libnettle", "libhogweed", "libgmp", "libunistring", "libsharpyuv"):
+        assert gone not in names  # only GnuTLS and libwebp needed them
+    kept_libs = ("libavcodec", "libavformat", "libavutil", "libswresample", "libdav1d", "libopus")
+    for kept in (*kept_libs, "libasound"):
+        assert "stubs" not in Path(names[kept]).parts, kept
+
+
+def test_a_stub_exports_what_the_real_library_does_and_loads(tmp_path: Path) -> None:
+    if shutil.which("cc") is None or shutil.which("readelf") is None:
+        pytest.skip("cc and readelf (binutils) build the stubs")
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        from stub_libs import build_stub, defined_symbols
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    real = next(Path(src) for dest, src, _ in _av_binaries() if "libgnutls" in dest)
+    stub = build_stub(real, tmp_path)
+
+    def shape(path: Path) -> list[tuple[str, str, int, str | None]]:  # a function's size is
+        return [(n, k, s if k == "OBJECT" else 0, v) for n, k, s, v in defined_symbols(path)]
+
+    assert shape(stub) == shape(real)  # names, kinds, versions and data sizes
+    assert stub.stat().st_size < real.stat().st_size / 10
+    import ctypes
+
+    ctypes.CDLL(str(stub))  # loads: nothing it needs is missing
+    done = subprocess.run(
+        [sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(stub)!r}).gnutls_global_init()"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "gnutls_global_init: libgnutls" in done.stderr and "left out" in done.stderr

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from asmr_desktop.analysis.meter import Measurement, Meter
-from asmr_desktop.audio.decoder import FileSource
+from asmr_desktop.audio.decoder import open_audio
 from asmr_desktop.audio.source import Source
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def _measure(source: Source, max_s: float) -> Measurement:
 def measure_file(path: Path, max_s: float = MEASURE_MAX_S) -> float | None:
     """The loudness of a file as the player plays it (what normalisation needs: a mono file
     on two speakers); raises DecodeError naming it when unreadable."""
-    source = FileSource(path, fold=False)
+    source = open_audio(path, fold=False)
     try:
         return _measure(source, max_s).normalisation_lufs
     finally:

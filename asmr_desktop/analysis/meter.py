@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from asmr_desktop.analysis.sudden import SUB_BLOCK_S, SuddenDetector, SuddenSound
 from asmr_desktop.analysis.truepeak import TruePeakMeter
-from asmr_desktop.audio.decoder import downmix_matrix
+from asmr_desktop.audio.channels import downmix_matrix
 from asmr_desktop.core import safety
 from asmr_desktop.dsp.design import butter_highpass, k_weighting
 from asmr_desktop.dsp.iir import IirFilter

@@ -14,7 +14,7 @@ from typing import Any
 from asmr_desktop.analysis.meter import Measurement, Meter
 from asmr_desktop.analysis.sudden import SuddenSound
 from asmr_desktop.analysis.verdict import Verdict, judge
-from asmr_desktop.audio.decoder import FileSource
+from asmr_desktop.audio.decoder import open_audio
 from asmr_desktop.audio.source import Block, Source
 from asmr_desktop.core.errors import AsmrError, DecodeError
 
@@ -109,7 +109,7 @@ class TrackAnalysis:
 def _open(path: Path) -> Source:
     """The audio engine's streaming decoder with every channel of the file: the meter takes
     BS.1770's loudness of them and, through the player's downmix, the loudness as played."""
-    return FileSource(path, fold=False)
+    return open_audio(path, fold=False)
 
 
 def _blocks(source: Source, block_frames: int = BLOCK_FRAMES) -> Iterator[Block]:

@@ -7,61 +7,40 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from numpy.typing import NDArray
 
-from asmr_desktop.audio.source import Block
+from asmr_desktop.audio.channels import MAX_CHANNELS, downmix
+from asmr_desktop.audio.source import Block, Source
 from asmr_desktop.core.errors import DecodeError
 
 log = logging.getLogger(__name__)
 
-#: The engine plays at most stereo; files with more channels are folded down to two.
-MAX_CHANNELS = 2
 #: File name suffixes (lower case) of the formats :class:`FileSource` plays through
-#: libsndfile 1.2 here: WAV, FLAC, Ogg Vorbis (.ogg, .oga), Opus and MP3. The one list for
-#: folder scans and file dialogs; tests/unit/library/test_files.py decodes each one.
-AUDIO_SUFFIXES: tuple[str, ...] = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3")
+#: libsndfile 1.2 here: WAV, FLAC, Ogg Vorbis (.ogg, .oga), Opus and MP3.
+SNDFILE_SUFFIXES: tuple[str, ...] = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3")
+#: Those :class:`~asmr_desktop.audio.ffmpeg.FFmpegSource` plays through FFmpeg (PyAV): AAC
+#: in M4A/MP4 (.m4a, .m4b, .aac as ADTS), Opus or Vorbis in WebM and Matroska, and the
+#: audio track of MP4/MOV videos (the video itself is never decoded).
+FFMPEG_SUFFIXES: tuple[str, ...] = (".m4a", ".m4b", ".aac", ".webm", ".mka", ".mkv", ".mp4", ".mov")
+#: Every suffix the player opens: the one list for folder scans, drops and file dialogs;
+#: tests/unit/library/test_files.py decodes each one.
+AUDIO_SUFFIXES: tuple[str, ...] = SNDFILE_SUFFIXES + FFMPEG_SUFFIXES
 
 
-#: ITU-R BS.775's stereo downmix of the centre and surrounds (-3 dB each); the LFE is left out.
-SURROUND_GAIN = 0.7071
+def open_audio(path: Path, *, fold: bool = True) -> Source:
+    """The streaming decoder for ``path``: libsndfile for what it reads (WAV, FLAC, Ogg,
+    Opus, MP3), FFmpeg for the containers it does not (:data:`FFMPEG_SUFFIXES`). Player,
+    analysis, ``render`` and ``analyze`` all open files here, so they hear the same thing.
 
-
-def downmix_matrix(have: int, channels: int) -> NDArray[np.float32]:
-    """The (channels, have) matrix that folds ``have`` channels to ``channels`` (1 or 2)
-    without raising the level: each output's weights sum to at most 1, so a full-scale
-    input stays full scale.
-
-    Mono to stereo copies the channel (dual mono). 5.0 and 5.1 (L R C [LFE] Ls Rs, the WAV
-    order) fold as BS.775 does, the LFE left out; other counts put even-indexed channels
-    left and odd ones right. The analysis meters what is played through this same matrix
-    (:class:`~asmr_desktop.analysis.meter.Meter`), so normalisation matches what is heard.
+    ``fold=False`` keeps every channel (the analysis meters them all). Raises
+    :class:`DecodeError` naming the file when it cannot be played.
     """
-    if have == channels:
-        return np.eye(have, dtype=np.float32)
-    if channels == 1:
-        return np.full((1, have), 1.0 / have, dtype=np.float32)
-    if have == 1:
-        return np.ones((channels, 1), dtype=np.float32)
-    matrix = np.zeros((2, have))
-    if have in (5, 6):
-        c, s = SURROUND_GAIN, SURROUND_GAIN
-        surround = (3, 4) if have == 5 else (4, 5)
-        matrix[0, [0, 2, surround[0]]] = (1.0, c, s)
-        matrix[1, [1, 2, surround[1]]] = (1.0, c, s)
-    else:
-        matrix[0, 0::2] = 1.0
-        matrix[1, 1::2] = 1.0
-    return np.asarray(matrix / matrix.sum(axis=1, keepdims=True), dtype=np.float32)
+    path = Path(path)
+    if path.suffix.lower() in FFMPEG_SUFFIXES:
+        # Imported here: FFmpeg's libraries load only once such a file is opened.
+        from asmr_desktop.audio.ffmpeg import FFmpegSource
 
-
-def downmix(block: Block, channels: int) -> Block:
-    """Fold any channel count to ``channels`` (1 or 2) with :func:`downmix_matrix`."""
-    have = block.shape[1]
-    if have == channels:
-        return block
-    if have == 1:
-        return np.repeat(block, channels, axis=1)
-    return np.asarray(block @ downmix_matrix(have, channels).T, dtype=np.float32)
+        return FFmpegSource(path, fold=fold)
+    return FileSource(path, fold=fold)
 
 
 class FileSource:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from asmr_desktop.audio.decoder import FileSource
+from asmr_desktop.audio.decoder import open_audio
 from asmr_desktop.audio.source import Source
 from asmr_desktop.core.errors import AudioError, DecodeError
 
@@ -45,4 +45,4 @@ class PlaylistItem:
                 raise DecodeError(f"{self.title}: cannot start ({exc})") from exc
         if self.path is None:
             raise DecodeError(f"{self.title}: nothing to play (no file and no generator)")
-        return FileSource(self.path)
+        return open_audio(self.path)

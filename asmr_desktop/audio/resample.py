@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import soxr
 
-from asmr_desktop.audio.decoder import downmix
+from asmr_desktop.audio.channels import downmix
 from asmr_desktop.audio.source import Block, Source
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from asmr_desktop.audio.decoder import FileSource
+from asmr_desktop.audio.decoder import open_audio
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.core.defaults import BEDS_MAX, LAYERS_MAX
 from asmr_desktop.core.errors import AsmrError, DecodeError
@@ -39,7 +39,7 @@ def probe(item: PlaylistItem) -> PlaylistItem:
     if item.path is None:
         return item
     try:
-        source = FileSource(item.path)
+        source = open_audio(item.path)
     except DecodeError as exc:
         item.failed = str(exc).removeprefix(f"{item.path}: ")
         return item

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from asmr_desktop.audio.layers import LayerInfo
 from asmr_desktop.core.defaults import LAYERS_MAX
 from asmr_desktop.core.errors import AsmrError
+from asmr_desktop.library.files import dialog_patterns
 from asmr_desktop.services.listening import LayerService
 from asmr_desktop.soundscapes import SOUNDSCAPES
 from asmr_desktop.ui.notice import NoticeLine
@@ -54,7 +55,7 @@ FileChooser = Callable[[QWidget], Path | None]
 
 def choose_audio_file(parent: QWidget) -> Path | None:
     name, _ = QFileDialog.getOpenFileName(
-        parent, "Choose a sound to loop", "", "Audio (*.wav *.flac *.ogg *.oga *.opus *.mp3)"
+        parent, "Choose a sound to loop", "", f"Audio ({dialog_patterns()})"
     )
     return Path(name) if name else None
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from asmr_desktop.audio.decoder import FileSource, downmix
+from asmr_desktop.audio.channels import downmix
+from asmr_desktop.audio.decoder import FileSource
 from asmr_desktop.audio.engine import Engine, EngineSettings
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource

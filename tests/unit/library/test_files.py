@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from asmr_desktop.audio.decoder import AUDIO_SUFFIXES, FileSource
+from asmr_desktop.audio.decoder import AUDIO_SUFFIXES, FFMPEG_SUFFIXES, FileSource, open_audio
+from asmr_desktop.audio.ffmpeg import FFmpegSource
 from asmr_desktop.library.files import audio_files_in, dialog_patterns, is_audio_name
+from tests.helpers.media import encode
 
 #: How soundfile writes each suffix: (format, subtype, rate). Opus runs at 48 kHz only.
 WRITERS: dict[str, tuple[str, str, int]] = {
@@ -29,8 +31,8 @@ def touch(path: Path) -> Path:
 
 
 def test_every_suffix_is_one_the_decoder_plays_here(tmp_path: Path) -> None:
-    """Each listed suffix, written by libsndfile, opens and decodes as audio."""
-    assert set(WRITERS) == set(AUDIO_SUFFIXES)
+    """Each suffix libsndfile reads, written by libsndfile, opens and decodes as audio."""
+    assert set(WRITERS) | set(FFMPEG_SUFFIXES) == set(AUDIO_SUFFIXES)
     # Noise, not a tone: libsndfile 1.2.2 streams a pure MP3 tone as silence (FACTS.md).
     noise = 0.1 * np.random.default_rng(1).standard_normal((48000, 2))
     for suffix, (fmt, subtype, rate) in WRITERS.items():
@@ -45,7 +47,25 @@ def test_every_suffix_is_one_the_decoder_plays_here(tmp_path: Path) -> None:
         assert len(block) > rate // 4 and np.abs(block).max() > 0.01, suffix
 
 
-@pytest.mark.parametrize("name", ["a.wav", "B.FLAC", "c.Ogg", "d.oga", "e.opus", "f.mp3"])
+@pytest.mark.parametrize("suffix", FFMPEG_SUFFIXES)
+def test_every_ffmpeg_suffix_is_one_ffmpeg_plays_here(tmp_path: Path, suffix: str) -> None:
+    """Each suffix FFmpeg reads for the player, written by FFmpeg (PyAV), decodes as audio."""
+    noise = (0.1 * np.random.default_rng(1).standard_normal((48000, 2))).astype(np.float32)
+    path = encode(tmp_path / f"noise{suffix}", noise, 48000, video=suffix in (".mp4", ".mov"))
+    source = open_audio(path)
+    try:
+        assert isinstance(source, FFmpegSource)
+        block = source.read(24000)
+    finally:
+        source.close()
+    assert block.shape == (24000, 2), suffix
+    assert np.abs(block).max() > 0.01, suffix
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a.wav", "B.FLAC", "c.Ogg", "d.oga", "e.opus", "f.mp3", "g.M4A", "h.webm", "i.mkv", "j.MP4"],
+)
 def test_audio_names_in_any_case(name: str) -> None:
     assert is_audio_name(Path(name))
 
@@ -68,6 +88,8 @@ def test_a_folder_adds_its_audio_files_recursively_in_name_order(tmp_path: Path)
         touch(album / "01 Waves.ogg"),
         touch(album / "disc 2" / "01 night.opus"),
         touch(album / "B side.mp3"),
+        touch(album / "disc 2" / "whisper video.mp4"),
+        touch(album / "tapping.M4A"),
     ]
     touch(album / "folder.jpg")
     touch(album / "disc 2" / "notes.txt")
@@ -93,4 +115,6 @@ def test_an_empty_folder_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_dialog_patterns_list_every_suffix() -> None:
-    assert dialog_patterns() == "*.wav *.flac *.ogg *.oga *.opus *.mp3"
+    assert dialog_patterns() == (
+        "*.wav *.flac *.ogg *.oga *.opus *.mp3 *.m4a *.m4b *.aac *.webm *.mka *.mkv *.mp4 *.mov"
+    )

@@ -78,7 +78,8 @@ def test_a_sudden_event_ends_up_within_the_guards_amount(make_signal, migraine):
     # Within 2 dB of the amount: the median of talk moves by about 1 dB from one 10 ms step
     # to the next, and the guard judges by the mix before it, not by its own output.
     assert event_rise_db(out, at_s, latency_s) <= amount + 2.0
-    # Nothing else was touched much: the second before the event plays as it was.
+    # Nothing else was cut: the second before the event plays at least as loud as it was
+    # (the whisper, 30 dB under the target, may be lifted a little: see test_lift.py).
     before = out[round((at_s - 1.5 + latency_s) * RATE) : round((at_s - 0.5 + latency_s) * RATE)]
     plain = Engine(
         RATE, 2, EngineSettings(volume=1.0, crossfade_s=0.0, migraine=migraine, startle_guard=False)
@@ -90,7 +91,7 @@ def test_a_sudden_event_ends_up_within_the_guards_amount(make_signal, migraine):
     ref_before = ref[
         round((at_s - 1.5 + plain_latency) * RATE) : round((at_s - 0.5 + plain_latency) * RATE)
     ]
-    assert reference_lufs(before) == pytest.approx(reference_lufs(ref_before), abs=0.5)
+    assert reference_lufs(before) >= reference_lufs(ref_before) - 0.5
 
 
 @settings(max_examples=25)

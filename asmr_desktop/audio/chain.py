@@ -118,6 +118,18 @@ class MasterChain:
         """The limiter's gain now (dB, 0 when it rests, negative while it cuts)."""
         return self._limiter.gain_reduction_db()
 
+    @property
+    def lift_db(self) -> float:
+        """The startle guard's quiet-passage lift now (dB, 0: none)."""
+        return 0.0 if self._guard is None else self._guard.lift_db
+
+    def set_lift(self, reference_lufs: float | None, headroom_db: float) -> None:
+        """Where quiet passages may be lifted toward, and by how much at most (see
+        :meth:`StartleGuard.set_lift`); off in migraine mode, as the rule says."""
+        if self._guard is not None:
+            reference = None if self._migraine else reference_lufs
+            self._guard.set_lift(reference, headroom_db)
+
     def configure(self, *, ceiling_db: float, migraine: bool) -> None:
         """Ask for a ceiling and migraine mode; they glide in (see :meth:`settle`)."""
         ceiling = effective_ceiling_db(ceiling_db, migraine)

@@ -221,6 +221,12 @@ class Engine:
         with self._lock:
             return self._chain.gain_reduction_db
 
+    @property
+    def quiet_lift_db(self) -> float:
+        """The quiet-passage lift now (dB: 0 when none; see safety.QUIET_LIFT_BELOW_DB)."""
+        with self._lock:
+            return self._chain.lift_db
+
     def heard(self, *, reset: bool = False) -> Heard:
         """What was audible since counting began (per item, seconds); ``reset`` begins
         counting afresh. Play from stopped begins a count; a listening session reads it at
@@ -548,6 +554,7 @@ class Engine:
             gains = None
             if self._sleep is not None:
                 gains = self._sleep.gains(frames, sleep_left, counting=playing)
+            self._chain.set_lift(*self._lift_levels(gains))
             out = self._chain.process(mix, master_gain=gains, hold_release=rising)
             self._rendered_frames += frames
             if self._sleep is not None and playing and self._sleep_frames() <= 0:
@@ -725,6 +732,19 @@ class Engine:
         # The layers' share: with layers sounding, every voice makes room so the sum
         # measures the target (0 dB without layers).
         return target, volume_to_db(settings.volume) + self._layers.share_db()
+
+    def _lift_levels(self, sleep_gains: NDArray[np.float64] | None) -> tuple[float | None, float]:
+        """(reference, headroom) of the quiet-passage lift: the level a normalised track
+        plays at, and what the normalisation boost limit leaves to the most boosted voice
+        sounding (0 while one is unmeasured). None while the sleep timer fades out."""
+        voices = list(self._mix) + self._layers.voices()
+        if not voices or (sleep_gains is not None and float(sleep_gains.min()) < 1.0):
+            return None, 0.0
+        target = safety.effective_loudness_target(
+            self._settings.loudness_target_lufs, self._settings.migraine
+        )
+        reference = target + volume_to_db(self._settings.volume)
+        return reference, min(voice.lift_headroom_db for voice in voices)
 
     def _apply_levels(self) -> None:
         settings = self._settings

@@ -11,8 +11,16 @@ the thirty 100 ms windows before it (3 s); a window above median + amount needs 
 less gain. The gain curve is, per 10 ms step, the lowest need of every window the step
 belongs to, taken over a short look-ahead and averaged (so it falls smoothly and is fully
 down when the window starts), then allowed to recover by at most 6 dB/s; sample by sample
-it is interpolated in dB. It never exceeds 0 dB: the guard never raises a sample. Output
-is delayed by :attr:`StartleGuard.latency` frames.
+it is interpolated in dB. Output is delayed by :attr:`StartleGuard.latency` frames.
+
+Its other half lifts long quiet passages gently (the rule and its numbers are in
+:data:`safety.QUIET_LIFT_BELOW_DB`): each window also gets the lift it allows (0 for a
+window that is cut, one without 3 s of sound before it, one whose lifted level would pass
+the reference less QUIET_LIFT_BELOW_DB), and the lift curve is made from those as the cut
+is from the needs (look-ahead minimum, average: it is down before a louder sound arrives),
+then rises at most QUIET_LIFT_RISE_DB_PER_S, and not at all while the cut is recovering or
+something before the guard rises. Off (the default, :meth:`StartleGuard.set_lift`) the
+guard never raises a sample.
 
 Silence is no context (as the silence before a track's first sound is none in the
 analysis): a window is judged against the sound of the 3 s before it, and only when at
@@ -107,8 +115,21 @@ class StartleGuard:
         self.latency = (self._ahead + 2) * self._step
         #: Recovery per step (dB): the gain-rise bound.
         self._rise = safety.MAX_GAIN_RISE_DB_PER_S * self._step / rate_hz
+        self._lift_rise = safety.QUIET_LIFT_RISE_DB_PER_S * self._step / rate_hz
+        self._reference: float | None = None  # the lift's reference level (None: no lift)
+        self._headroom_db = 0.0
         self._kw = IirFilter(k_weighting(rate_hz), channels, fast=True)  # a meter: float32 will do
         self.reset()
+
+    def set_lift(self, reference_lufs: float | None, headroom_db: float) -> None:
+        """Lift quiet passages toward ``reference_lufs`` (the level a normalised track plays
+        at), by at most ``headroom_db`` (what the normalisation boost limit leaves); None or
+        no headroom: no lift (a lift under way comes down through the look-ahead)."""
+        if reference_lufs is None or not np.isfinite(reference_lufs) or not headroom_db > 0:
+            self._reference, self._headroom_db = None, 0.0
+        else:
+            self._reference = float(reference_lufs)
+            self._headroom_db = min(float(headroom_db), safety.QUIET_LIFT_MAX_DB)
 
     def reset(self) -> None:
         """Forget everything heard (the chain rests, or the output failed)."""
@@ -129,16 +150,27 @@ class StartleGuard:
         self._in_at = 0  # input position of the next input sample
         self._steps_done = 0  # steps whose gain is final
         self._held = HeldSpans()
+        self._lift_pending = np.zeros(0)  # the lift the pending windows allow (dB, >= 0)
+        self._lift_minima = np.zeros(self._fall)
+        self._lift_db = 0.0  # the last step's lift (dB, >= 0)
+        self._lift_rising = False
 
     @property
     def active(self) -> bool:
-        """The guard is cutting now, or about to."""
-        return self._gain_db < 0.0 or bool(np.any(self._pending < 0.0))
+        """The guard is cutting or lifting now, or about to."""
+        pending = bool(np.any(self._pending < 0.0)) or bool(np.any(self._lift_pending > 0.0))
+        return self._gain_db < 0.0 or self._lift_db > 0.0 or pending
+
+    @property
+    def lift_db(self) -> float:
+        """The quiet-passage lift of the last step judged (dB, >= 0)."""
+        return self._lift_db
 
     @property
     def releasing(self) -> bool:
-        """The gain is coming back up: a rise, so nothing else should rise meanwhile."""
-        return self._gain_db < 0.0
+        """The gain is coming back up (a cut recovering, a lift rising): a rise, so nothing
+        else should rise meanwhile."""
+        return self._gain_db < 0.0 or self._lift_rising
 
     def process(self, x: Samples, *, hold: bool = False) -> Samples:
         """Guard a block (frames, channels); returns as many frames, delayed by latency.
@@ -162,7 +194,7 @@ class StartleGuard:
         self._delay = delayed[-self.latency :]
         out = delayed[:n]
         gains = self._take_gains(n)
-        if gains.min() < 0.0:
+        if gains.min() < 0.0 or gains.max() > 0.0:
             out = out * np.power(10.0, gains / 20.0)[:, None]
         return np.asarray(out)
 
@@ -202,6 +234,7 @@ class StartleGuard:
         self._levels = both[-span:]
         valid = np.count_nonzero(~np.isnan(looks), axis=1)
         needs = np.zeros(len(levels))
+        allows = np.zeros(len(levels))
         judged = valid >= self._min_context
         if judged.any():
             rows = looks[judged]
@@ -209,10 +242,27 @@ class StartleGuard:
                 median = np.median(rows, axis=1)
             else:
                 median = np.nanmedian(rows, axis=1)
-            needs[judged] = np.minimum(0.0, median + self.amount_db - levels[judged])
-        self._finish(needs)
+            cut = np.minimum(0.0, median + self.amount_db - levels[judged])
+            needs[judged] = cut
+            if self._reference is not None:
+                full = valid[judged] == self._context  # 3 s of sound before it
+                allows[judged] = np.where(
+                    full & (cut == 0.0), self._allowed_lift(median, levels[judged]), 0.0
+                )
+        self._finish(needs, allows)
 
-    def _finish(self, needs: Samples) -> None:
+    def _allowed_lift(self, median: Samples, levels: Samples) -> Samples:
+        """The lift windows allow (dB, >= 0): :func:`safety.quiet_lift_db` of their context's
+        median, and no more than keeps the window itself under the reference less
+        QUIET_LIFT_BELOW_DB."""
+        ref = self._reference
+        assert ref is not None
+        gate = max(safety.QUIET_LIFT_GATE_LUFS, ref - safety.QUIET_LIFT_GATE_DB)
+        top = ref - safety.QUIET_LIFT_BELOW_DB
+        lift = np.minimum(np.minimum(top - median, median - gate), top - levels)
+        return np.asarray(np.clip(lift, 0.0, self._headroom_db))
+
+    def _finish(self, needs: Samples, allows: Samples) -> None:
         """New window needs (one per 10 ms step, the window ending there): the steps they
         make final get their gains, vectorised (no per-step Python).
 
@@ -225,32 +275,59 @@ class StartleGuard:
         with R the running sum of the rises: one cumulative minimum.
         """
         windows = np.concatenate([self._pending, needs])
+        lifts = np.concatenate([self._lift_pending, allows])
         count = len(windows) - self._ahead
         if count <= 0:
-            self._pending = windows
+            self._pending, self._lift_pending = windows, lifts
             return
-        self._pending = windows[count:]
+        self._pending, self._lift_pending = windows[count:], lifts[count:]
+        held = np.zeros(count, dtype=bool)  # steps over which something before rises
+        if not self._held.empty:
+            for k in range(count):
+                start = (self._steps_done + k) * self._step
+                held[k] = self._held.overlaps(start, start + self._step)
+        cut_before = self._gain_db
         if not windows.any() and not self._minima.any() and self._gain_db == 0.0:
             final = np.zeros(count)  # nothing to cut, nothing to recover: the usual case
         else:
-            lookahead = sliding_min(windows, self._ahead + 1)
-            history = np.concatenate([self._minima, lookahead])
-            self._minima = history[-self._fall :] if self._fall else np.zeros(0)
-            width = len(history) - count + 1
-            smooth = np.convolve(history, np.ones(width) / width, "valid")
-            rises = np.full(count, self._rise)
-            if not self._held.empty:
-                for k in range(count):
-                    start = (self._steps_done + k) * self._step
-                    if self._held.overlaps(start, start + self._step):
-                        rises[k] = 0.0
-            total = np.cumsum(rises)
-            floor = np.minimum.accumulate(smooth - total)
-            final = np.minimum(total + np.minimum(self._gain_db, floor), 0.0)
+            smooth, self._minima = self._smoothed(windows, self._minima, count)
+            rises = np.where(held, 0.0, self._rise)
+            final = np.minimum(self._bounded_rise(smooth, rises, self._gain_db), 0.0)
             self._gain_db = float(final[-1])
+        if lifts.any() or self._lift_minima.any() or self._lift_db > 0.0:
+            # The lift: down before what it may not lift, up only while nothing else rises
+            # (held, or the cut below 0 in this step or the one before).
+            smooth, self._lift_minima = self._smoothed(lifts, self._lift_minima, count)
+            cutting = final < 0.0
+            cutting[1:] |= cutting[:-1]
+            cutting[0] |= cut_before < 0.0
+            rises = np.where(held | cutting, 0.0, self._lift_rise)
+            lift = np.clip(self._bounded_rise(smooth, rises, self._lift_db), 0.0, self._headroom_db)
+            self._lift_rising = bool(lift.max() > self._lift_db or np.any(np.diff(lift) > 0.0))
+            self._lift_db = float(lift[-1])
+            final = final + lift
+        else:
+            self._lift_rising = False
         self._steps_done += count
         starts = np.concatenate([[self._known_db], final[:-1]])
         frac = np.arange(1, self._step + 1) / self._step
         ramps = starts[:, None] + (final - starts)[:, None] * frac[None, :]
         self._gains = np.concatenate([self._gains, ramps.ravel()])
         self._known_db = float(final[-1])
+
+    def _smoothed(self, windows: Samples, minima: Samples, count: int) -> tuple[Samples, Samples]:
+        """The ``count`` final steps' look-ahead minimum of ``windows``, averaged over the
+        fall (so fully down when the lowest window starts); and the minima to keep."""
+        lookahead = sliding_min(windows, self._ahead + 1)
+        history = np.concatenate([minima, lookahead])
+        kept = history[-self._fall :] if self._fall else np.zeros(0)
+        width = len(history) - count + 1
+        return np.convolve(history, np.ones(width) / width, "valid"), kept
+
+    @staticmethod
+    def _bounded_rise(smooth: Samples, rises: Samples, start_db: float) -> Samples:
+        """gain[k] = min(smooth[k], gain[k-1] + rises[k]) from ``start_db``, as one cumulative
+        minimum: R[k] + min(start, min over j <= k of (smooth[j] - R[j])), R = cumsum(rises)."""
+        total = np.cumsum(rises)
+        floor = np.minimum.accumulate(smooth - total)
+        return np.asarray(total + np.minimum(start_db, floor))

@@ -337,6 +337,10 @@ class LayerMix:
                 return
 
     # --- helpers ---------------------------------------------------------------------------
+    def voices(self) -> list[Voice]:
+        """The layers' voices sounding or held now."""
+        return self._voices()
+
     def _voices(self) -> list[Voice]:
         return [s.voice for s in self._slots if s.voice is not None] + [
             voice for _key, voice in self._leaving

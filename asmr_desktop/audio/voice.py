@@ -40,7 +40,7 @@ UNKNOWN_LOUDNESS_LUFS = safety.UNMEASURED_LOUDNESS_LUFS
 #: and a slider at 0 are not listening time.
 AUDIBLE_GAIN = 10 ** (-60 / 20)
 #: Normalisation never boosts a quiet track by more than this (its noise would come up too).
-MAX_NORMALISATION_BOOST_DB = 24.0
+MAX_NORMALISATION_BOOST_DB = safety.MAX_NORMALISATION_BOOST_DB
 #: How often loudness is looked up again for a track still unmeasured.
 LOOKUP_EVERY_S = 0.5
 #: A resume finds a pause fade still above this loudness: it turns round from there. Below
@@ -114,6 +114,7 @@ class Voice:
         #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
         self.audible_frames = 0
         self._aimed_db = SILENT_DB  # the gain aimed at (normalisation x volume)
+        self._normalisation_db = 0.0  # the normalisation part of it (dB)
         #: A layer (a soundscape preview) sounds over the playlist in the same mix and
         #: limiter, but is no playlist item: never the main voice, never counted as heard.
         self.layer = False
@@ -314,10 +315,17 @@ class Voice:
         self.loudness_lufs = loudness
         # The engine gives the effective target (migraine mode may put it below the range).
         target = min(target_lufs, safety.LOUDNESS_TARGET_MAX_LUFS)
-        self._aimed_db = (
-            min(target - loudness, MAX_NORMALISATION_BOOST_DB) + volume_db + self.offset_db
-        )
+        self._normalisation_db = min(target - loudness, MAX_NORMALISATION_BOOST_DB)
+        self._aimed_db = self._normalisation_db + volume_db + self.offset_db
         self._apply_aim()
+
+    @property
+    def lift_headroom_db(self) -> float:
+        """How far the quiet-passage lift may raise it before its total gain passes the
+        normalisation boost limit (0 while its loudness is unknown, or before it is aimed)."""
+        if not self.loudness_known:
+            return 0.0
+        return max(0.0, MAX_NORMALISATION_BOOST_DB - self._normalisation_db)
 
     @property
     def level_lufs(self) -> float:

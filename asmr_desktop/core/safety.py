@@ -44,6 +44,33 @@ STARTLE_MAX_DB = 20.0
 #: Gain may never rise faster than this (slider moves, crossfades, resume).
 MAX_GAIN_RISE_DB_PER_S = 6.0
 
+#: Normalisation never boosts a quiet track by more than this (its noise would come up too);
+#: the quiet-passage lift below never takes a track's total gain above it either.
+MAX_NORMALISATION_BOOST_DB = 24.0
+
+#: Quiet passages are lifted gently (the startle guard's other half). The rule, judged on
+#: what is heard (K-weighted 100 ms levels every 10 ms, as the guard's): let REF be the
+#: level a normalised track plays at (the loudness target at the chosen volume) and M the
+#: median level of the 3 s before a moment, all of it sound (silence is no context). Then
+#: the lift wanted is  min(REF - QUIET_LIFT_BELOW_DB - M,  M - GATE,  QUIET_LIFT_MAX_DB,
+#: headroom), never below 0, with GATE = max(QUIET_LIFT_GATE_LUFS, REF - QUIET_LIFT_GATE_DB)
+#: and headroom = MAX_NORMALISATION_BOOST_DB minus the largest normalisation gain of the
+#: tracks sounding (0 while a track is unmeasured: a record is the truth). So:
+#: - a passage within QUIET_LIFT_BELOW_DB of REF is left as it is (ordinary dynamics), and
+#:   no 100 ms window is ever lifted above REF - QUIET_LIFT_BELOW_DB: quiet stays quieter;
+#: - the noise floor and silence are never lifted: at GATE (BS.1770's absolute -70 LUFS
+#:   gate, or 30 dB under REF, whichever is higher) the lift is 0, tapering toward it;
+#: - it rises at most QUIET_LIFT_RISE_DB_PER_S, only while nothing else rises (one rise at
+#:   a time), and with the guard's look-ahead it is back down before a louder sound or a
+#:   startle arrives; the limiter after it still holds the ceiling;
+#: - it is off in migraine mode (quieter is the point there) and while the sleep timer
+#:   fades out (it would fight the fade).
+QUIET_LIFT_BELOW_DB = 6.0
+QUIET_LIFT_MAX_DB = 12.0
+QUIET_LIFT_RISE_DB_PER_S = 1.0
+QUIET_LIFT_GATE_DB = 30.0
+QUIET_LIFT_GATE_LUFS = -70.0
+
 #: Every start from silence (Play, a resume after a pause, the incoming track of a
 #: crossfade, a preview, the volume raised from nothing, a start after the sleep timer)
 #: begins at this absolute loudness at the output and rises from there at
@@ -133,6 +160,19 @@ def fade_in_s(final_lufs: float) -> float:
     if not final_lufs > FADE_IN_FLOOR_LUFS:  # also NaN and -inf
         return 0.0
     return (final_lufs - FADE_IN_FLOOR_LUFS) / MAX_GAIN_RISE_DB_PER_S
+
+
+def quiet_lift_db(median_lufs: float, reference_lufs: float, headroom_db: float) -> float:
+    """The lift wanted for a passage whose 3 s median level is ``median_lufs`` (see
+    QUIET_LIFT_BELOW_DB for the rule); 0 for silence, NaN and the noise floor."""
+    gate = max(QUIET_LIFT_GATE_LUFS, reference_lufs - QUIET_LIFT_GATE_DB)
+    lift = min(
+        reference_lufs - QUIET_LIFT_BELOW_DB - median_lufs,
+        median_lufs - gate,
+        QUIET_LIFT_MAX_DB,
+        headroom_db,
+    )
+    return lift if lift > 0.0 else 0.0  # also NaN
 
 
 def effective_loudness_target(target_lufs: float, migraine: bool) -> float:

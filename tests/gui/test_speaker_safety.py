@@ -333,3 +333,107 @@ def test_migraine_mode_on_and_off_never_notches_a_steady_tone(
     assert np.diff(after[lowest:]).min() >= -0.05, "only up after switching off"
     assert np.diff(after).max() / 0.1 <= safety.MAX_GAIN_RISE_DB_PER_S + 0.3
     assert after[-1] == pytest.approx(target, abs=0.3)
+
+
+def knock_file(path: Path) -> tuple[Path, list[float]]:
+    """A knock on wood in a room tone (the analysis's knock, tests/unit/analysis): 14 s of
+    noise at about -40 LUFS with an 80 ms knock at 9 s, 24 dB over it in 100 ms windows.
+    (A second knock while the guard still recovers from the first is a known gap: see
+    test_guard.py's xfail.)"""
+    from tests.unit.analysis.signals import knock
+
+    rate = 48000
+    x = np.random.default_rng(21).standard_normal((14 * rate, 2)) * 0.005
+    times = [9.0]
+    for at in times:
+        tap = knock(rate, 0.95, seconds=0.08)
+        x[round(at * rate) : round(at * rate) + len(tap)] += tap
+    sf.write(path, x, rate)
+    return path, times
+
+
+def alarm_file(path: Path) -> tuple[Path, list[float]]:
+    """Talk (the tests' synthetic talker, about -27 LUFS) with an alarm's beeps (a 2 kHz
+    square, 0.4 s) at 9 s, about 29 dB over it in 100 ms windows, over a faint noise floor
+    so the talk's pauses are not digital silence (the driver's late-block silence is
+    dropped). The alarm dominates the track's loudness (-15.5 LUFS), so the talk plays
+    15 dB under the target, 27 in migraine mode: still well above the 16-bit floor."""
+    from tests.unit.audio.helpers import speech_like
+
+    rate = 48000
+    x = speech_like(14.0, rate) * 0.3
+    t = np.arange(round(0.4 * rate)) / rate
+    beeps = np.sign(np.sin(2 * np.pi * 2000 * t)) * (np.sin(2 * np.pi * 5 * t) > 0)
+    x[9 * rate : 9 * rate + len(t)] += (0.5 * beeps)[:, None].astype(np.float32)
+    x = x + np.random.default_rng(22).standard_normal(x.shape).astype(np.float32) * 1e-3
+    sf.write(path, x, rate)
+    return path, [9.0]
+
+
+@pytest.mark.parametrize("make_file", [knock_file, alarm_file])
+@pytest.mark.parametrize("migraine", [False, True])
+def test_a_knock_and_an_alarm_end_up_within_the_guards_amount_at_the_speaker(
+    qtbot: QtBot,
+    context: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_file: object,
+    migraine: bool,
+) -> None:
+    """Issue 15: 'measure it on the knock file and on speech with an alarm: the event ends
+    up within the guard's amount of the surrounding level', on what the window sends to
+    the speaker. The event's 100 ms levels (every 10 ms) against the median of the 3 s of
+    sound before each, with the tests' own BS.1770 K-weighting."""
+    from tests.unit.audio.test_guard import event_rise_db
+
+    path, times = make_file(tmp_path / "event.wav")  # type: ignore[operator]
+    recording, _ = sf.read(path)
+    for at in times:
+        assert event_rise_db(recording, at, 0.0) > 20, "the event is sudden in the file"
+    capture = tmp_path / "speaker.raw"
+    window = open_window(qtbot, context, monkeypatch, capture, migraine_mode=migraine)
+    add_measured(qtbot, window, path)
+    panel = window.player_panel
+    panel.toggle()
+    if migraine:  # it is not gentle: the window asks first
+        box = panel.migraine_prompt
+        assert box is not None
+        next(b for b in box.buttons() if b.text() == "Play anyway").click()
+    qtbot.waitUntil(lambda: window.engine.state is PlayState.PLAYING)
+    # The engine is done with the file before the speaker is (the output queue runs ahead):
+    # wait until the driver has written the whole file and some, in real time.
+    begun = frames_so_far(capture)
+    qtbot.waitUntil(
+        lambda: frames_so_far(capture) >= begun + len(recording) + 3 * 48000, timeout=40000
+    )
+    stop_and_close(qtbot, window)
+    # The capture as it is: silences the driver wrote for late blocks on a busy machine
+    # are left in (the meter leaves silence out of the context) and each event is found by
+    # matching the recording's level pattern around it.
+    out = captured(capture)
+    amount = safety.startle_amount_db(migraine)
+    assert window.engine.startle_amount_db == amount
+    for at in times:
+        found = where_in(out, recording, at)
+        rise = event_rise_db(out, found, 0.0)
+        # Within 2.5 dB (2 on the engine, test_guard: the guard judges the mix before it;
+        # here the alarm measured up to 12.2 dB in normal mode in a full-suite run, where the
+        # lift of the quiet talk comes down just before the alarm and lowers its context).
+        assert rise <= amount + 2.5
+        assert rise >= amount - 4.0, "the event was found in the capture, turned down, not out"
+
+
+def where_in(played: np.ndarray, recording: np.ndarray, at_s: float) -> float:
+    """Where the moment ``at_s`` of ``recording`` is in ``played`` (seconds): the best
+    match of their 10 ms level patterns (dB) over the 4 s before it and 1 s after."""
+
+    def pattern(x: np.ndarray) -> np.ndarray:
+        hop = 480
+        e = (x[: len(x) // hop * hop] ** 2).sum(axis=1).reshape(-1, hop).mean(axis=1)
+        return np.asarray(10 * np.log10(np.maximum(e, 1e-12)))
+
+    a, b = pattern(played), pattern(recording)
+    at = round(at_s * 100)
+    piece = b[at - 400 : at + 100]
+    scores = [np.corrcoef(a[k : k + len(piece)], piece)[0, 1] for k in range(len(a) - len(piece))]
+    return (int(np.argmax(scores)) + 400) * 0.01

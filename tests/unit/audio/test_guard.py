@@ -78,7 +78,8 @@ def test_a_sudden_event_ends_up_within_the_guards_amount(make_signal, migraine):
     # Within 2 dB of the amount: the median of talk moves by about 1 dB from one 10 ms step
     # to the next, and the guard judges by the mix before it, not by its own output.
     assert event_rise_db(out, at_s, latency_s) <= amount + 2.0
-    # Nothing else was touched much: the second before the event plays as it was.
+    # Nothing else was cut: the second before the event plays at least as loud as it was
+    # (the whisper, 30 dB under the target, may be lifted a little: see test_lift.py).
     before = out[round((at_s - 1.5 + latency_s) * RATE) : round((at_s - 0.5 + latency_s) * RATE)]
     plain = Engine(
         RATE, 2, EngineSettings(volume=1.0, crossfade_s=0.0, migraine=migraine, startle_guard=False)
@@ -90,7 +91,7 @@ def test_a_sudden_event_ends_up_within_the_guards_amount(make_signal, migraine):
     ref_before = ref[
         round((at_s - 1.5 + plain_latency) * RATE) : round((at_s - 0.5 + plain_latency) * RATE)
     ]
-    assert reference_lufs(before) == pytest.approx(reference_lufs(ref_before), abs=0.5)
+    assert reference_lufs(before) >= reference_lufs(ref_before) - 0.5
 
 
 @settings(max_examples=25)
@@ -136,3 +137,29 @@ def test_the_guard_bounds_are_enforced():
     assert safety.clamp_startle_db(float("nan")) == safety.STARTLE_RISE_DB
     assert StartleGuard(RATE, 2, 100.0).amount_db == safety.STARTLE_MAX_DB
     assert safety.startle_amount_db(True) < safety.startle_amount_db(False)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the guard judges the context as recorded, and after a cut the room "
+    "tone is held down while the gain recovers at 6 dB/s, so a second knock within 3 s rises "
+    "about 21 dB over what was heard before it. Judging the context as heard fixed this but "
+    "made talk ratchet down (each cut lowers the next context): not solved yet.",
+)
+def test_a_second_knock_while_the_guard_recovers_stays_within_the_amount_as_heard():
+    from tests.unit.analysis.signals import knock
+
+    rng = np.random.default_rng(21)
+    x = rng.standard_normal((14 * RATE, 2)) * 0.005
+    for at in (9.0, 12.0):
+        tap = knock(RATE, 0.95, seconds=0.08)
+        x[round(at * RATE) : round(at * RATE) + len(tap)] += tap
+    x = x.astype(np.float32)
+    assert event_rise_db(x, 12.0, 0.0) > 20
+    engine = Engine(RATE, 2, EngineSettings(volume=1.0, crossfade_s=0.0))
+    engine.set_items([array_item(x, RATE, loudness_lufs=reference_lufs(x))])
+    engine.play()
+    out = render(engine, len(x) / RATE + 0.5)
+    latency_s = engine.latency_frames / RATE
+    assert event_rise_db(out, 9.0, latency_s) <= safety.STARTLE_RISE_DB + 2.0
+    assert event_rise_db(out, 12.0, latency_s) <= safety.STARTLE_RISE_DB + 2.0

@@ -41,6 +41,14 @@ PROBES = frozenset(
 )
 
 
+#: libavfilter and libavdevice (stubbed: decoding and scaling never filter or open devices)
+#: are still asked at ``import av`` for their version, build configuration and licence, and
+#: to register their devices, and list the filters: those answer 0 (no filters), a short
+#: text, or do nothing.
+_VERSION = re.compile(r"^(av(filter|device)_(version|register_all)|av_filter_iterate)$")
+_TEXT = re.compile(r"^av(filter|device)_(configuration|license)$")
+
+
 def _soname(path: Path) -> str:
     out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True).stdout
     found = re.search(r"\(SONAME\).*\[(.+)\]", out)
@@ -91,8 +99,10 @@ def build_stub(real: Path, out_dir: Path) -> Path:
         versions.setdefault(version, []).append(name)
         if kind == "OBJECT":
             lines.append(f"char {name}[{max(size, 1)}] __attribute__((aligned(16)));")
-        elif name in PROBES:
+        elif name in PROBES or _VERSION.match(name):
             lines.append(f"void *{name}(void) {{ return 0; }}")
+        elif _TEXT.match(name):
+            lines.append(f'const char *{name}(void) {{ return "left out of this bundle"; }}')
         else:
             lines.append(f'void {name}(void) {{ left_out("{name}"); }}')
     source.write_text("\n".join(lines) + "\n")

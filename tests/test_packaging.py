@@ -130,7 +130,6 @@ KEPT = {
     "PySide6/Qt/lib/libQt6Charts.so.6",
     "PySide6/Qt/lib/libQt6OpenGL.so.6",  # QtCharts links it
     "PySide6/Qt/lib/libQt6DBus.so.6",
-    "PySide6/Qt/lib/libQt6Network.so.6",  # QLocalServer: one instance only
     "PySide6/QtCharts.abi3.so",
     "PySide6/Qt/plugins/platforms/libqxcb.so",
     "PySide6/Qt/plugins/platforms/libqoffscreen.so",  # the self-test
@@ -966,14 +965,15 @@ def test_spec_stubs_pyav_encoders_and_tls_and_keeps_the_decoders(
     calls = run_spec()
     binaries = {e[0]: e[1] for e in calls["COLLECT"].args[1]}
     names = {dest.split("/")[-1].split("-")[0]: src for dest, src in binaries.items()}
-    for stubbed in ("libx264", "libx265", "libSvtAv1Enc", "libmp3lame", "libgnutls", "libvpx"):
+    stubs = ("libx264", "libx265", "libSvtAv1Enc", "libmp3lame", "libgnutls", "libvpx")
+    for stubbed in (*stubs, "libavfilter", "libavdevice"):
         src = Path(names[stubbed])
         assert "stubs" in src.parts, stubbed
         assert src.stat().st_size < 1_000_000, stubbed
-    for gone in ("libnettle", "libhogweed", "libgmp", "libunistring", "libsharpyuv"):
-        assert gone not in names  # only GnuTLS and libwebp needed them
+    for gone in ("libnettle", "libhogweed", "libgmp", "libunistring", "libsharpyuv", "libasound"):
+        assert gone not in names  # only GnuTLS, libwebp and libavdevice needed them
     kept_libs = ("libavcodec", "libavformat", "libavutil", "libswresample", "libdav1d", "libopus")
-    for kept in (*kept_libs, "libasound"):
+    for kept in kept_libs:
         assert "stubs" not in Path(names[kept]).parts, kept
 
 

@@ -222,7 +222,10 @@ def take_all(out: Path, suffix: str) -> int:
         settle()
         _wait(300)
         path = out / f"{name}-{suffix}.png"
-        if not screen.grabWindow(0).save(str(path)):
+        # Asked each time: the QScreen wrapper taken at start can be gone by now (seen after
+        # a native file dialog closed on Xvfb: "Internal C++ object already deleted").
+        current = QApplication.primaryScreen()
+        if current is None or not current.grabWindow(0).save(str(path)):
             missing.append(name)
         print(f"saved {path}")
 

@@ -10,7 +10,9 @@ import soundfile as sf
 from scipy import signal
 
 from asmr_desktop.audio.engine import Engine
+from asmr_desktop.audio.guard import StartleGuard
 from asmr_desktop.audio.item import PlaylistItem
+from asmr_desktop.audio.source import Source
 
 
 def true_peak_db(x: np.ndarray) -> float:
@@ -221,3 +223,26 @@ def levels_from_first_sound(
         common = math.gcd(48000, rate_hz)
         x = signal.resample_poly(x, 48000 // common, rate_hz // common, axis=0)
     return short_term_db(x, window_s)
+
+
+def read_all(source: Source, block: int = 1000) -> np.ndarray:
+    """Everything ``source`` gives, read ``block`` frames at a time (never more a read)."""
+    parts = []
+    while len(part := source.read(block)):
+        assert len(part) <= block
+        parts.append(part)
+    return np.concatenate(parts)
+
+
+def run_guard(guard: StartleGuard, x: np.ndarray, blocks: list[int]) -> np.ndarray:
+    """``x`` through ``guard`` in blocks of the given sizes (cycled), aligned for its latency."""
+    out, i, k = [], 0, 0
+    while i < len(x) + guard.latency:
+        n = blocks[k % len(blocks)]
+        k += 1
+        chunk = x[i : i + n]
+        if len(chunk) < n:
+            chunk = np.concatenate([chunk, np.zeros((n - len(chunk), 2))])
+        out.append(guard.process(chunk))
+        i += n
+    return np.concatenate(out)[guard.latency : guard.latency + len(x)]

@@ -14,7 +14,7 @@ from asmr_desktop.audio.engine import Engine, EngineSettings
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.core.errors import DecodeError
-from tests.unit.audio.helpers import ArraySource, sine, write
+from tests.unit.audio.helpers import ArraySource, read_all, sine, write
 
 FORMATS = [
     ("wav", {"subtype": "PCM_16"}),
@@ -25,14 +25,6 @@ FORMATS = [
     ("opus", {"format": "OGG", "subtype": "OPUS"}),
     ("mp3", {"format": "MP3", "subtype": "MPEG_LAYER_III"}),
 ]
-
-
-def _read_all(source, block=1000) -> np.ndarray:
-    parts = []
-    while len(part := source.read(block)):
-        assert len(part) <= block
-        parts.append(part)
-    return np.concatenate(parts)
 
 
 @pytest.mark.parametrize(("ext", "kwargs"), FORMATS, ids=[f"{e}-{k}" for e, k in FORMATS])
@@ -46,7 +38,7 @@ def test_every_format_streams_at_its_own_rate(tmp_path, ext, kwargs):
     source = FileSource(path)
     assert (source.rate_hz, source.channels) == (rate, 2)
     assert source.duration_s == pytest.approx(1.0, abs=0.1)
-    out = _read_all(source)
+    out = read_all(source)
     assert out.dtype == np.float32 and out.shape[1] == 2
     assert len(out) == pytest.approx(rate, rel=0.1)
     level = np.sqrt(np.mean(out.astype(np.float64) ** 2))
@@ -59,7 +51,7 @@ def test_every_format_streams_at_its_own_rate(tmp_path, ext, kwargs):
 def test_any_common_rate_resamples_to_the_output_rate(tmp_path, rate):
     path = write(tmp_path / "tone.flac", sine(1000, 1.0, rate, amp=0.5, channels=1), rate)
     source = ResampledSource(FileSource(path), 44100, 2)
-    out = _read_all(source, 777).astype(np.float64)
+    out = read_all(source, 777).astype(np.float64)
     assert len(out) == pytest.approx(44100, abs=2)  # the tail is flushed, nothing lost
     np.testing.assert_array_equal(out[:, 0], out[:, 1])  # mono fills both sides
     spectrum = np.abs(np.fft.rfft(out[:, 0] * np.hanning(len(out))))
@@ -68,8 +60,8 @@ def test_any_common_rate_resamples_to_the_output_rate(tmp_path, rate):
 
 def test_resampling_in_blocks_is_seamless():
     tone = sine(997, 2.0, 22050, amp=0.5)
-    whole = _read_all(ResampledSource(ArraySource(tone, 22050), 48000, 2), 10**6)
-    pieces = _read_all(ResampledSource(ArraySource(tone, 22050), 48000, 2), 37)
+    whole = read_all(ResampledSource(ArraySource(tone, 22050), 48000, 2), 10**6)
+    pieces = read_all(ResampledSource(ArraySource(tone, 22050), 48000, 2), 37)
     np.testing.assert_allclose(pieces, whole, atol=1e-6)
 
 
@@ -80,7 +72,7 @@ def test_more_than_two_channels_are_downmixed_without_getting_louder(tmp_path):
     six[:, 5] = 0.6  # right surround, at -3 dB
     source = FileSource(write(tmp_path / "surround.wav", six, 44100, subtype="FLOAT"))
     assert source.channels == 2
-    out = _read_all(source)
+    out = read_all(source)
     each = 1 + 2 * 0.7071  # each side's weights, scaled so full scale stays full scale
     np.testing.assert_allclose(out[:, 0], 0.9 / each, atol=1e-6)
     np.testing.assert_allclose(out[:, 1], 0.6 * 0.7071 / each, atol=1e-6)
@@ -124,7 +116,7 @@ def test_a_truncated_file_plays_what_is_there(tmp_path):
     path = write(tmp_path / "cut.wav", sine(440, 2.0, 44100), 44100)
     raw = path.read_bytes()
     path.write_bytes(raw[: len(raw) // 2])  # header still claims 2 s
-    out = _read_all(FileSource(path))
+    out = read_all(FileSource(path))
     assert 0.5 < len(out) / 44100 < 1.5
     assert np.all(np.isfinite(out))
 

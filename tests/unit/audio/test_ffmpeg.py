@@ -26,7 +26,7 @@ from asmr_desktop.cli.parser import parse, run_command
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import DecodeError
 from tests.helpers.media import chirp, encode
-from tests.unit.audio.helpers import reference_lufs
+from tests.unit.audio.helpers import read_all, reference_lufs
 
 #: (file name, rate, channels, with a video track)
 KINDS = [
@@ -37,14 +37,6 @@ KINDS = [
     ("mono.m4a", 22050, 1, False),
 ]
 IDS = [k[0] for k in KINDS]
-
-
-def _read_all(source, block=1000) -> np.ndarray:
-    parts = []
-    while len(part := source.read(block)):
-        assert len(part) <= block
-        parts.append(part)
-    return np.concatenate(parts)
 
 
 def _offset(decoded: np.ndarray, original: np.ndarray, at: int, span: int = 2000) -> int:
@@ -76,7 +68,7 @@ def test_each_container_decodes_in_blocks_at_its_own_rate(media, name, rate, cha
     assert isinstance(source, FFmpegSource)
     assert (source.rate_hz, source.channels) == (rate, channels)
     assert source.duration_s == pytest.approx(3.0, abs=0.05)
-    out = _read_all(source)
+    out = read_all(source)
     source.close()
     assert out.dtype == np.float32 and out.shape[1] == channels
     assert len(out) / rate == pytest.approx(3.0, abs=0.05)
@@ -129,8 +121,8 @@ def test_five_one_folds_to_stereo_like_the_libsndfile_path(tmp_path):
     assert folded.channels == 2
     wide = open_audio(path, fold=False)
     assert wide.channels == 6
-    all_six = _read_all(wide)
-    both = _read_all(folded)
+    all_six = read_all(wide)
+    both = read_all(folded)
     np.testing.assert_allclose(both, downmix(all_six, 2), atol=1e-6)
     # And the decoded channels are the ones written, in their places.
     # (AAC low-passes the LFE, channel 3, to its 120 Hz band: it is left out here.)
@@ -141,7 +133,7 @@ def test_five_one_folds_to_stereo_like_the_libsndfile_path(tmp_path):
 
 def test_resampled_to_the_output_rate_through_the_usual_path(media):
     path, _ = media["vorbis.mkv"]
-    out = _read_all(ResampledSource(open_audio(path), 48000, 2), block=4096)
+    out = read_all(ResampledSource(open_audio(path), 48000, 2), block=4096)
     assert len(out) / 48000 == pytest.approx(3.0, abs=0.05)
 
 
@@ -194,7 +186,7 @@ def test_a_truncated_webm_or_mkv_plays_what_is_there(media, tmp_path, name):
     """Matroska streams from the front: like a cut WAV, what is there plays."""
     cut = _truncated(media[name][0], tmp_path)
     source = open_audio(cut)
-    out = _read_all(source)
+    out = read_all(source)
     assert 0.5 < len(out) / source.rate_hz < 2.5
     assert np.all(np.isfinite(out))
 

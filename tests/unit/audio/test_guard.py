@@ -16,6 +16,7 @@ from tests.unit.audio.helpers import (
     k_weighted,
     reference_lufs,
     render,
+    run_guard,
     speech_like,
 )
 
@@ -112,16 +113,7 @@ def test_the_guard_never_raises_a_sample_nor_recovers_faster_than_6_db_per_s(
     ]
     x = np.concatenate(parts)
     guard = StartleGuard(rate, 2, safety.STARTLE_RISE_DB)
-    out, i, k = [], 0, 0
-    while i < len(x) + guard.latency:
-        n = blocks[k % len(blocks)]
-        k += 1
-        chunk = x[i : i + n]
-        if len(chunk) < n:
-            chunk = np.concatenate([chunk, np.zeros((n - len(chunk), 2))])
-        out.append(guard.process(chunk))
-        i += n
-    y = np.concatenate(out)[guard.latency : guard.latency + len(x)]
+    y = run_guard(guard, x, blocks)
     assert np.all(np.abs(y) <= np.abs(x) + 1e-12), "never raises a sample"
     audible = np.abs(x[:, 0]) > 1e-9
     gain_db = np.full(len(x), np.nan)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from asmr_desktop.audio.engine import Engine, EngineSettings
 from asmr_desktop.audio.guard import StartleGuard
 from asmr_desktop.core import safety
-from tests.unit.audio.helpers import array_item, k_weighted, reference_lufs, render
+from tests.unit.audio.helpers import array_item, k_weighted, reference_lufs, render, run_guard
 
 RATE = 48000
 TARGET = safety.LOUDNESS_TARGET_DEFAULT_LUFS
@@ -58,19 +58,6 @@ def window_levels(x: np.ndarray) -> np.ndarray:
     steps = (y[: len(y) // hop * hop] ** 2).sum(axis=1).reshape(-1, hop).mean(axis=1)
     windows = np.convolve(steps, np.ones(10) / 10, "valid")
     return -0.691 + 10 * np.log10(np.maximum(windows, 1e-30))
-
-
-def run_guard(guard: StartleGuard, x: np.ndarray, blocks: list[int]) -> np.ndarray:
-    out, i, k = [], 0, 0
-    while i < len(x) + guard.latency:
-        n = blocks[k % len(blocks)]
-        k += 1
-        chunk = x[i : i + n]
-        if len(chunk) < n:
-            chunk = np.concatenate([chunk, np.zeros((n - len(chunk), 2))])
-        out.append(guard.process(chunk))
-        i += n
-    return np.concatenate(out)[guard.latency : guard.latency + len(x)]
 
 
 @settings(max_examples=10, deadline=None)

@@ -22,8 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,27 +29,14 @@ from typing import TYPE_CHECKING
 ROOT = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
-
     from asmr_desktop.core.context import AppContext
     from asmr_desktop.ui.main_window import MainWindow
 
-#: The window's tabs, by title (each saved as page-<title>).
-PAGES = ("Play", "Rest", "History", "Trends")
-#: Dialogs and other top-level surfaces, by shot name (the same names as tests/gui/surfaces).
-DIALOGS = (
-    "rating",
-    "rating-forgot",
-    "pain-before",
-    "check-in",
-    "preferences",
-    "about",
-    "soundscape",
-    "layers",
-    "shortcuts",
-    "notice",
-    "export-report",
-)
+sys.path.insert(0, str(ROOT))
+# The same names the clipping and focus-ring tests open (Qt-free, read before Qt starts):
+# the window's tabs (each saved as page-<title>) and every dialog, by shot name.
+from tests.gui.names import DIALOGS, PAGES  # noqa: E402
+
 #: Every QDialog subclass in asmr_desktop/ui, and the shots that show it (checked by a test;
 #: a base class that is never shown alone is listed with no shots of its own).
 DIALOG_SHOTS: dict[str, tuple[str, ...]] = {
@@ -119,59 +104,6 @@ def seed_demo(context: AppContext, days: int = 21, seed: int = 7) -> None:
     moment[0] = real_now
 
 
-def _other_dialogs(window: MainWindow) -> dict[str, Callable[[], QWidget | None]]:
-    from PySide6.QtWidgets import QFileDialog
-
-    def layers() -> QWidget:
-        return window.show_layers()
-
-    def shortcuts() -> QWidget | None:
-        show = getattr(window, "show_shortcuts", None)  # Help, Keyboard shortcuts (F1)
-        return show() if callable(show) else None
-
-    def notice() -> QWidget:
-        return window.show_notice(
-            "Your data file could not be read. It was kept as "
-            "~/.local/share/asmr-desktop/diary.json.damaged-2026-12-02."
-        )
-
-    def export_report() -> QWidget:
-        # The file dialog Trends' "Save report" opens (Qt's own, as on a plain desktop).
-        dialog = QFileDialog(window, "Save report for the doctor", str(Path.home()), "PDF (*.pdf)")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.selectFile("asmr-desktop-report.pdf")
-        dialog.open()
-        return dialog
-
-    return {
-        "layers": layers,
-        "shortcuts": shortcuts,
-        "notice": notice,
-        "export-report": export_report,
-    }
-
-
-@contextmanager
-def _shown(window: MainWindow, name: str) -> Iterator[QWidget | None]:
-    sys.path.insert(0, str(ROOT))
-    from tests.gui.surfaces import DIALOGS as SURFACE_DIALOGS
-    from tests.gui.surfaces import open_dialog, settle
-
-    if name in SURFACE_DIALOGS:
-        with open_dialog(window, name) as dialog:
-            yield dialog
-        return
-    widget = _other_dialogs(window)[name]()
-    settle()
-    try:
-        yield widget
-    finally:
-        if widget is not None:
-            widget.close()
-            settle()
-
-
 def _wait(ms: int) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -200,9 +132,7 @@ def take_all(out: Path, suffix: str) -> int:
     from asmr_desktop.audio.output import NullOutput
     from asmr_desktop.core.paths import AppPaths
     from asmr_desktop.ui.theme import apply_theme
-
-    sys.path.insert(0, str(ROOT))
-    from tests.gui.surfaces import settle, show_page
+    from tests.gui.surfaces import open_dialog, settle, show_page
 
     app = QApplication([sys.argv[0]])
     apply_theme(app)
@@ -234,10 +164,7 @@ def take_all(out: Path, suffix: str) -> int:
         save(f"page-{page.lower()}")
     show_page(window, "Play")
     for name in DIALOGS:
-        with _shown(window, name) as dialog:
-            if dialog is None:
-                print(f"skipped {name}: this window has no such dialog")
-                continue
+        with open_dialog(window, name):
             save(name)
     view = window.enter_visual_only()
     if view is None:

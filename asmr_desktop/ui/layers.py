@@ -35,6 +35,7 @@ from asmr_desktop.library.files import dialog_patterns
 from asmr_desktop.services.listening import LayerService
 from asmr_desktop.soundscapes import SOUNDSCAPES
 from asmr_desktop.ui.notice import NoticeLine
+from asmr_desktop.ui.sizing import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,9 @@ class LayersPanel(QDialog):
         self.add_choice.setEnabled(count < LAYERS_MAX)
         bed = next((info for info in layers if info.bed), None)
         self._show_bed(bed)
+        # Tall enough for the wrapped intro at this width and every row (at a 2x scale the
+        # intro takes three lines; Qt's own first size gave it two and clipped it).
+        fit_to_screen(self)
 
     # -- internals -------------------------------------------------------------------------
     def _show_bed(self, bed: LayerInfo | None) -> None:

@@ -77,6 +77,8 @@ QTabWidget::pane {{ border: none; top: 0px; }}
 FOCUS_RING_PX = 2
 FOCUS_STYLESHEET = f"""
 QPushButton:focus {{ border: {FOCUS_RING_PX}px solid {ACCENT}; padding: 7px 17px; }}
+QToolButton {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
+QToolButton:focus {{ border-color: {ACCENT}; }}
 QCheckBox, QRadioButton {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
 QCheckBox:focus, QRadioButton:focus {{ border-color: {ACCENT}; }}
 QListView, QTreeView, QTableView, QLineEdit, QPlainTextEdit, QComboBox, QSpinBox,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -14,8 +15,9 @@ from asmr_desktop.diary.model import EndReason, Mode
 from asmr_desktop.ui.checkin import CheckInDialog
 from asmr_desktop.ui.main_window import MainWindow
 from asmr_desktop.ui.rating import PainBeforeDialog, RatingDialog
+from tests.gui.names import DIALOGS, PAGES
 
-PAGES = ("Play", "Rest", "History", "Trends")
+__all__ = ["DIALOGS", "PAGES", "add_sample_sessions", "open_dialog", "settle", "show_page"]
 
 
 def settle() -> None:
@@ -59,6 +61,16 @@ def _dialogs(window: MainWindow) -> dict[str, Callable[[], QDialog]]:
         dialog.open()
         return dialog
 
+    def export_report() -> QDialog:
+        # The file dialog Trends' "Save report" opens (Qt's own, as on a plain desktop).
+        from PySide6.QtWidgets import QFileDialog
+
+        dialog = QFileDialog(window, "Save report for the doctor", str(Path.home()), "PDF (*.pdf)")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.selectFile("asmr-desktop-report.pdf")
+        return opened(dialog)
+
     return {
         "rating": lambda: opened(
             RatingDialog(window, context=context, reference="before the session: 6")
@@ -73,20 +85,14 @@ def _dialogs(window: MainWindow) -> dict[str, Callable[[], QDialog]]:
         "preferences": window.show_preferences,
         "about": window.show_about,
         "soundscape": soundscape,
+        "layers": window.show_layers,
         "shortcuts": window.show_shortcuts,
+        "notice": lambda: window.show_notice(
+            "Your data file could not be read. It was kept as "
+            "~/.local/share/asmr-desktop/diary.json.damaged-2026-12-02."
+        ),
+        "export-report": export_report,
     }
-
-
-DIALOGS = (
-    "rating",
-    "rating-forgot",
-    "pain-before",
-    "check-in",
-    "preferences",
-    "about",
-    "soundscape",
-    "shortcuts",
-)
 
 
 @contextmanager

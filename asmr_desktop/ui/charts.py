@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -59,6 +58,7 @@ from asmr_desktop.insights.summary import RANGES, Insights, load
 from asmr_desktop.insights.timeline import HeadacheDays, Moment
 from asmr_desktop.insights.trial import MAX_WEEKS, MIN_WEEKS, TrialResult, Trials
 from asmr_desktop.ui.notice import NoticeLine
+from asmr_desktop.ui.sizing import Scroller
 from asmr_desktop.ui.theme import (
     ACCENT,
     ACCENT_DIM,
@@ -325,14 +325,12 @@ class ChartsView(QWidget):
         self.notice.setContentsMargins(20, 0, 20, 0)
         outer.addWidget(self.notice)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(20, 8, 20, 20)
         layout.setSpacing(16)
-        scroll.setWidget(body)
+        scroll = Scroller(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         outer.addWidget(scroll, 1)
 
         self.empty_label = _label(EMPTY_TEXT, size=FONT_PT + 2)

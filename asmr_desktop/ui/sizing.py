@@ -10,6 +10,7 @@ new dialog to at most two thirds of the screen, below the height its wrapped lab
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QFrame, QLayout, QLayoutItem, QScrollArea, QWidget
 
 #: A dialog never grows past this share of the screen's height; beyond it, it scrolls.
@@ -91,14 +92,37 @@ class FlowLayout(QLayout):
         return y + row_height - rect.y() + margins.bottom()
 
 
+class Scroller(QScrollArea):
+    """A frameless area that scrolls vertically once the screen is too short.
+
+    Where its body holds controls that take focus, the area itself takes none: it would be
+    one more Tab stop, drawing its focus ring round the whole page or prompt, and it keeps
+    the focused control in view anyway (QScrollArea.focusNextPrevChild). A body of text
+    alone keeps the area focusable, so the arrow keys still scroll it. Bodies are filled
+    after they are wrapped, so this is decided when the area is shown.
+    """
+
+    def __init__(self, body: QWidget) -> None:
+        super().__init__()
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        body = self.widget()
+        holds_controls = body is not None and any(
+            child.focusPolicy() & Qt.FocusPolicy.TabFocus for child in body.findChildren(QWidget)
+        )
+        self.setFocusPolicy(
+            Qt.FocusPolicy.NoFocus if holds_controls else Qt.FocusPolicy.StrongFocus
+        )
+        super().showEvent(event)
+
+
 def scrolling(body: QWidget) -> QScrollArea:
-    """``body`` in a frameless area that scrolls vertically once the screen is too short."""
-    scroller = QScrollArea()
-    scroller.setWidget(body)
-    scroller.setWidgetResizable(True)
-    scroller.setFrameShape(QFrame.Shape.NoFrame)
-    scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return scroller
+    """``body`` in a :class:`Scroller`."""
+    return Scroller(body)
 
 
 def fit_to_screen(dialog: QDialog, scroller: QScrollArea | None = None) -> None:

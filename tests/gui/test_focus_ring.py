@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from asmr_desktop.ui.main_window import MainWindow
@@ -30,6 +30,21 @@ def focusable(root: QWidget) -> list[QWidget]:
         if tab_reaches and widget.focusProxy() is None and widget.window() is root.window():
             found.append(widget)
     return found
+
+
+def scroll_stops(root: QWidget) -> list[str]:
+    """Scroll areas that are a Tab stop of their own although they hold controls: the ring
+    would be drawn round the whole page or prompt, and Tab would stop once for nothing."""
+    stops = []
+    for area in root.findChildren(QScrollArea):
+        body = area.widget()
+        if body is None or not area.isVisibleTo(root):
+            continue
+        if not area.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            continue
+        if any(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in body.findChildren(QWidget)):
+            stops.append(f"{type(body).__name__} {body.objectName()!r}")
+    return stops
 
 
 def ring_pixels(widget: QWidget, parking: QWidget | None) -> int:
@@ -79,6 +94,7 @@ def test_every_control_on_the_page_shows_its_focus(
     missing = rings_missing(window, qtbot)
     assert not missing, "\n".join(missing)
     assert focusable(page_widget), "the page has controls to reach"
+    assert not scroll_stops(window), "a scroll area takes the focus from its own controls"
 
 
 @pytest.mark.parametrize("name", DIALOGS)
@@ -90,4 +106,6 @@ def test_every_control_in_the_dialog_shows_its_focus(
             qtbot.waitUntil(lambda: dialog.armed, timeout=5000)
             settle()
         missing = rings_missing(dialog, qtbot)
+        stops = scroll_stops(dialog)
     assert not missing, "\n".join(missing)
+    assert not stops, f"a scroll area takes the focus from its own controls: {stops}"

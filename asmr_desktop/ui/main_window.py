@@ -47,6 +47,7 @@ from asmr_desktop.ui.prompts import SessionPrompts
 from asmr_desktop.ui.shortcuts import ShortcutsDialog, key_of
 from asmr_desktop.ui.shortcuts import install as install_shortcuts
 from asmr_desktop.ui.sizing import FlowLayout, scrolling
+from asmr_desktop.ui.symbols import icon
 
 if TYPE_CHECKING:
     # Imported when first used: QtCharts and the scenes cost start-up time, and the engine,
@@ -282,8 +283,15 @@ class MainWindow(QMainWindow):
         self.visual_button.setToolTip(
             "No sound at all: a dim, slow, flash-free screen. Esc leaves."
         )
+        self.visual_button.setObjectName("corner")  # as tall as the tabs beside it
+        self.visual_button.setIcon(icon("visual"))
         self.visual_button.clicked.connect(self.enter_visual_only)
-        self.pages.setCornerWidget(self.visual_button, Qt.Corner.TopRightCorner)
+        # Held off the window's edge, not touching the frame.
+        corner = QWidget()
+        corner_row = QHBoxLayout(corner)
+        corner_row.setContentsMargins(0, 0, 12, 0)
+        corner_row.addWidget(self.visual_button)
+        self.pages.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self._build_menus()
         self._install_keys()
         self._quitting = False

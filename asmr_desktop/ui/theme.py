@@ -41,6 +41,7 @@ QPushButton {{
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:pressed, QPushButton:checked {{ background-color: {ACCENT_DIM}; }}
 QPushButton:disabled {{ color: {TEXT_DIM}; border-color: {SURFACE_RAISED}; }}
+QPushButton#corner {{ padding: 3px 14px; min-height: 22px; }}
 QCheckBox, QRadioButton {{ spacing: 8px; padding: 2px 6px 2px 2px; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QScrollBar:vertical {{ background: {BACKGROUND}; width: 12px; margin: 0; }}
@@ -77,6 +78,7 @@ QTabWidget::pane {{ border: none; top: 0px; }}
 FOCUS_RING_PX = 2
 FOCUS_STYLESHEET = f"""
 QPushButton:focus {{ border: {FOCUS_RING_PX}px solid {ACCENT}; padding: 7px 17px; }}
+QPushButton#corner:focus {{ padding: 2px 13px; }}
 QToolButton {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}
 QToolButton:focus {{ border-color: {ACCENT}; }}
 QCheckBox, QRadioButton {{ border: {FOCUS_RING_PX}px solid transparent; border-radius: 6px; }}

@@ -62,6 +62,20 @@ def test_no_bright_line_along_the_top_of_the_pages(window: MainWindow) -> None:
     assert brightest <= max(QColor(SURFACE_RAISED).getRgb()[:3]) + 20, brightest
 
 
+def test_the_visual_only_button_keeps_off_the_window_edge(window: MainWindow) -> None:
+    """It touched the window's right edge, squeezed against the frame."""
+    window.resize(1280, 720)
+    settle()
+    button = window.visual_button
+    right = button.mapTo(window, QPoint(button.width(), 0)).x()
+    assert window.width() - right >= 8
+    assert not button.icon().isNull()
+    # Whole, not cut off at the bottom by the tab bar's height.
+    assert button.height() >= button.sizeHint().height()
+    bottom = button.mapTo(window, QPoint(0, button.height())).y()
+    assert bottom <= window.pages.currentWidget().mapTo(window, QPoint(0, 0)).y()
+
+
 def _drag(widget: object, enter: bool) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile("/tmp/rain.flac")])

@@ -229,18 +229,29 @@ def build_window(
 IMPORT_POLL_MS = 10
 
 
-def attach_after_first_paint(window: MainWindow, then: Callable[[], object]) -> None:
+#: How long the end of a run waits for the import thread (seconds): a window closed
+#: while it still imports must not leave it running into the interpreter's shutdown.
+IMPORT_JOIN_S = 30.0
+
+
+def attach_after_first_paint(window: MainWindow, then: Callable[[], object]) -> Callable[[], None]:
     """Once the window's first frame is up: import the heavy modules on a thread, then
     build the services and attach them on the Qt thread, then run ``then``.
 
     Imports are pure (no shared state), so a thread may run them while the Qt thread keeps
     the window alive; building stays on the Qt thread, which owns the store and widgets.
     An import that failed on the thread fails again, with its traceback, in attach.
+    Returns what the end of the run calls: it waits for the thread, because a window
+    closed mid-import would otherwise leave it importing while Python shuts down
+    (``concurrent.futures`` then fails with "can't register atexit after shutdown").
     """
     from PySide6.QtCore import QTimer
 
+    loaders: list[threading.Thread] = []
+
     def start() -> None:
         loader = threading.Thread(target=_import_heavy, name="import-heavy", daemon=True)
+        loaders.append(loader)
         loader.start()
         timer = QTimer(window)
         timer.setInterval(IMPORT_POLL_MS)
@@ -259,6 +270,12 @@ def attach_after_first_paint(window: MainWindow, then: Callable[[], object]) -> 
         timer.start()
 
     window.first_painted.connect(start)
+
+    def wait() -> None:
+        for loader in loaders:
+            loader.join(IMPORT_JOIN_S)
+
+    return wait
 
 
 def open_context(paths: AppPaths) -> AppContext:
@@ -450,7 +467,7 @@ def run_gui(args: argparse.Namespace) -> int:
         app.setWindowIcon(app_icon())  # task switchers read it (_NET_WM_ICON)
         warn_missing_runtime(window.show_notice, fonts=False)  # dlopen: 8 ms, after the frame
 
-    attach_after_first_paint(window, ready)
+    wait_for_imports = attach_after_first_paint(window, ready)
     window.show()
     if args.visual_only:
         window.enter_visual_only()
@@ -464,6 +481,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     with routed_stderr():  # libmpg123's own lines on a damaged MP3 go to the log (issue 17)
         status = app.exec()
+    wait_for_imports()
     quit_on_signal.close()
     for server in servers:
         server.close()

@@ -3,13 +3,16 @@ attached after, and a Play pressed in between is queued, not lost."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from asmr_desktop import app
 from asmr_desktop.app import OUTPUT_RATE_HZ, attach_services, build_shell_window, build_window
 from asmr_desktop.audio.engine import PlayState
 from asmr_desktop.audio.output import NullOutput
@@ -113,3 +116,29 @@ def test_closing_before_the_engine_is_ready_is_clean(qtbot: QtBot, context: AppC
     window = shell(qtbot, context)
     window.close()
     assert window.closed
+
+
+def test_a_window_closed_while_the_heavy_imports_run_waits_for_them(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI failed once on this: quit 300 ms after start on a loaded machine, the import
+    thread was still importing when Python shut down ("can't register atexit after
+    shutdown" on stderr). The end of the run must wait for it."""
+    release = threading.Event()
+    finished = threading.Event()
+
+    def slow_import() -> None:
+        release.wait(5.0)
+        finished.set()
+
+    monkeypatch.setattr(app, "_import_heavy", slow_import)
+    window = build_shell_window(context)
+    qtbot.addWidget(window)
+    wait_for_imports = app.attach_after_first_paint(window, lambda: None)
+    with qtbot.waitSignal(window.first_painted, timeout=5000):
+        window.show()
+    window.close()
+    threading.Timer(0.2, release.set).start()
+    wait_for_imports()
+    assert finished.is_set(), "the run ended while its import thread was still importing"
+    assert not window.is_ready, "a closed window is not attached afterwards"

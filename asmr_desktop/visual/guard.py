@@ -88,15 +88,25 @@ _WORD_R, _WORD_G, _WORD_B = (
     for shift, alpha in ((16, 0xFF000000), (8, 0), (0, 0))
 )
 _LUMA_R, _LUMA_G, _LUMA_B = (LINEAR_OF_CODE * np.float32(w) for w in LUMINANCE_WEIGHTS)
+#: The luminance terms of the encoded code, straight from the 16-bit index: the same
+#: float32 values as _LUMA_* of CODE_OF_LINEAR, one lookup instead of two.
+_INDEX_LUMA = tuple(np.take(table, CODE_OF_LINEAR) for table in (_LUMA_R, _LUMA_G, _LUMA_B))
+#: For each 16-bit index of red, the highest index of green (or blue) whose code the
+#: analyser's quick red test lets through (-1: none): CODE_OF_LINEAR never decreases, so
+#: "code of g <= limit of code of r" is "index of g <= this".
+_INDEX_RED_LIMIT = (
+    np.searchsorted(CODE_OF_LINEAR, np.take(_MAX_OTHER_CODE, CODE_OF_LINEAR), side="right") - 1
+).astype(np.int32)
 _WEIGHTS = np.asarray(LUMINANCE_WEIGHTS, dtype=np.float32)
 #: Where R, G and B sit among the four bytes of a 0xFFRRGGBB word in memory.
 _BYTE_OF = (2, 1, 0) if sys.byteorder == "little" else (1, 2, 3)
 
 
 def _indices(linear: Linear, clip: bool = True) -> NDArray[np.uint16]:
-    index = np.clip(linear, 0.0, 1.0) if clip else linear.copy()
-    index *= np.float32(_STEPS - 1)
-    return index.astype(np.uint16)
+    if clip:
+        linear = np.clip(linear, 0.0, 1.0)
+    scaled = linear * np.float32(_STEPS - 1)
+    return scaled.astype(np.uint16)
 
 
 def encode(linear: Linear) -> NDArray[np.uint8]:
@@ -109,11 +119,36 @@ def encode_rgb32(linear: Linear, *, clip: bool = True) -> NDArray[np.uint32]:
 
     ``clip=False`` when ``linear`` is known to be within 0..1 already (saves a pass).
     """
-    index = _indices(linear, clip)
-    words: NDArray[np.uint32] = np.take(_WORD_R, index[0])
-    words |= np.take(_WORD_G, index[1])
-    words |= np.take(_WORD_B, index[2])
+    return _words(_indices(linear, clip))
+
+
+def _words(index: NDArray[np.uint16]) -> NDArray[np.uint32]:
+    """0xFFRRGGBB words (H, W) of 16-bit linear indices (3, H, W)."""
+    # mode="clip": every uint16 is a valid index, and numpy's bounds check costs more
+    words: NDArray[np.uint32] = np.take(_WORD_R, index[0], mode="clip")
+    words |= np.take(_WORD_G, index[1], mode="clip")
+    words |= np.take(_WORD_B, index[2], mode="clip")
     return words
+
+
+def _index_luminance(index: NDArray[np.uint16]) -> NDArray[np.float32]:
+    """The luminance (H, W) the analyser measures for the codes of 16-bit indices
+    (3, H, W): equal to :func:`_luminance` of those codes."""
+    luma: NDArray[np.float32] = np.take(_INDEX_LUMA[0], index[0], mode="clip")
+    luma += np.take(_INDEX_LUMA[1], index[1], mode="clip")
+    luma += np.take(_INDEX_LUMA[2], index[2], mode="clip")
+    return luma
+
+
+def _index_red_count(index: NDArray[np.uint16], rgb32: NDArray[np.uint32]) -> int:
+    """:func:`_red_count` of the codes of ``index`` (their words ``rgb32``), with the
+    analyser's quick test done on the indices."""
+    limit = np.take(_INDEX_RED_LIMIT, index[0], mode="clip")
+    maybe = index[1] <= limit
+    maybe &= index[2] <= limit
+    if not maybe.any():
+        return 0
+    return _red_count(*channels(rgb32))
 
 
 def channels(rgb32: NDArray[np.uint32]) -> tuple[NDArray[np.uint8], ...]:
@@ -260,11 +295,11 @@ class FrameGuard:
             shown *= np.float32(mix)
             shown += previous
             shown_means = before + mix * (target - before)
-        rgb32 = encode_rgb32(shown, clip=False)  # both sides of a blend are within 0..1
-        r, g, b = channels(rgb32)
-        shown_luma = _luminance(r, g, b)
+        index = _indices(shown, clip=False)  # both sides of a blend are within 0..1
+        rgb32 = _words(index)
+        shown_luma = _index_luminance(index)
         means = region_means(shown_luma)
-        held = not self._passes(shown_luma, _red_count(r, g, b), means)
+        held = not self._passes(shown_luma, _index_red_count(index, rgb32), means)
         if held:
             log.warning("a guarded frame failed its own check; holding the last one")
             rgb32 = self._held_rgb32(work.shape)

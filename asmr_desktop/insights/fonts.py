@@ -183,7 +183,9 @@ class EmbeddedFont:
         options.prune_unicode_ranges = False  # both read the cmap the subset leaves out
         options.prune_codepage_ranges = False
         try:
-            font = TTFont(self.face.path, lazy=True)
+            # recalcTimestamp=False: saving would stamp head.modified with the clock, so two
+            # saves of one report a second apart differed (the CI failure of stop 28).
+            font = TTFont(self.face.path, lazy=True, recalcTimestamp=False)
             font.setGlyphOrder(self.face.glyph_order)
             # Before the subsetter reads them (GPOS 45 ms, Droid's cmap 100 ms). A CIDFontType2
             # picks glyphs through its CIDToGIDMap, so the subset needs no cmap.

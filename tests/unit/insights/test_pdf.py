@@ -116,6 +116,20 @@ def test_save_is_owner_only(tmp_path: Path) -> None:
     assert out.stat().st_mode & 0o777 == 0o600
 
 
+def test_the_same_document_is_the_same_bytes_whatever_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The embedded font carried the time of saving (fontTools stamps head.modified), so a
+    report saved a second later differed: failed once in CI, between the two writes above."""
+    from fontTools.misc import timeTools
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = sample().to_bytes()
+    later = timeTools.time.time() + 3600.0
+    monkeypatch.setattr(timeTools.time, "time", lambda: later)
+    assert sample().to_bytes() == first
+
+
 def test_no_fonts_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FontError, match=r"DejaVuSans\.ttf .*fonts-dejavu-core"):
         Typesetter([tmp_path])

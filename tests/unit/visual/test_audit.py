@@ -168,3 +168,17 @@ def test_streaming_analyser_rejects_bad_input():
     analyser.add(solid((0, 0, 0)))
     with pytest.raises(VisualError, match="same size"):
         analyser.add(np.zeros((4, 4, 3), dtype=np.uint8))
+
+
+@pytest.mark.parametrize("shape", [(180, 320), (1080, 1920), (7, 5), (9, 33)])
+def test_the_guards_region_means_equal_the_analysers_block_sums(shape: tuple[int, int]) -> None:
+    """The live guard's matrix-product region means (5babff4) against the analyser's own
+    reduceat sums, including frames smaller than the 8x8 blocks (reduceat's empty blocks)."""
+    from asmr_desktop.visual import audit
+
+    image = np.random.default_rng(sum(shape)).random(shape, dtype=np.float32)
+    blocks = audit._BLOCKS
+    expected = audit._windows(audit._block_sums(image, blocks, blocks)) / audit._windows(
+        audit._block_sums(np.ones_like(image), blocks, blocks)
+    )
+    np.testing.assert_allclose(audit.region_means(image), expected, rtol=1e-6, atol=1e-7)

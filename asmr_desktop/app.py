@@ -7,8 +7,6 @@ import contextlib
 import importlib
 import logging
 import os
-import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -312,6 +310,9 @@ def qt_failed_to_load(error: ImportError, args: argparse.Namespace, *, show_dial
         log.error("%s (%s)", message, error)
     except (AsmrError, OSError):
         pass  # stderr already has it
+    import shutil
+    import subprocess
+
     has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if show_dialog and has_display and not sys.stderr.isatty():
         for program, *options in _FALLBACK_DIALOGS:
@@ -400,6 +401,7 @@ def run_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         return qt_failed_to_load(exc, args, show_dialog=not testing)
 
+    from asmr_desktop.audio.chatter import StderrRouter
     from asmr_desktop.core.logsetup import describe_launch, setup_logging
 
     route_qt_messages()
@@ -447,7 +449,13 @@ def run_gui(args: argparse.Namespace) -> int:
             fonts_checked.append(True)
             warn_missing_runtime(window.show_notice, audio=False)
 
+    # libmpg123's own lines on a damaged MP3 go to the log (issue 17). Routed from the first
+    # frame on: nothing decodes before the engine, which is built after it, and starting
+    # the router's thread waited for a free core before the frame (25 ms on a busy machine).
+    stderr_router = StderrRouter()
+
     def after_first_frame() -> None:
+        stderr_router.start()
         # The socket only carries a later start's request; the data folder's lock already
         # decides who is first, and a later start retries until this listens (issue 14).
         server = InstanceServer(instance, window)
@@ -477,10 +485,10 @@ def run_gui(args: argparse.Namespace) -> int:
         window.show_notice_until_seen(notice, context.notice_seen)
     if context.settings.reset_keys:
         log.warning("settings reset to defaults: %s", ", ".join(context.settings.reset_keys))
-    from asmr_desktop.audio.chatter import routed_stderr
-
-    with routed_stderr():  # libmpg123's own lines on a damaged MP3 go to the log (issue 17)
+    try:
         status = app.exec()
+    finally:
+        stderr_router.stop()
     wait_for_imports()
     quit_on_signal.close()
     for server in servers:

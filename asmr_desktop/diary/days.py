@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -28,6 +27,7 @@ from asmr_desktop.diary.model import (
     _text,
     check_note,
     check_pain,
+    new_uid,
     pain_category,
 )
 
@@ -166,7 +166,7 @@ class Day:
     medication: tuple[Medication, ...] = ()
     note: str = ""
     recorded: datetime | None = None  # when it was last saved
-    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    uid: str = field(default_factory=lambda: new_uid())
     id: int | None = None
 
     @property
@@ -224,7 +224,7 @@ class Day:
             medication=tuple(Medication.from_record(m) for m in meds),
             note=check_note(data.get("note", "")),
             recorded=when,
-            uid=uuid.uuid4().hex if uid is None else _text(uid, "uid", empty=False),
+            uid=new_uid() if uid is None else _text(uid, "uid", empty=False),
             id=doc_id,
         )
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -107,7 +105,7 @@ class Session:
 
     started: datetime
     mode: Mode
-    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    uid: str = field(default_factory=lambda: new_uid())
     playlist: str = ""
     items: list[str] = field(default_factory=list)
     volume: float | None = None
@@ -227,8 +225,19 @@ class Session:
 _RECORD_FIELDS = frozenset(f for f in Session.__dataclass_fields__ if f != "id")
 
 
+def new_uid() -> str:
+    """A new random uid (uuid4 as 32 hex digits). ``uuid`` is imported here, not at the top:
+    it loads ``platform``, a cost before the window's first frame (issue 17)."""
+    import uuid
+
+    return uuid.uuid4().hex
+
+
 def stable_uid(record: dict[str, Any]) -> str:
-    """A uid from a record's content: the same record always gets the same uid."""
+    """A uid from a record's content: the same record always gets the same uid.
+    ``hashlib`` (OpenSSL) is imported when first needed, after the first frame."""
+    import hashlib
+
     content = {k: v for k, v in record.items() if k != "uid" and not k.startswith("_")}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from asmr_desktop.ui.sizing import FlowLayout
 from asmr_desktop.ui.symbols import icon
-from asmr_desktop.ui.theme import ACCENT, ACCENT_DIM, SURFACE
 
 #: Each built-in soundscape's icon (ui/icons/<icon>.svg), by the soundscape's name; a test
 #: checks that every soundscape has one.
@@ -35,13 +34,6 @@ CARD_ICONS = {
 }
 CARD_ICON_PX = 28
 LAYER_ICON_PX = 18
-STYLESHEET = f"""
-QFrame#card {{ background-color: {SURFACE}; border-radius: 10px; }}
-QFrame#card QPushButton#cardPlay {{ background: transparent; text-align: left;
-    border: 2px solid transparent; padding: 6px 10px; }}
-QFrame#card QPushButton#cardPlay:hover {{ border-color: {ACCENT_DIM}; }}
-QFrame#card QPushButton#cardPlay:focus {{ border-color: {ACCENT}; }}
-"""
 
 
 class Card(QFrame):
@@ -79,7 +71,6 @@ class SoundscapeCards(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setStyleSheet(STYLESHEET)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self._flow = FlowLayout(spacing=10)

@@ -6,19 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QSizePolicy, QWidget
 
-from asmr_desktop.ui.theme import ACCENT_DIM, SURFACE, TEXT_DIM, WARNING
-
 #: The badge when no analysis exists yet: unknown stays unknown, never "gentle".
 NOT_MEASURED = "not measured yet"
 GENTLE = "gentle"
-STYLESHEET = f"""
-QFrame#nowPlaying {{ background-color: {SURFACE}; border-radius: 12px; }}
-QFrame#nowPlaying QLabel, QFrame#nowPlaying QSlider {{ background: transparent; }}
-QLabel#nowTitle {{ font-size: 17pt; }}
-QLabel#badge {{ border: 1px solid {ACCENT_DIM}; border-radius: 9px; padding: 1px 10px;
-    color: {TEXT_DIM}; }}
-QLabel#badge[warn="true"] {{ border-color: {WARNING}; color: {WARNING}; }}
-"""
 
 
 def clock_text(seconds: float | None) -> str:
@@ -37,7 +27,6 @@ class NowPlaying(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nowPlaying")
-        self.setStyleSheet(STYLESHEET)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         grid = QGridLayout(self)
         grid.setContentsMargins(20, 14, 20, 14)

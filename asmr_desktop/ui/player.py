@@ -55,7 +55,7 @@ from asmr_desktop.ui.nowplaying import GENTLE, NowPlaying, clock_text
 from asmr_desktop.ui.sizing import FlowLayout
 from asmr_desktop.ui.sleepbar import SleepBar
 from asmr_desktop.ui.symbols import icon, pixmap
-from asmr_desktop.ui.theme import ACCENT, ACCENT_DIM, BACKGROUND, TEXT, TEXT_DIM, WARNING
+from asmr_desktop.ui.theme import BACKGROUND, TEXT_DIM, WARNING
 
 if TYPE_CHECKING:
     from asmr_desktop.analysis.queue import AnalysisQueue
@@ -88,25 +88,6 @@ LIST_MIN_HEIGHT = 150
 #: Seek step of Left/Right (s) and volume step of Up/Down, +/- (slider steps).
 SEEK_STEP_S = 10.0
 VOLUME_STEP = SLIDER_STEPS // 20
-STYLESHEET = f"""
-QLabel#section {{ color: {TEXT_DIM}; font-size: 11pt; }}
-QPushButton#primary {{
-    background-color: {ACCENT}; color: {BACKGROUND}; border: 2px solid {ACCENT};
-    border-radius: 28px; padding: 12px 34px; min-height: 32px; font-size: 15pt;
-}}
-QPushButton#primary:hover {{ border-color: {ACCENT_DIM}; }}
-QPushButton#primary:focus {{ border: 2px solid {TEXT}; padding: 12px 34px; }}
-QPushButton#primary:disabled {{ background-color: {ACCENT_DIM}; color: {TEXT_DIM};
-    border-color: {ACCENT_DIM}; }}
-QPushButton#quiet {{
-    background-color: transparent; border: 2px solid transparent; border-radius: 8px;
-    padding: 6px 12px; min-height: 24px; text-align: left;
-}}
-QPushButton#quiet:hover {{ border-color: {ACCENT_DIM}; }}
-QPushButton#quiet:checked {{ background-color: {ACCENT_DIM}; }}
-QPushButton#quiet:focus {{ border: 2px solid {ACCENT}; padding: 6px 12px; }}
-QPushButton#quiet:disabled {{ color: {TEXT_DIM}; }}
-"""
 
 
 def row_text(
@@ -265,7 +246,6 @@ class PlayerPanel(QWidget):
     def _build(self) -> None:
         """Top to bottom, in the order the Tab key follows: what plays, Play and its
         neighbours, the sleep timer, the levels, the built-in sounds, the playlist."""
-        self.setStyleSheet(STYLESHEET)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
         layout.setSpacing(14)

@@ -24,6 +24,8 @@ ACCENT = "#6f9a8d"  # muted sage: visible without glare
 ACCENT_DIM = "#3f5a52"
 WARNING = "#c9a46a"  # muted amber, never red
 BASE_POINT_SIZE = 12
+#: Check boxes and radio buttons, drawn by CalmStyle at this size (px).
+INDICATOR_PX = 18
 
 STYLESHEET = f"""
 QWidget {{ color: {TEXT}; background-color: {BACKGROUND}; }}
@@ -43,6 +45,9 @@ QPushButton:pressed, QPushButton:checked {{ background-color: {ACCENT_DIM}; }}
 QPushButton:disabled {{ color: {TEXT_DIM}; border-color: {SURFACE_RAISED}; }}
 QPushButton#corner {{ padding: 3px 14px; min-height: 22px; }}
 QCheckBox, QRadioButton {{ spacing: 8px; padding: 2px 6px 2px 2px; }}
+QCheckBox::indicator, QRadioButton::indicator {{
+    width: {INDICATOR_PX}px; height: {INDICATOR_PX}px;
+}}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QScrollBar:vertical {{ background: {BACKGROUND}; width: 12px; margin: 0; }}
 QScrollBar:horizontal {{ background: {BACKGROUND}; height: 12px; margin: 0; }}
@@ -68,6 +73,41 @@ QTabBar::tab {{ background: {SURFACE}; color: {TEXT_DIM}; padding: 8px 18px;
     border-top-left-radius: 6px; border-top-right-radius: 6px; }}
 QTabBar::tab:selected {{ background: {SURFACE_RAISED}; color: {TEXT}; }}
 QTabWidget::pane {{ border: none; top: 0px; }}
+"""
+
+# --- the Play page (ui/player.py, nowplaying.py, cards.py, sleepbar.py) ------------------
+# In the one application stylesheet rather than set on each widget: a widget's own sheet
+# makes Qt re-polish its whole subtree with a new cascade, which cost about a tenth of the
+# window's build before its first frame (issue 17). The object names are the Play page's.
+PLAY_PAGE_STYLESHEET = f"""
+QLabel#section {{ color: {TEXT_DIM}; font-size: 11pt; }}
+QPushButton#primary {{
+    background-color: {ACCENT}; color: {BACKGROUND}; border: 2px solid {ACCENT};
+    border-radius: 28px; padding: 12px 34px; min-height: 32px; font-size: 15pt;
+}}
+QPushButton#primary:hover {{ border-color: {ACCENT_DIM}; }}
+QPushButton#primary:focus {{ border: 2px solid {TEXT}; padding: 12px 34px; }}
+QPushButton#primary:disabled {{ background-color: {ACCENT_DIM}; color: {TEXT_DIM};
+    border-color: {ACCENT_DIM}; }}
+QPushButton#quiet {{
+    background-color: transparent; border: 2px solid transparent; border-radius: 8px;
+    padding: 6px 12px; min-height: 24px; text-align: left;
+}}
+QPushButton#quiet:hover {{ border-color: {ACCENT_DIM}; }}
+QPushButton#quiet:checked {{ background-color: {ACCENT_DIM}; }}
+QPushButton#quiet:focus {{ border: 2px solid {ACCENT}; padding: 6px 12px; }}
+QPushButton#quiet:disabled {{ color: {TEXT_DIM}; }}
+QFrame#nowPlaying {{ background-color: {SURFACE}; border-radius: 12px; }}
+QFrame#nowPlaying QLabel, QFrame#nowPlaying QSlider {{ background: transparent; }}
+QLabel#nowTitle {{ font-size: 17pt; }}
+QLabel#badge {{ border: 1px solid {ACCENT_DIM}; border-radius: 9px; padding: 1px 10px;
+    color: {TEXT_DIM}; }}
+QLabel#badge[warn="true"] {{ border-color: {WARNING}; color: {WARNING}; }}
+QFrame#card {{ background-color: {SURFACE}; border-radius: 10px; }}
+QFrame#card QPushButton#cardPlay {{ background: transparent; text-align: left;
+    border: 2px solid transparent; padding: 6px 10px; }}
+QFrame#card QPushButton#cardPlay:hover {{ border-color: {ACCENT_DIM}; }}
+QFrame#card QPushButton#cardPlay:focus {{ border-color: {ACCENT}; }}
 """
 
 # --- focus ring (issue 17) -----------------------------------------------------------------
@@ -109,25 +149,11 @@ class CalmStyle(QProxyStyle):
     """Fusion, with check boxes and radio buttons drawn large, with a visible tick and dot.
 
     The stylesheet cannot draw a tick without an image file; here it is a drawn path, in
-    TEXT on ACCENT_DIM, so a checked box reads as checked on the dark background.
+    TEXT on ACCENT_DIM, so a checked box reads as checked on the dark background. Their
+    size is the stylesheet's (``::indicator``), not a pixelMetric override: Qt asks the
+    style for a metric about a thousand times before the first frame, and each answer
+    from Python costs a call into the interpreter (issue 17).
     """
-
-    INDICATOR_PX = 18
-
-    def pixelMetric(  # noqa: N802 - Qt's name
-        self,
-        metric: QStyle.PixelMetric,
-        option: QStyleOption | None = None,
-        widget: QWidget | None = None,
-    ) -> int:
-        if metric in (
-            QStyle.PixelMetric.PM_IndicatorWidth,
-            QStyle.PixelMetric.PM_IndicatorHeight,
-            QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
-            QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
-        ):
-            return self.INDICATOR_PX
-        return super().pixelMetric(metric, option, widget)
 
     def drawPrimitive(  # noqa: N802 - Qt's name
         self,
@@ -215,4 +241,4 @@ def apply_theme(app: QApplication) -> None:
     font = QFont(app.font())
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET + FOCUS_STYLESHEET + DROP_STYLESHEET)
+    app.setStyleSheet(STYLESHEET + PLAY_PAGE_STYLESHEET + FOCUS_STYLESHEET + DROP_STYLESHEET)

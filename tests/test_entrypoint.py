@@ -238,6 +238,42 @@ def test_window_starts_and_quits(tmp_path: Path) -> None:
     assert "starting" in log
 
 
+#: Run as the window, with a line in libmpg123's words written to descriptor 2 the moment
+#: the engine exists (decoding can start from then on), and the window closed once it has.
+DECODER_LINE_RUN = """
+import os, sys
+from PySide6.QtCore import QTimer
+import asmr_desktop.app as app
+attach = app.attach_services
+def attached(window):
+    attach(window)
+    os.write(2, b"Warning: part2_3_length (4000) too large for available bit count\\n")
+    os.write(2, b"a line of someone else\\n")
+    QTimer.singleShot(200, window.close)
+app.attach_services = attached
+sys.exit(app.main(sys.argv[1:]))
+"""
+
+
+def test_the_windows_decoder_lines_go_to_the_log_from_when_the_engine_exists(
+    tmp_path: Path,
+) -> None:
+    """libmpg123 writes to descriptor 2 from whichever thread decodes (issue 17); the router
+    starts after the first frame (issue 18), before anything can decode."""
+    result = subprocess.run(
+        [sys.executable, "-c", DECODER_LINE_RUN, "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "ASMR_DESKTOP_TESTING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "part2_3_length" not in result.stderr
+    assert "a line of someone else" in result.stderr  # everything else still reaches stderr
+    log = (tmp_path / "logs" / "asmr-desktop.log").read_text()
+    assert "decoder: Warning: part2_3_length (4000) too large" in log
+
+
 def test_window_starts_with_corrupt_data_and_keeps_it(tmp_path: Path) -> None:
     data = tmp_path / "asmr-desktop.json"
     data.write_bytes(b'{"sessions": {"1": {"pain": 4}')  # truncated

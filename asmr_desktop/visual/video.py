@@ -78,6 +78,9 @@ _TIME_EPS_S = 1e-6
 _SHARE_EPS = 1e-4
 #: Decoder threads (a calm picture needs no more; see VideoSource).
 DECODE_THREADS = 1
+#: The decoder's deblocking filter is skipped when the video is at least this many times
+#: wider than the first width it is decoded to (see VideoSource).
+SKIP_LOOP_FILTER_FROM = 2
 #: Where FFmpeg's planar GBR planes (green, blue, red) go among red, green, blue.
 _GBRP_CHANNELS = (1, 2, 0)
 #: Frames kept ready between the worker and the window.
@@ -147,6 +150,12 @@ class VideoSource:
         if self.size[0] < 1 or self.size[1] < 1:
             self._container.close()
             raise VisualError(f"{self.path.name} has pictures of no size.")
+        if SKIP_LOOP_FILTER_FROM * width <= self.size[0]:
+            # The deblocking filter smooths the edges of the 8-16 px blocks; a picture
+            # decoded to half its width or less averages those edges away anyway. H.264 at
+            # 1080p (x264 veryfast): 4.7 -> 3.5 ms a frame here. The guard checks what
+            # comes out either way.
+            context.options = {**context.options, "skip_loop_filter": "all"}
         self._scaler = VideoReformatter()
         rate = self._stream.average_rate or self._stream.guessed_rate
         self.fps = float(rate) if rate else 30.0

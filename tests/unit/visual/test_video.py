@@ -236,3 +236,11 @@ def test_the_player_feeds_frames_from_its_thread(tmp_path: Path) -> None:
     assert len(got) >= FPS
     assert {f.title for f in got} == {"calm.mp4"}
     assert got[0].rgb32.shape == (hv.H, hv.W)
+
+
+def test_the_deblocking_filter_is_skipped_only_for_a_smaller_decode(tmp_path: Path) -> None:
+    path = hv.write_video(tmp_path / "calm.mp4", hv.clip(0.2, hv.blob))
+    small, full = VideoSource(path, hv.W // 2), VideoSource(path, hv.W)
+    assert small._stream.codec_context.options.get("skip_loop_filter") == "all"
+    assert "skip_loop_filter" not in full._stream.codec_context.options
+    assert len(list(small.frames())) == len(list(full.frames()))

@@ -51,6 +51,7 @@ from asmr_desktop.visual.video import (
     DECODE_WIDTHS,
     VIDEO_FPS,
     VIDEO_SUFFIXES,
+    VIDEO_TICK_FPS,
     VideoPipeline,
     VideoPlayer,
     nearest_speed,
@@ -243,6 +244,8 @@ class VisualView(QWidget):
         self._watching: str | None = None
         self._last_watched: str | None = None
         self._errors_seen = 0
+        self._hold_ticks = 0  # timer ticks the video frame on the screen stays there
+        self._shown_ticks = 0  # and all the ticks it stays
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -276,7 +279,10 @@ class VisualView(QWidget):
 
     @property
     def frames_per_second(self) -> float:
-        """The frame rate the timer runs at now (it follows the speed and the width)."""
+        """The frame rate shown now (it follows the speed and the width; a video's, the
+        motion measured in it)."""
+        if self._player is not None:
+            return self._fps / max(self._player.pipeline.min_ticks, self._shown_ticks)
         return self._fps
 
     @property
@@ -365,11 +371,14 @@ class VisualView(QWidget):
             brightness=self._show.brightness,
             speed=speed,
             width=min(max(2, self.width()), DECODE_WIDTHS[0]),
-            fps=VIDEO_FPS,
+            screen_width=max(2, self.width()),
+            fps=VIDEO_TICK_FPS,
+            max_shown_fps=VIDEO_FPS,
         )
         pipeline.guard.start_from(linear_of_rgb32(self._frame))  # from the scene shown
         self._handover = None
         self._errors_seen = 0
+        self._hold_ticks = self._shown_ticks = 0
         self._player = VideoPlayer(pipeline)
         self._player.start()
         self._pace_timer()
@@ -445,7 +454,11 @@ class VisualView(QWidget):
             self.speed_changed.emit(self._show.speed)
 
     def _pace_timer(self) -> None:
-        if self._player is not None or self._handover is not None:
+        if self._player is not None:  # the video's clock: its frames last whole ticks
+            self._fps = min(VIDEO_TICK_FPS, self._max_fps)
+            self._timer.setInterval(frame_interval_ms(self._fps))
+            return
+        if self._handover is not None:
             self._fps = min(VIDEO_FPS, self._max_fps)  # the rate the guard plans for
             self._timer.setInterval(frame_interval_ms(self._fps))
             return
@@ -495,6 +508,9 @@ class VisualView(QWidget):
         if len(errors) > self._errors_seen:
             self._errors_seen = len(errors)
             self._say(errors[-1])
+        if self._hold_ticks > 1:  # a slow video is shown at a lower rate: keep this one
+            self._hold_ticks -= 1
+            return
         shown = player.take()
         if shown is None:
             if player.finished:  # nothing (more) can play: back to the scene
@@ -509,6 +525,7 @@ class VisualView(QWidget):
             self.video_changed.emit(shown.title)
         if shown.note and not self._guard_note.active(self._clock()):
             self._guard_note.show(self._clock(), text=shown.note, fade_in=True)
+        self._hold_ticks = self._shown_ticks = shown.ticks
         self._frame = shown.rgb32
         self._image = self._to_image(self._frame)
         self._frames_drawn += 1

@@ -31,7 +31,9 @@ sharing the interpreter.
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import queue
 import threading
 import time
@@ -46,6 +48,8 @@ from numpy.typing import NDArray
 from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.colour import LINEAR_OF_CODE, LUMINANCE_WEIGHTS, luminance_of_linear
 from asmr_desktop.visual.guard import FrameGuard, GuardedFrame, Linear
+from asmr_desktop.visual.motion import MotionMeter
+from asmr_desktop.visual.pace import MAX_STEP_PX, MIN_FPS
 from asmr_desktop.visual.palette import Palette
 from asmr_desktop.visual.render import clamp_brightness
 
@@ -64,6 +68,13 @@ DECODE_WIDTHS: tuple[int, ...] = (960, 640, 480, 320)
 #: video shows each decoded frame once; 0.25x blends one frame between each pair), and
 #: few enough to stay light (bench/bench_visual.py measures it).
 VIDEO_FPS = 15.0
+#: The clock of a video's frames: the guard counts, and the window's timer ticks, at this
+#: rate; a frame stays on the screen a whole number of ticks, at least
+#: VIDEO_TICK_FPS / VIDEO_FPS (2). A slow video (the motion measured,
+#: :mod:`asmr_desktop.visual.motion`) is shown for more ticks a frame: as seldom as the
+#: scenes' rule allows (no step over MAX_STEP_PX on the screen, at least MIN_FPS), e.g.
+#: 10 frames a second for a movement of 30 px/s.
+VIDEO_TICK_FPS = 30.0
 #: Share of the way each pixel's colour moves towards the palette's hue.
 PALETTE_SHARE = 0.6
 #: A narrower decode is chosen when the work for one shown frame averages more than this
@@ -104,13 +115,34 @@ def step_speed(speed: float, step: int) -> float:
     return VIDEO_SPEEDS[max(0, min(len(VIDEO_SPEEDS) - 1, index + step))]
 
 
-@dataclass(frozen=True)
 class Decoded:
     """One decoded picture: its time in the video (seconds) and its codes in planes
-    (3, H, W): red, green, blue."""
+    (3, H, W): red, green, blue.
 
-    time_s: float
-    planes: NDArray[np.uint8]
+    The planes are made when first asked for (``make``): a slow video shown at a lower
+    rate skips some decoded pictures, and those are never scaled or converted.
+    """
+
+    __slots__ = ("_make", "_planes", "time_s")
+
+    def __init__(
+        self,
+        time_s: float,
+        planes: NDArray[np.uint8] | None = None,
+        make: Callable[[], NDArray[np.uint8]] | None = None,
+    ) -> None:
+        if planes is None and make is None:
+            raise VisualError("A decoded picture needs its planes or a way to make them.")
+        self.time_s = time_s
+        self._planes = planes
+        self._make = make
+
+    @property
+    def planes(self) -> NDArray[np.uint8]:
+        if self._planes is None:
+            assert self._make is not None
+            self._planes, self._make = self._make(), None
+        return self._planes
 
     @property
     def rgb(self) -> NDArray[np.uint8]:
@@ -192,8 +224,7 @@ class VideoSource:
                     if first is None:
                         first = t
                     index += 1
-                    planes = self._planes(frame)
-                    yield Decoded(max(0.0, t - first), planes)
+                    yield Decoded(max(0.0, t - first), make=functools.partial(self._planes, frame))
         except av.FFmpegError as exc:
             if index == 0:
                 raise VisualError(_say(self.path, exc)) from exc
@@ -274,7 +305,10 @@ class VideoPipeline:
         brightness: float = 0.7,
         speed: float = 1.0,
         width: int = DECODE_WIDTHS[0],
-        fps: float = VIDEO_FPS,
+        screen_width: int | None = None,
+        fps: float = VIDEO_TICK_FPS,
+        max_shown_fps: float = VIDEO_FPS,
+        slow_down: bool = True,
         loop: bool = True,
         adapt: bool = True,
         on_error: Callable[[str], None] | None = None,
@@ -292,6 +326,14 @@ class VideoPipeline:
         self._clock = clock
         start = tuple(float(c) for c in LINEAR_OF_CODE[palette.lut[0]])
         self.guard = FrameGuard(fps, palette.cap, start=(start[0], start[1], start[2]))
+        #: The video's motion on the screen, to show a slow one at a lower rate (None:
+        #: always at ``fps``).
+        self.motion: MotionMeter | None = (
+            MotionMeter(screen_width or self._max_width) if slow_down else None
+        )
+        #: The fewest ticks a frame is shown (``fps`` is the guard's clock).
+        self.min_ticks = max(1, math.ceil(fps / max_shown_fps - 1e-9))
+        self._ticks = self.min_ticks
         self._index = -1
         self._source: VideoSource | None = None
         self._frames: Iterator[Decoded] | None = None
@@ -328,6 +370,31 @@ class VideoPipeline:
 
     def set_speed(self, speed: float) -> None:
         self.speed = nearest_speed(speed)
+        self._slow_down(reset=True)
+
+    @property
+    def ticks(self) -> int:
+        """Frame intervals (at ``fps``) the next shown frame stays on the screen."""
+        return self._ticks
+
+    def _slow_down(self, reset: bool = False) -> None:
+        """The fewest shown frames that keep every step of the measured motion under
+        MAX_STEP_PX on the screen (the scenes' rule, visual/pace.py), and at least MIN_FPS;
+        the full rate while the motion is unknown or fast."""
+        if self.motion is None:
+            return
+        if reset:
+            self.motion.reset()
+        fewest = self.min_ticks
+        most = max(fewest, math.floor(self.fps / MIN_FPS + 1e-9))
+        px_per_s = self.motion.px_per_s
+        if px_per_s <= 0:
+            self._ticks = most
+        elif math.isinf(px_per_s):
+            self._ticks = fewest
+        else:
+            ticks = math.floor(MAX_STEP_PX * self.fps / px_per_s)
+            self._ticks = max(fewest, min(most, ticks))
 
     # -- frames ----------------------------------------------------------------------------
     def next(self) -> tuple[GuardedFrame, str] | None:
@@ -338,9 +405,13 @@ class VideoPipeline:
             return None
         a, b, title = pair
         frame = self._blend(a, b)
-        guarded = self.guard.process(frame)
-        self._t_s += self.speed / self.fps
-        self._measure(self._clock() - started)
+        ticks = self._ticks
+        guarded = self.guard.process(frame, ticks)
+        self._t_s += self.speed * ticks / self.fps
+        if self.motion is not None:
+            self.motion.update(frame[1], ticks / self.fps)
+            self._slow_down()
+        self._measure((self._clock() - started) / ticks)  # the work per frame interval
         return guarded, title
 
     def _pair(self) -> tuple[Decoded, Decoded, str] | None:
@@ -390,6 +461,7 @@ class VideoPipeline:
             self._a, self._t_s = first, first.time_s
             self._b = self._read()
             self._tinted = []
+            self._slow_down(reset=True)
             self._warming = WARM_UP_FRAMES if self.adapt_after_warm_up else 0
             log.info(
                 "video: %s (%dx%d, decoded at %dx%d)",
@@ -424,14 +496,16 @@ class VideoPipeline:
 
     def _blend(self, a: Decoded, b: Decoded) -> Linear:
         """The linear cross-blend of two decoded frames at the current time."""
-        first, second = self._tint_of(a), self._tint_of(b)
         gap = b.time_s - a.time_s
         share = 0.0 if gap <= 0 else (self._t_s - a.time_s) / gap
         # a frame's own time gives the frame itself (times are sums of float steps)
-        if share <= _SHARE_EPS or first.shape != second.shape:
-            return first
+        if share <= _SHARE_EPS:
+            return self._tint_of(a)
         if share >= 1.0 - _SHARE_EPS:
-            return second
+            return self._tint_of(b)
+        first, second = self._tint_of(a), self._tint_of(b)
+        if first.shape != second.shape:
+            return first
         out = second - first
         out *= np.float32(share)
         out += first
@@ -470,6 +544,8 @@ class ShownFrame:
     rgb32: NDArray[np.uint32]
     title: str
     note: str
+    #: Frame intervals it stays on the screen (a slow video is shown at a lower rate).
+    ticks: int = 1
 
 
 class VideoPlayer:
@@ -544,7 +620,7 @@ class VideoPlayer:
                     self._on_finished()
                     return
                 guarded, title = result
-                self._put(ShownFrame(guarded.rgb32, title, guarded.note))
+                self._put(ShownFrame(guarded.rgb32, title, guarded.note, guarded.ticks))
         except Exception as exc:  # the worker must say why it stopped
             log.exception("video worker stopped")
             self._on_error(f"The video stopped: {exc}")

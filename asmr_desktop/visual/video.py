@@ -6,11 +6,16 @@ working width: at most DECODE_WIDTHS[0] px (or the widget's width, or the video'
 and a step narrower each time the work per shown frame takes more than BUSY_SHARE of the
 frame interval (the person's laptop is not to be kept busy by a calm picture).
 
-Slow motion: shown frames are planned at VIDEO_FPS; the video's time advances by speed /
-VIDEO_FPS per frame, and a shown frame is the linear cross-blend of the two decoded
-frames around that time, weighted by the fraction between them: 0.25x of a 24 fps video
-gets one and a half blended frames between each pair of decoded ones, so it glides
-instead of stepping.
+Slow motion: frames are planned on a clock of VIDEO_TICK_FPS ticks, each shown for a
+whole number of ticks (at least 2: VIDEO_FPS a second); the video's time advances by
+speed x ticks / VIDEO_TICK_FPS per frame, and a shown frame is the linear cross-blend of
+the two decoded frames around that time, weighted by the fraction between them: 0.25x of
+a 24 fps video gets one and a half blended frames between each pair of decoded ones, so
+it glides instead of stepping. A slow video is shown for more ticks a frame: its motion
+is measured between shown frames (:mod:`asmr_desktop.visual.motion`) and the scenes'
+rule applied (no step over MAX_STEP_PX on the screen, at least MIN_FPS frames a second);
+the guard counts a frame held for n ticks as n equal frames, so every bound holds as at
+the full rate. Decoded pictures that no shown frame needs are never scaled or tinted.
 
 Colour: in linear light, each pixel moves PALETTE_SHARE of the way towards the palette's
 highlight hue at the same luminance, and luminance is mapped onto the palette's ramp from

@@ -25,13 +25,14 @@ checks every frame; nothing else reaches the screen.
 :class:`VideoPlayer` runs all of that on a worker thread and hands finished frames to the
 window through a small queue; the window only paints. No Qt.
 
-Measured here (bench/bench_visual.py, 2 shared cores, load average 1.3-2.7): a 1920x1080
-H.264 video at 0.5x settles at 320 px wide and costs 17-19 % of one core for the whole
-process (the generated scene in the same run: 6 %), with a worker p99 of 24-32 ms a frame
-(p50 10 ms) and the window's take-and-paint p99 of 18-33 ms: the goals (15 %, 16 ms) are
-not met yet. Alone, the pipeline needs about 5.5 ms of CPU a frame at 320 px (decoding and
-scaling 2.6 ms of it); the rest is the window's paint at 1920x1080 and the two threads
-sharing the interpreter.
+Measured here (bench/bench_visual.py --video-only, 2 shared cores, load average 1.8-2.1,
+three runs each, alternated with the code before in the same minutes): a 1920x1080 H.264
+video at 0.5x settles at 320 px wide; its light drifts 30 px/s on the screen, so it is
+shown at 10-11 frames a second instead of 15, for 19.8-21.2 % of one core for the whole
+process (before: 22.5-26.3 %); window p99 15-21 ms, worker p99 26-34 ms a shown frame
+(a shown frame now takes one or two decoded ones). The goal (15 %) is not met yet: in the
+worker, decoding every 1080p picture costs 6 % of a core at 0.5x by itself, scaling 2.5 %,
+tinting 1.5 %, the guard 3 %; the window's paint 4-5 % with Qt's helper threads.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@
 # output); the self-test must FAIL when no fonts exist (text would be boxes); the window
 # paints its first frame; `render` a generated 48 kHz WAV through the speaker chain
 # (libsndfile, soxr and numpy in the bundle) and the result is within the ceiling; `render`
-# an AAC M4A through FFmpeg, normalised like the WAV; a built-in soundscape; `log` a day
+# an AAC M4A through FFmpeg, normalised like the WAV; a video's guarded frames (`frames`
+# on an H.264 MP4 with flashes); a built-in soundscape; `log` a day
 # with a note in every script and `export --pdf --notes` it, read back with pdftotext.
 # Usage: packaging/bundle-smoke.sh [BUNDLE_DIR]   (default dist/asmr-desktop-<version>)
 set -eu
@@ -198,6 +199,45 @@ EOF
   fi
 else
   echo "FAIL render-m4a: could not make the M4A with $venv_py (make venv)"
+  failures=$((failures + 1))
+fi
+
+# A video in visual-only mode (issue 21): 4 s of H.264 in MP4 (made with the venv's PyAV;
+# the bundle's FFmpeg has its encoders stubbed out) of a soft light drifting under 5 Hz
+# flashes. `frames` decodes it muted in the bundle, tints and guards every frame as the
+# window does, and measures what it wrote: the flashes are softened (the guard says so)
+# and the frames keep every bound the guard keeps.
+if [ -x "$venv_py" ] && "$venv_py" - "$tmp/clip.mp4" <<'EOF'
+import sys
+import av, numpy as np
+w, h, fps = 320, 180, 30
+y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+with av.open(sys.argv[1], "w") as out:
+    stream = out.add_stream("libx264", rate=fps)
+    stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+    stream.options = {"preset": "veryfast", "crf": "20"}
+    for i in range(4 * fps):
+        light = 60 * np.exp(-((x - 100 - i) ** 2 + (y - 90) ** 2) / (2 * 40.0**2))
+        v = 60 + light + (150 if (i * 5 / fps) % 1 < 0.5 else 0)
+        rgb = np.clip(np.stack([v, 0.9 * v, 0.8 * v], axis=-1), 0, 255).astype(np.uint8)
+        for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+            out.mux(packet)
+    for packet in stream.encode():
+        out.mux(packet)
+EOF
+then
+  status=0; run video-frames -- frames "$tmp/clip.mp4" -o "$tmp/video-frames" --seconds 3 \
+    --fps 30 --check || status=$?
+  if check video-frames $status 0; then
+    sed 's/^/  /' "$tmp/video-frames.out"
+    if ! grep -q "^wrote 90 guarded frames of clip.mp4 (320x180) .*Softened a flash" \
+        "$tmp/video-frames.out" || ! grep -q "^flashes/s 0," "$tmp/video-frames.out"; then
+      echo "FAIL video-frames: not 90 guarded frames with the flashes softened"
+      failures=$((failures + 1))
+    fi
+  fi
+else
+  echo "FAIL video-frames: could not make the H.264 clip with $venv_py (make venv)"
   failures=$((failures + 1))
 fi
 

@@ -2,6 +2,10 @@
 
 The frames come from the same drawing code as the app (drawn small, scaled up smoothly),
 for checking and for previews; ``--check`` also measures them against the safety bounds.
+SCENE may be a video file instead (issue 21): its frames as visual-only mode shows them,
+muted, slowed, tinted and guarded, at the width it decodes them to (at most the size's
+width); ``--check`` then measures every bound the guard keeps (all but motion, which a
+person's own video is not held to).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from asmr_desktop.visual.render import (
     Renderer,
 )
 from asmr_desktop.visual.scenes import BREATHS_PER_MIN_DEFAULT, SCENE_NAMES, make_scene
+from asmr_desktop.visual.video import DECODE_WIDTHS, VIDEO_SUFFIXES, is_video, nearest_speed
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +45,12 @@ def register(subparsers: Any) -> None:
         f"drawing code. Scenes: {', '.join(SCENE_NAMES)}. "
         f"Palettes: {', '.join(PALETTE_NAMES)}.",
     )
-    parser.add_argument("scene", metavar="SCENE", help=f"one of: {', '.join(SCENE_NAMES)}")
+    parser.add_argument(
+        "scene",
+        metavar="SCENE",
+        help=f"one of: {', '.join(SCENE_NAMES)}; or a video file "
+        f"({', '.join(VIDEO_SUFFIXES)}): its guarded frames",
+    )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, metavar="DIR", help="folder for the PNGs"
     )
@@ -89,7 +99,8 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     """Write the frames; print where they went (and the measurements with --check)."""
-    scene = make_scene(args.scene, args.seed, args.breaths_per_min)
+    video = is_video(args.scene)
+    scene = None if video else make_scene(args.scene, args.seed, args.breaths_per_min)
     colours = palette(args.palette, args.migraine)
     size = parse_size(args.size)
     if not (args.fps > 0 and args.seconds > 0):
@@ -102,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise VisualError(f"Cannot create the folder {out}: {exc.strerror or exc}.") from exc
+    if scene is None:
+        return _video_frames(args, Path(args.scene), count, size[0], out)
     renderer = Renderer(size)
     analyser = FrameAnalyser(args.fps) if args.check else None
     digits = len(str(count - 1))
@@ -122,6 +135,65 @@ def run(args: argparse.Namespace) -> int:
         f"motion {report.max_motion_widths_per_s:.4f} widths/s"
     )
     problems = report.violations(colours.cap, args.speed)
+    for problem in problems:
+        print(f"UNSAFE: {problem}")  # noqa: T201
+    return 1 if problems else 0
+
+
+def _video_frames(args: argparse.Namespace, path: Path, count: int, width: int, out: Path) -> int:
+    """A video's frames as the window shows them at ``args.fps`` (each one guarded)."""
+    from asmr_desktop.visual.video import VideoPipeline
+
+    if not path.is_file():
+        raise VisualError(f"There is no video file {path}.")
+    colours = palette(args.palette, args.migraine)
+    errors: list[str] = []
+    pipe = VideoPipeline(
+        [path],
+        colours,
+        brightness=args.brightness,
+        speed=nearest_speed(args.speed),
+        width=min(width, DECODE_WIDTHS[0]),
+        fps=args.fps,
+        max_shown_fps=args.fps,  # every tick a frame: what --fps asks for
+        slow_down=False,
+        loop=False,
+        adapt=False,
+        on_error=errors.append,
+    )
+    analyser = FrameAnalyser(args.fps) if args.check else None
+    digits = len(str(count - 1))
+    written = 0
+    notes: set[str] = set()
+    shape = (0, 0)
+    try:
+        while written < count and (result := pipe.next()) is not None:
+            guarded = result[0]
+            frame = guarded.rgb
+            shape = frame.shape[:2]
+            notes.update(guarded.notes)
+            write_png(out / f"{path.stem}_{written:0{digits}d}.png", frame)
+            if analyser is not None:
+                analyser.add(frame)
+            written += 1
+    finally:
+        pipe.close()
+    if errors and not written:
+        raise VisualError(errors[0])
+    print(  # noqa: T201 - the command's output
+        f"wrote {written} guarded frames of {path.name} ({shape[1]}x{shape[0]}) to {out}"
+        + (f"; the guard: {', '.join(sorted(notes))}" if notes else "")
+    )
+    if analyser is None:
+        return 0
+    report = analyser.report()
+    print(  # noqa: T201
+        f"flashes/s {report.general_flashes_per_s}, red flashes/s {report.red_flashes_per_s}, "
+        f"max pixel luminance {report.max_pixel_luminance:.3f} (cap {colours.cap}), "
+        f"region change {report.max_region_change_per_s:.4f}/s, "
+        f"saturated red pixels {report.saturated_red_pixels}"
+    )
+    problems = [v for v in report.violations(colours.cap) if not v.startswith("motion")]
     for problem in problems:
         print(f"UNSAFE: {problem}")  # noqa: T201
     return 1 if problems else 0

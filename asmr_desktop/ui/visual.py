@@ -51,6 +51,7 @@ from asmr_desktop.visual.video import (
     DECODE_WIDTHS,
     VIDEO_FPS,
     VIDEO_SUFFIXES,
+    VIDEO_TICK_FPS,
     VideoPipeline,
     VideoPlayer,
     nearest_speed,
@@ -243,6 +244,8 @@ class VisualView(QWidget):
         self._watching: str | None = None
         self._last_watched: str | None = None
         self._errors_seen = 0
+        self._hold_ticks = 0  # timer ticks the video frame on the screen stays there
+        self._shown_ticks = 0  # and all the ticks it stays
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -276,7 +279,10 @@ class VisualView(QWidget):
 
     @property
     def frames_per_second(self) -> float:
-        """The frame rate the timer runs at now (it follows the speed and the width)."""
+        """The frame rate shown now (it follows the speed and the width; a video's, the
+        motion measured in it)."""
+        if self._player is not None:
+            return self._fps / max(self._player.pipeline.min_ticks, self._shown_ticks)
         return self._fps
 
     @property
@@ -365,11 +371,14 @@ class VisualView(QWidget):
             brightness=self._show.brightness,
             speed=speed,
             width=min(max(2, self.width()), DECODE_WIDTHS[0]),
-            fps=VIDEO_FPS,
+            screen_width=max(2, self.width()),
+            fps=VIDEO_TICK_FPS,
+            max_shown_fps=VIDEO_FPS,
         )
         pipeline.guard.start_from(linear_of_rgb32(self._frame))  # from the scene shown
         self._handover = None
         self._errors_seen = 0
+        self._hold_ticks = self._shown_ticks = 0
         self._player = VideoPlayer(pipeline)
         self._player.start()
         self._pace_timer()
@@ -445,7 +454,11 @@ class VisualView(QWidget):
             self.speed_changed.emit(self._show.speed)
 
     def _pace_timer(self) -> None:
-        if self._player is not None or self._handover is not None:
+        if self._player is not None:  # the video's clock: its frames last whole ticks
+            self._fps = min(VIDEO_TICK_FPS, self._max_fps)
+            self._timer.setInterval(frame_interval_ms(self._fps))
+            return
+        if self._handover is not None:
             self._fps = min(VIDEO_FPS, self._max_fps)  # the rate the guard plans for
             self._timer.setInterval(frame_interval_ms(self._fps))
             return
@@ -495,6 +508,9 @@ class VisualView(QWidget):
         if len(errors) > self._errors_seen:
             self._errors_seen = len(errors)
             self._say(errors[-1])
+        if self._hold_ticks > 1:  # a slow video is shown at a lower rate: keep this one
+            self._hold_ticks -= 1
+            return
         shown = player.take()
         if shown is None:
             if player.finished:  # nothing (more) can play: back to the scene
@@ -509,6 +525,7 @@ class VisualView(QWidget):
             self.video_changed.emit(shown.title)
         if shown.note and not self._guard_note.active(self._clock()):
             self._guard_note.show(self._clock(), text=shown.note, fade_in=True)
+        self._hold_ticks = self._shown_ticks = shown.ticks
         self._frame = shown.rgb32
         self._image = self._to_image(self._frame)
         self._frames_drawn += 1
@@ -554,15 +571,20 @@ class VisualView(QWidget):
         by nearest neighbour (0.5 + 1.1 ms). Both stages only copy or mix neighbouring
         colours of the palette's monotonic ramp, so no pixel gets brighter than the frame's
         brightest and no bound of DESIGN.md can change; tests/gui/test_visual.py measures
-        the painted result.
+        the painted result. The rows the caption bands cover solidly are not scaled at all
+        (a quarter of a 1080 px screen): they get the band's colour, as before.
         """
         painter = QPainter(self)
+        solid = self._solid_band_height()
+        picture = QRect(0, solid, self.width(), max(0, self.height() - 2 * solid))
+        painter.setClipRect(picture)
         if self.width() >= TWO_STAGE_FROM * self._image.width():
-            half = self._smooth_half()
+            half = self._smooth_half(picture)
             painter.drawImage(QRect(0, 0, 2 * half.width(), 2 * half.height()), half)
         else:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(QRectF(self.rect()), self._image)
+        painter.setClipping(False)
         self._draw_bands(painter)
         now = self._clock()
         font = QFont(self.font())
@@ -591,6 +613,16 @@ class VisualView(QWidget):
     def _caption_point_size(self) -> float:
         return max(11.0, self.height() / 60)
 
+    def _band_geometry(self) -> tuple[int, int]:
+        """The caption bands' solid height and soft (fading) height, in pixels."""
+        margin = self.height() // 12
+        text_h = round(self._caption_point_size() * 96 / 72 * 1.4)
+        solid = margin + text_h // 2 + text_h // 2
+        return solid, margin
+
+    def _solid_band_height(self) -> int:
+        return self._band_geometry()[0]
+
     def _draw_bands(self, painter: QPainter) -> None:
         """The palette's background along the top and bottom, where captions appear,
         fading softly into the scene: the captions read on it at 6:1.
@@ -598,33 +630,37 @@ class VisualView(QWidget):
         Always there, never fading: a dark plate faded in under a caption reads as motion
         to the analyser (0.098 screen widths/s for a 2 s fade, the bound is 0.02), while
         text fading on a still backdrop stays under it. The bands only darken towards
-        the palette's background: no bound can change.
+        the palette's background: no bound can change. The solid part is one fill of the
+        colour (the picture is not painted under it); the gradient covers only the soft
+        part, with the same stops and coordinates as over the whole band.
         """
-        margin = self.height() // 12
-        text_h = round(self._caption_point_size() * 96 / 72 * 1.4)
-        solid = margin + text_h // 2
-        soft = margin
+        solid, soft = self._band_geometry()
         colour = QColor(self._plate_colour)
         clear = QColor(colour)
         clear.setAlpha(0)
         painter.setPen(Qt.PenStyle.NoPen)
-        height = self.height()
+        height, width = self.height(), self.width()
         for edge_y, inward in ((0, 1), (height, -1)):
-            inner = edge_y + inward * (solid + text_h // 2 + soft)
+            inner = edge_y + inward * (solid + soft)
             gradient = QLinearGradient(0, edge_y, 0, inner)
-            share = (solid + text_h // 2) / (solid + text_h // 2 + soft)
             gradient.setColorAt(0.0, colour)
-            gradient.setColorAt(share, colour)
+            gradient.setColorAt(solid / (solid + soft), colour)
             gradient.setColorAt(1.0, clear)
-            top = min(edge_y, inner)
-            painter.fillRect(QRect(0, top, self.width(), abs(inner - edge_y)), gradient)
+            solid_top = edge_y if inward > 0 else edge_y - solid
+            painter.fillRect(QRect(0, solid_top, width, solid), colour)
+            soft_top = edge_y + solid if inward > 0 else inner
+            painter.fillRect(QRect(0, soft_top, width, soft), gradient)
 
-    def _smooth_half(self) -> QImage:
-        """The frame scaled smoothly to half the widget (rounded up), in a kept buffer."""
+    def _smooth_half(self, picture: QRect | None = None) -> QImage:
+        """The frame scaled smoothly to half the widget (rounded up), in a kept buffer;
+        only the rows of ``picture`` (widget coordinates) when it is given."""
         w, h = (self.width() + 1) // 2, (self.height() + 1) // 2
         if self._half is None or (self._half.width(), self._half.height()) != (w, h):
             self._half = QImage(w, h, QImage.Format.Format_RGB32)
         painter = QPainter(self._half)
+        if picture is not None:
+            top = picture.top() // 2
+            painter.setClipRect(QRect(0, top, w, (picture.bottom() + 1 + 1) // 2 - top))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(QRectF(0, 0, w, h), self._image)
         painter.end()

@@ -212,6 +212,8 @@ class GuardedFrame:
     #: Everything the guard did, most important first; ``note`` is the first.
     notes: tuple[str, ...] = ()
     held: bool = False
+    #: Frame intervals (at the guard's fps) the frame stays on the screen.
+    ticks: int = 1
 
     @property
     def note(self) -> str:
@@ -271,13 +273,18 @@ class FrameGuard:
         self._history.clear()
         self._history.append(region_means(_luminance(*channels(rgb32))))
 
-    def process(self, frame: Linear) -> GuardedFrame:
+    def process(self, frame: Linear, ticks: int = 1) -> GuardedFrame:
         """The frame to show for ``frame`` (3, H, W linear light): it, or a softened one.
 
-        ``frame`` is not changed (the caller may show it blended again).
+        ``frame`` is not changed (the caller may show it blended again). ``ticks``: the
+        frame stays on the screen that many frame intervals (a slow video is shown at a
+        lower rate); the guard counts it as that many equal frames, which is what the
+        analyser sees at the guard's fps, so every bound holds as at the full rate.
         """
         if frame.ndim != 3 or frame.shape[0] != 3:
             raise VisualError(f"The guard takes (3, H, W) frames, not {frame.shape}.")
+        if ticks < 1:
+            raise VisualError(f"A frame is shown for at least one interval, not {ticks}.")
         work = np.clip(frame, 0.0, 1.0, dtype=np.float32)  # a new array, changed in place
         notes: list[str] = []
         if _soften_red(work):
@@ -310,12 +317,12 @@ class FrameGuard:
         if mix < SOFTENED_BELOW and self._caught_up:
             notes.insert(0, NOTE_FLASH if flash else NOTE_CHANGE)
         self._shown, self._shown_means, self._shown_rgb32 = shown, shown_means, rgb32
-        self._history.append(means)
-        self.frames += 1
+        self._history.extend([means] * ticks)
+        self.frames += ticks
         self.softened += bool(notes)
         self.held += held
         told = tuple(notes) if self._caught_up else ()
-        return GuardedFrame(rgb32=rgb32, mix=mix, notes=told, held=held)
+        return GuardedFrame(rgb32=rgb32, mix=mix, notes=told, held=held, ticks=ticks)
 
     # -- steps -----------------------------------------------------------------------------
     def _previous(self, shape: tuple[int, ...]) -> tuple[Linear, NDArray[np.float64]]:

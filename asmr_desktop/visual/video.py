@@ -6,11 +6,16 @@ working width: at most DECODE_WIDTHS[0] px (or the widget's width, or the video'
 and a step narrower each time the work per shown frame takes more than BUSY_SHARE of the
 frame interval (the person's laptop is not to be kept busy by a calm picture).
 
-Slow motion: shown frames are planned at VIDEO_FPS; the video's time advances by speed /
-VIDEO_FPS per frame, and a shown frame is the linear cross-blend of the two decoded
-frames around that time, weighted by the fraction between them: 0.25x of a 24 fps video
-gets one and a half blended frames between each pair of decoded ones, so it glides
-instead of stepping.
+Slow motion: frames are planned on a clock of VIDEO_TICK_FPS ticks, each shown for a
+whole number of ticks (at least 2: VIDEO_FPS a second); the video's time advances by
+speed x ticks / VIDEO_TICK_FPS per frame, and a shown frame is the linear cross-blend of
+the two decoded frames around that time, weighted by the fraction between them: 0.25x of
+a 24 fps video gets one and a half blended frames between each pair of decoded ones, so
+it glides instead of stepping. A slow video is shown for more ticks a frame: its motion
+is measured between shown frames (:mod:`asmr_desktop.visual.motion`) and the scenes'
+rule applied (no step over MAX_STEP_PX on the screen, at least MIN_FPS frames a second);
+the guard counts a frame held for n ticks as n equal frames, so every bound holds as at
+the full rate. Decoded pictures that no shown frame needs are never scaled or tinted.
 
 Colour: in linear light, each pixel moves PALETTE_SHARE of the way towards the palette's
 highlight hue at the same luminance, and luminance is mapped onto the palette's ramp from
@@ -20,18 +25,21 @@ checks every frame; nothing else reaches the screen.
 :class:`VideoPlayer` runs all of that on a worker thread and hands finished frames to the
 window through a small queue; the window only paints. No Qt.
 
-Measured here (bench/bench_visual.py, 2 shared cores, load average 1.3-2.7): a 1920x1080
-H.264 video at 0.5x settles at 320 px wide and costs 17-19 % of one core for the whole
-process (the generated scene in the same run: 6 %), with a worker p99 of 24-32 ms a frame
-(p50 10 ms) and the window's take-and-paint p99 of 18-33 ms: the goals (15 %, 16 ms) are
-not met yet. Alone, the pipeline needs about 5.5 ms of CPU a frame at 320 px (decoding and
-scaling 2.6 ms of it); the rest is the window's paint at 1920x1080 and the two threads
-sharing the interpreter.
+Measured here (bench/bench_visual.py --video-only, 2 shared cores, load average 1.8-2.1,
+three runs each, alternated with the code before in the same minutes): a 1920x1080 H.264
+video at 0.5x settles at 320 px wide; its light drifts 30 px/s on the screen, so it is
+shown at 10-11 frames a second instead of 15, for 19.8-21.2 % of one core for the whole
+process (before: 22.5-26.3 %); window p99 15-21 ms, worker p99 26-34 ms a shown frame
+(a shown frame now takes one or two decoded ones). The goal (15 %) is not met yet: in the
+worker, decoding every 1080p picture costs 6 % of a core at 0.5x by itself, scaling 2.5 %,
+tinting 1.5 %, the guard 3 %; the window's paint 4-5 % with Qt's helper threads.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import queue
 import threading
 import time
@@ -46,6 +54,8 @@ from numpy.typing import NDArray
 from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.colour import LINEAR_OF_CODE, LUMINANCE_WEIGHTS, luminance_of_linear
 from asmr_desktop.visual.guard import FrameGuard, GuardedFrame, Linear
+from asmr_desktop.visual.motion import MotionMeter
+from asmr_desktop.visual.pace import MAX_STEP_PX, MIN_FPS
 from asmr_desktop.visual.palette import Palette
 from asmr_desktop.visual.render import clamp_brightness
 
@@ -64,6 +74,13 @@ DECODE_WIDTHS: tuple[int, ...] = (960, 640, 480, 320)
 #: video shows each decoded frame once; 0.25x blends one frame between each pair), and
 #: few enough to stay light (bench/bench_visual.py measures it).
 VIDEO_FPS = 15.0
+#: The clock of a video's frames: the guard counts, and the window's timer ticks, at this
+#: rate; a frame stays on the screen a whole number of ticks, at least
+#: VIDEO_TICK_FPS / VIDEO_FPS (2). A slow video (the motion measured,
+#: :mod:`asmr_desktop.visual.motion`) is shown for more ticks a frame: as seldom as the
+#: scenes' rule allows (no step over MAX_STEP_PX on the screen, at least MIN_FPS), e.g.
+#: 10 frames a second for a movement of 30 px/s.
+VIDEO_TICK_FPS = 30.0
 #: Share of the way each pixel's colour moves towards the palette's hue.
 PALETTE_SHARE = 0.6
 #: A narrower decode is chosen when the work for one shown frame averages more than this
@@ -78,6 +95,9 @@ _TIME_EPS_S = 1e-6
 _SHARE_EPS = 1e-4
 #: Decoder threads (a calm picture needs no more; see VideoSource).
 DECODE_THREADS = 1
+#: The decoder's deblocking filter is skipped when the video is at least this many times
+#: wider than the first width it is decoded to (see VideoSource).
+SKIP_LOOP_FILTER_FROM = 2
 #: Where FFmpeg's planar GBR planes (green, blue, red) go among red, green, blue.
 _GBRP_CHANNELS = (1, 2, 0)
 #: Frames kept ready between the worker and the window.
@@ -101,13 +121,34 @@ def step_speed(speed: float, step: int) -> float:
     return VIDEO_SPEEDS[max(0, min(len(VIDEO_SPEEDS) - 1, index + step))]
 
 
-@dataclass(frozen=True)
 class Decoded:
     """One decoded picture: its time in the video (seconds) and its codes in planes
-    (3, H, W): red, green, blue."""
+    (3, H, W): red, green, blue.
 
-    time_s: float
-    planes: NDArray[np.uint8]
+    The planes are made when first asked for (``make``): a slow video shown at a lower
+    rate skips some decoded pictures, and those are never scaled or converted.
+    """
+
+    __slots__ = ("_make", "_planes", "time_s")
+
+    def __init__(
+        self,
+        time_s: float,
+        planes: NDArray[np.uint8] | None = None,
+        make: Callable[[], NDArray[np.uint8]] | None = None,
+    ) -> None:
+        if planes is None and make is None:
+            raise VisualError("A decoded picture needs its planes or a way to make them.")
+        self.time_s = time_s
+        self._planes = planes
+        self._make = make
+
+    @property
+    def planes(self) -> NDArray[np.uint8]:
+        if self._planes is None:
+            assert self._make is not None
+            self._planes, self._make = self._make(), None
+        return self._planes
 
     @property
     def rgb(self) -> NDArray[np.uint8]:
@@ -147,6 +188,12 @@ class VideoSource:
         if self.size[0] < 1 or self.size[1] < 1:
             self._container.close()
             raise VisualError(f"{self.path.name} has pictures of no size.")
+        if SKIP_LOOP_FILTER_FROM * width <= self.size[0]:
+            # The deblocking filter smooths the edges of the 8-16 px blocks; a picture
+            # decoded to half its width or less averages those edges away anyway. H.264 at
+            # 1080p (x264 veryfast): 4.7 -> 3.5 ms a frame here. The guard checks what
+            # comes out either way.
+            context.options = {**context.options, "skip_loop_filter": "all"}
         self._scaler = VideoReformatter()
         rate = self._stream.average_rate or self._stream.guessed_rate
         self.fps = float(rate) if rate else 30.0
@@ -183,8 +230,7 @@ class VideoSource:
                     if first is None:
                         first = t
                     index += 1
-                    planes = self._planes(frame)
-                    yield Decoded(max(0.0, t - first), planes)
+                    yield Decoded(max(0.0, t - first), make=functools.partial(self._planes, frame))
         except av.FFmpegError as exc:
             if index == 0:
                 raise VisualError(_say(self.path, exc)) from exc
@@ -265,7 +311,10 @@ class VideoPipeline:
         brightness: float = 0.7,
         speed: float = 1.0,
         width: int = DECODE_WIDTHS[0],
-        fps: float = VIDEO_FPS,
+        screen_width: int | None = None,
+        fps: float = VIDEO_TICK_FPS,
+        max_shown_fps: float = VIDEO_FPS,
+        slow_down: bool = True,
         loop: bool = True,
         adapt: bool = True,
         on_error: Callable[[str], None] | None = None,
@@ -283,6 +332,14 @@ class VideoPipeline:
         self._clock = clock
         start = tuple(float(c) for c in LINEAR_OF_CODE[palette.lut[0]])
         self.guard = FrameGuard(fps, palette.cap, start=(start[0], start[1], start[2]))
+        #: The video's motion on the screen, to show a slow one at a lower rate (None:
+        #: always at ``fps``).
+        self.motion: MotionMeter | None = (
+            MotionMeter(screen_width or self._max_width) if slow_down else None
+        )
+        #: The fewest ticks a frame is shown (``fps`` is the guard's clock).
+        self.min_ticks = max(1, math.ceil(fps / max_shown_fps - 1e-9))
+        self._ticks = self.min_ticks
         self._index = -1
         self._source: VideoSource | None = None
         self._frames: Iterator[Decoded] | None = None
@@ -319,6 +376,31 @@ class VideoPipeline:
 
     def set_speed(self, speed: float) -> None:
         self.speed = nearest_speed(speed)
+        self._slow_down(reset=True)
+
+    @property
+    def ticks(self) -> int:
+        """Frame intervals (at ``fps``) the next shown frame stays on the screen."""
+        return self._ticks
+
+    def _slow_down(self, reset: bool = False) -> None:
+        """The fewest shown frames that keep every step of the measured motion under
+        MAX_STEP_PX on the screen (the scenes' rule, visual/pace.py), and at least MIN_FPS;
+        the full rate while the motion is unknown or fast."""
+        if self.motion is None:
+            return
+        if reset:
+            self.motion.reset()
+        fewest = self.min_ticks
+        most = max(fewest, math.floor(self.fps / MIN_FPS + 1e-9))
+        px_per_s = self.motion.px_per_s
+        if px_per_s <= 0:
+            self._ticks = most
+        elif math.isinf(px_per_s):
+            self._ticks = fewest
+        else:
+            ticks = math.floor(MAX_STEP_PX * self.fps / px_per_s)
+            self._ticks = max(fewest, min(most, ticks))
 
     # -- frames ----------------------------------------------------------------------------
     def next(self) -> tuple[GuardedFrame, str] | None:
@@ -329,9 +411,13 @@ class VideoPipeline:
             return None
         a, b, title = pair
         frame = self._blend(a, b)
-        guarded = self.guard.process(frame)
-        self._t_s += self.speed / self.fps
-        self._measure(self._clock() - started)
+        ticks = self._ticks
+        guarded = self.guard.process(frame, ticks)
+        self._t_s += self.speed * ticks / self.fps
+        if self.motion is not None:
+            self.motion.update(frame[1], ticks / self.fps)
+            self._slow_down()
+        self._measure((self._clock() - started) / ticks)  # the work per frame interval
         return guarded, title
 
     def _pair(self) -> tuple[Decoded, Decoded, str] | None:
@@ -381,6 +467,7 @@ class VideoPipeline:
             self._a, self._t_s = first, first.time_s
             self._b = self._read()
             self._tinted = []
+            self._slow_down(reset=True)
             self._warming = WARM_UP_FRAMES if self.adapt_after_warm_up else 0
             log.info(
                 "video: %s (%dx%d, decoded at %dx%d)",
@@ -415,14 +502,16 @@ class VideoPipeline:
 
     def _blend(self, a: Decoded, b: Decoded) -> Linear:
         """The linear cross-blend of two decoded frames at the current time."""
-        first, second = self._tint_of(a), self._tint_of(b)
         gap = b.time_s - a.time_s
         share = 0.0 if gap <= 0 else (self._t_s - a.time_s) / gap
         # a frame's own time gives the frame itself (times are sums of float steps)
-        if share <= _SHARE_EPS or first.shape != second.shape:
-            return first
+        if share <= _SHARE_EPS:
+            return self._tint_of(a)
         if share >= 1.0 - _SHARE_EPS:
-            return second
+            return self._tint_of(b)
+        first, second = self._tint_of(a), self._tint_of(b)
+        if first.shape != second.shape:
+            return first
         out = second - first
         out *= np.float32(share)
         out += first
@@ -461,6 +550,8 @@ class ShownFrame:
     rgb32: NDArray[np.uint32]
     title: str
     note: str
+    #: Frame intervals it stays on the screen (a slow video is shown at a lower rate).
+    ticks: int = 1
 
 
 class VideoPlayer:
@@ -535,7 +626,7 @@ class VideoPlayer:
                     self._on_finished()
                     return
                 guarded, title = result
-                self._put(ShownFrame(guarded.rgb32, title, guarded.note))
+                self._put(ShownFrame(guarded.rgb32, title, guarded.note, guarded.ticks))
         except Exception as exc:  # the worker must say why it stopped
             log.exception("video worker stopped")
             self._on_error(f"The video stopped: {exc}")

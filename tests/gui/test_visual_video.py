@@ -172,3 +172,18 @@ def test_a_long_line_is_made_to_fit_never_clipped(qtbot: QtBot, view: VisualView
         fitted = _fitted(font, text, 560)
         assert QFontMetricsF(fitted).horizontalAdvance(text) <= 560
     assert _fitted(font, "Speed 0.5x", 560) is font  # short lines keep their size
+
+
+def test_a_slow_video_is_painted_at_fewer_frames(
+    qtbot: QtBot, view: VisualView, tmp_path: Path
+) -> None:
+    slow = hv.write_video(tmp_path / "slow.mp4", hv.clip(6, hv.drifting_light))
+    view.set_speed(0.25)
+    view.add_videos([slow])
+    qtbot.waitUntil(lambda: view.video_title == "slow.mp4", timeout=10000)
+    qtbot.waitUntil(lambda: view.frames_per_second < VIDEO_FPS, timeout=8000)
+    drawn = view.frames_drawn
+    qtbot.wait(2000)
+    assert view.playing_video
+    assert view.frames_drawn - drawn <= 2 * 0.8 * VIDEO_FPS  # each frame held longer
+    assert view.frames_drawn - drawn >= 2 * 4 * 0.5  # MIN_FPS, with room for a slow machine

@@ -94,3 +94,12 @@ def pan(t: float, widths_per_s: float = 0.7) -> NDArray[np.uint8]:
     x = int((t * widths_per_s * W) % W)
     frame[:, max(0, x - 12) : x + 12] = 230
     return frame
+
+
+def drifting_light(t: float, px_per_s: float = 8.0) -> NDArray[np.uint8]:
+    """A broad soft light drifting slowly over a still texture (as in the benchmark)."""
+    y, x = np.mgrid[0:H, 0:W].astype(np.float32)
+    texture = np.random.default_rng(0).random((H, W), dtype=np.float32) * 20
+    light = 60 * np.exp(-((x - 60 - px_per_s * t) ** 2 + (y - 45) ** 2) / (2 * 30.0**2))
+    v = 60 + light + texture
+    return np.clip(np.stack([v, 0.9 * v, 0.8 * v], axis=-1), 0, 255).astype(np.uint8)

@@ -58,3 +58,29 @@ def test_parse_size():
     assert parse_size(" 64 X 48 ") == (64, 48)
     with pytest.raises(VisualError, match="from 1x1"):
         parse_size("0x10")
+
+
+def test_a_video_gives_its_guarded_frames(tmp_path, capsys):
+    from tests.helpers import video as hv
+
+    clip = hv.write_video(tmp_path / "flash.mp4", hv.clip(4, hv.flashing(5)))
+    out = tmp_path / "out"
+    argv = [str(clip), "-o", str(out), "--seconds", "3", "--fps", "30", "--check"]
+    assert frames(*argv) == 0
+    printed = capsys.readouterr().out
+    assert "wrote 90 guarded frames of flash.mp4 (160x90)" in printed
+    assert "Softened a flash" in printed  # the 5 Hz flashes were there (after the fade in)
+    assert "flashes/s 0," in printed and "UNSAFE" not in printed
+    assert sorted(p.name for p in out.iterdir())[:2] == ["flash_00.png", "flash_01.png"]
+
+
+def test_a_missing_or_broken_video_fails_in_one_line(tmp_path, capsys):
+    assert (
+        frames(str(tmp_path / "none.mp4"), "-o", str(tmp_path), "--seconds", "1", "--fps", "2") == 1
+    )
+    assert capsys.readouterr().err.count("\n") == 1
+    bad = tmp_path / "bad.mkv"
+    bad.write_bytes(b"not a video")
+    assert frames(str(bad), "-o", str(tmp_path / "o"), "--seconds", "1", "--fps", "2") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.mkv cannot be played" in err

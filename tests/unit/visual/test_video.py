@@ -14,6 +14,7 @@ from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.audit import VisualReport, analyse
 from asmr_desktop.visual.colour import relative_luminance
 from asmr_desktop.visual.guard import NOTE_FLASH, NOTE_RED, encode
+from asmr_desktop.visual.motion import MotionMeter
 from asmr_desktop.visual.palette import PALETTE_NAMES, palette
 from asmr_desktop.visual.video import (
     VIDEO_SPEEDS,
@@ -30,13 +31,14 @@ FPS = hv.FPS
 
 
 def shown(path: Path, **options: object) -> tuple[list[NDArray[np.uint8]], list[str]]:
-    """Every frame the pipeline shows for one pass of ``path``, and the notes."""
-    kwargs: dict[str, object] = {"fps": FPS, "loop": False, "adapt": False}
-    kwargs.update(options)
+    """Every frame the pipeline shows for one pass of ``path``, at FPS (a frame shown for
+    several ticks is there that many times, as on the screen), and the notes."""
+    kwargs: dict[str, object] = {"fps": FPS, "max_shown_fps": FPS, "loop": False}
+    kwargs.update(adapt=False, **options)
     pipe = VideoPipeline([path], palette(str(kwargs.pop("palette_name", "warm"))), **kwargs)  # type: ignore[arg-type]
     frames, notes = [], []
     while (result := pipe.next()) is not None:
-        frames.append(result[0].rgb)
+        frames.extend([result[0].rgb] * result[0].ticks)
         notes.extend(result[0].notes or ("",))
     return frames, notes
 
@@ -96,7 +98,7 @@ def test_a_bright_white_frame_stays_under_the_cap(tmp_path: Path, migraine: bool
     pipe = VideoPipeline([path], pal, brightness=1.0, fps=FPS, loop=False, adapt=False)
     frames = []
     while (result := pipe.next()) is not None:
-        frames.append(result[0].rgb)
+        frames.extend([result[0].rgb] * result[0].ticks)
     report = analyse(frames, FPS)
     assert guarded_bounds(report, pal.cap) == []
     assert report.max_pixel_luminance <= pal.cap
@@ -233,6 +235,60 @@ def test_the_player_feeds_frames_from_its_thread(tmp_path: Path) -> None:
             time.sleep(0.005)
     player.stop()
     assert finished == [True]
-    assert len(got) >= FPS
+    assert sum(f.ticks for f in got) >= FPS  # the whole second, at most 15 frames of it
     assert {f.title for f in got} == {"calm.mp4"}
     assert got[0].rgb32.shape == (hv.H, hv.W)
+
+
+def test_the_deblocking_filter_is_skipped_only_for_a_smaller_decode(tmp_path: Path) -> None:
+    path = hv.write_video(tmp_path / "calm.mp4", hv.clip(0.2, hv.blob))
+    small, full = VideoSource(path, hv.W // 2), VideoSource(path, hv.W)
+    assert small._stream.codec_context.options.get("skip_loop_filter") == "all"
+    assert "skip_loop_filter" not in full._stream.codec_context.options
+    assert len(list(small.frames())) == len(list(full.frames()))
+
+
+def test_a_slow_video_is_shown_at_fewer_frames_and_still_guarded(tmp_path: Path) -> None:
+    path = hv.write_video(tmp_path / "slow.mp4", hv.clip(4, hv.drifting_light))
+    pipe = VideoPipeline(
+        [path], palette("warm"), speed=0.25, fps=FPS, loop=False, adapt=False, screen_width=640
+    )
+    ticks, frames = [], []
+    while (result := pipe.next()) is not None:
+        ticks.append(result[0].ticks)
+        frames.extend([result[0].rgb] * result[0].ticks)
+    assert pipe.min_ticks == 2  # at most VIDEO_FPS (15) a second of the 30 ticks
+    assert ticks[: FPS // 2] == [2] * (FPS // 2)  # the first second: not measured yet
+    settled = ticks[-20:]
+    assert min(settled) > 2  # fewer than 15 frames a second
+    # 8 px/s of 160 on a 640 px screen at 0.25x: 8 px/s, under 4 px a frame
+    assert 8.0 * 640 / hv.W * 0.25 * max(settled) / FPS <= 4.0
+    assert guarded_bounds(analyse(frames, FPS)) == []
+    pan = hv.write_video(tmp_path / "pan.mp4", hv.clip(2, hv.pan))
+    pipe = VideoPipeline([pan], palette("warm"), fps=FPS, loop=False, adapt=False)
+    pan_ticks = []
+    while (result := pipe.next()) is not None:
+        pan_ticks.append(result[0].ticks)
+    assert set(pan_ticks) == {2}  # a fast pan: every frame there is to show
+
+
+class _Still(MotionMeter):
+    """A meter that finds no motion at all: each frame stays as long as MIN_FPS allows."""
+
+    @property
+    def px_per_s(self) -> float:
+        return 0.0
+
+
+@pytest.mark.parametrize("hz", [3.0, 5.0])
+def test_frames_held_for_several_ticks_are_still_guarded(tmp_path: Path, hz: float) -> None:
+    path = hv.write_video(tmp_path / f"flash{hz}.mp4", hv.clip(4, hv.flashing(hz)))
+    pipe = VideoPipeline([path], palette("warm"), fps=FPS, loop=False, adapt=False)
+    pipe.motion = _Still(hv.W)
+    pipe.set_speed(0.25)
+    frames, ticks = [], set()
+    while (result := pipe.next()) is not None:
+        ticks.add(result[0].ticks)
+        frames.extend([result[0].rgb] * result[0].ticks)
+    assert ticks == {7}  # 30 / 7 = 4.3 frames a second: MIN_FPS (4) or more
+    assert guarded_bounds(analyse(frames, FPS)) == []

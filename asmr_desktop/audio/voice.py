@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.audio.gain import FLOOR_DB, SILENT_DB, Fade, GainRamp, gain_to_db
+from asmr_desktop.audio.gain import FLOOR_DB, SILENT_DB, Fade, GainRamp, db_to_gain, gain_to_db
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.core import safety
@@ -113,6 +113,9 @@ class Voice:
         self.fade: Fade | None = None  # set in PAUSING, DIPPING and FADING_OUT (and kept)
         #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
         self.audible_frames = 0
+        #: Per frame of the last :meth:`read`, how much its ramp rose into it (dB, >= 0; None:
+        #: nowhere): the startle guard divides a fade in out (a fade in is no startle).
+        self.rise_db: Samples | None = None
         self._aimed_db = SILENT_DB  # the gain aimed at (normalisation x volume)
         self._normalisation_db = 0.0  # the normalisation part of it (dB)
         #: A layer (a soundscape preview) sounds over the playlist in the same mix and
@@ -287,7 +290,14 @@ class Voice:
             block = np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0)
         n = len(block)
         self.frames_out += n
+        rising = self.ramp.rising and self.fade is None
+        was_db = self.ramp.current_db
         gains = self.ramp.render(n)
+        self.rise_db = None
+        if rising and n:  # the steps of the ramp, sample to sample (none into the onset)
+            ramp_db = 20.0 * np.log10(np.maximum(gains, db_to_gain(FLOOR_DB)))
+            first = ramp_db[0] if was_db == SILENT_DB else was_db
+            self.rise_db = np.maximum(np.diff(ramp_db, prepend=first), 0.0)
         if self.fade is not None:
             gains = gains * self.fade.render(n)
         self.audible_frames += int(np.count_nonzero(gains > AUDIBLE_GAIN))
@@ -357,6 +367,21 @@ class Voice:
         return True
 
 
+def note_rise(rises: Samples, pos: int, voice: Voice, frames: int) -> None:
+    """Fold how much ``voice`` (just read: ``frames`` frames at ``pos``) rose per frame into
+    ``rises`` (frames,; +inf where nothing sounded yet): the least of the voices sounding.
+    A sum rises no less than its least rising part, so the guard, which divides this out,
+    never takes more of a rise in the mix for a fade than there was."""
+    part = rises[pos : pos + frames]
+    rise = voice.rise_db
+    np.minimum(part, 0.0 if rise is None else rise[:frames], out=part)
+
+
+def rises_of(rises: Samples) -> Samples:
+    """``rises`` with the frames nothing sounded in at 0."""
+    return np.where(np.isfinite(rises), rises, 0.0)
+
+
 @dataclass(frozen=True)
 class Successors:
     """What the playlist answers while a block is mixed (the engine's, under its lock)."""
@@ -399,6 +424,8 @@ class Mix:
         # playlist are still two things heard.
         self._heard: dict[int, _Tally] = {}
         self._last_heard: PlaylistItem | None = None
+        #: Per frame of the last :meth:`render`, the rise still to come (+inf: no voice).
+        self.rise_db: Samples = np.zeros(0)
 
     def heard(self, *, reset: bool) -> Heard:
         """What was heard since counting began; with ``reset`` counting begins afresh."""
@@ -488,8 +515,10 @@ class Mix:
                 voice.aim(target_lufs, volume_db, lookup)
 
     def render(self, frames: int, successors: Successors) -> Samples:
-        """The sum of all audible voices over the next ``frames`` frames."""
+        """The sum of all audible voices over the next ``frames`` frames (and in
+        :attr:`rise_db`, per frame, how far it has still to rise: see :func:`note_rise`)."""
         mix = np.zeros((frames, self.channels))
+        self.rise_db = np.full(frames, np.inf)
         jobs = [(voice, 0) for voice in self._voices if voice.audible]
         i = 0
         while i < len(jobs):
@@ -510,6 +539,7 @@ class Mix:
                         block = np.zeros((0, self.channels))
                     self._count(voice, before)
                     mix[pos : pos + len(block)] += block
+                    note_rise(self.rise_db, pos, voice, len(block))
                     pos += len(block)
                 if voice.fade is not None and voice.fade.finished:
                     voice.fade_finished()

@@ -32,6 +32,7 @@ from asmr_desktop.audio.guard import HeldSpans, StartleGuard
 from asmr_desktop.audio.limiter import TruePeakLimiter
 from asmr_desktop.audio.lowpass import MigraineFilter
 from asmr_desktop.core import safety
+from asmr_desktop.dsp.matrix import scale_frames
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ class MasterChain:
         highs_rising = self._filter.rising
         x = self._filter.process(mix, hold=hold_release)
         if master_gain is not None:
-            x = x * master_gain[:, None]
+            x = scale_frames(x, master_gain)
         if hold_release or highs_rising or self._filter.rising:
             self._held.add(self._in_at, self._in_at + n)
         guard = self._guard

@@ -556,7 +556,7 @@ class Engine:
                 gains = self._sleep.gains(frames, sleep_left, counting=playing)
             self._chain.set_lift(*self._lift_levels(gains))
             # The voices' rises (a fade in), divided out by the guard: a fade in is no startle.
-            rise = rises_of(np.minimum(self._mix.rise_db, self._layers.rise_db))
+            rise = rises_of(frames, self._mix.rise_parts + self._layers.rise_parts)
             out = self._chain.process(mix, master_gain=gains, hold_release=rising, rise_db=rise)
             self._rendered_frames += frames
             if self._sleep is not None and playing and self._sleep_frames() <= 0:

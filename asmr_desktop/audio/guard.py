@@ -52,6 +52,7 @@ from asmr_desktop.audio.limiter import sliding_min
 from asmr_desktop.core import safety
 from asmr_desktop.dsp.design import k_weighting
 from asmr_desktop.dsp.iir import IirFilter
+from asmr_desktop.dsp.matrix import scale_frames
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +237,7 @@ class StartleGuard:
         out = delayed[:n]
         gains = self._take_gains(n)
         if gains.min() < 0.0 or gains.max() > 0.0:
-            out = out * np.power(10.0, gains / 20.0)[:, None]
+            out = scale_frames(out, np.power(10.0, gains / 20.0))
         return np.asarray(out)
 
     @property

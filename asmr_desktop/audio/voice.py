@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import logging
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import AudioError
+from asmr_desktop.dsp.matrix import scale_frames
 
 log = logging.getLogger(__name__)
 
@@ -285,11 +286,21 @@ class Voice:
 
         A DecodeError escapes: the caller marks the item failed and calls :meth:`end`.
         """
-        block = self.source.read(frames).astype(np.float64)
-        if not np.all(np.isfinite(block)):  # a generator's bug must not poison filter states
+        block = self.source.read(frames)
+        # A generator's bug must not poison filter states. One sum finds any NaN or inf
+        # (a sum that overflows only costs a needless pass).
+        if not np.isfinite(block.sum()):
             block = np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0)
         n = len(block)
         self.frames_out += n
+        if self.fade is None and self.ramp.settled:  # the usual case: one gain throughout
+            gain = db_to_gain(self.ramp.current_db)
+            self.rise_db = None
+            self.audible_frames += n if gain > AUDIBLE_GAIN else 0
+            if n < frames:
+                self._to(VoiceState.ENDED)
+            return np.multiply(block, gain, dtype=np.float64)
+        block = block.astype(np.float64)
         rising = self.ramp.rising and self.fade is None
         was_db = self.ramp.current_db
         gains = self.ramp.render(n)
@@ -303,7 +314,7 @@ class Voice:
         self.audible_frames += int(np.count_nonzero(gains > AUDIBLE_GAIN))
         if n < frames:
             self._to(VoiceState.ENDED)
-        return block * gains[:, None]
+        return scale_frames(block, gains)
 
     # --- level -----------------------------------------------------------------------------
     def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
@@ -367,19 +378,23 @@ class Voice:
         return True
 
 
-def note_rise(rises: Samples, pos: int, voice: Voice, frames: int) -> None:
-    """Fold how much ``voice`` (just read: ``frames`` frames at ``pos``) rose per frame into
-    ``rises`` (frames,; +inf where nothing sounded yet): the least of the voices sounding.
-    A sum rises no less than its least rising part, so the guard, which divides this out,
-    never takes more of a rise in the mix for a fade than there was."""
-    part = rises[pos : pos + frames]
-    rise = voice.rise_db
-    np.minimum(part, 0.0 if rise is None else rise[:frames], out=part)
+#: (position, frames, the voice's rise per frame or None) of each read of a block.
+RisePart = tuple[int, int, Samples | None]
 
 
-def rises_of(rises: Samples) -> Samples:
-    """``rises`` with the frames nothing sounded in at 0."""
-    return np.where(np.isfinite(rises), rises, 0.0)
+def rises_of(frames: int, parts: Sequence[RisePart]) -> Samples | None:
+    """How much the sum of the voices read in ``parts`` rose into each of ``frames`` frames
+    (dB, >= 0; None: nowhere): the least of the voices sounding there. A sum rises no less
+    than its least rising part, so the guard, which divides this out, never takes more of
+    a rise in the mix for a fade than there was."""
+    if all(rise is None for _, _, rise in parts):
+        return None
+    out = np.full(frames, np.inf)
+    for pos, n, rise in parts:
+        part = out[pos : pos + n]
+        np.minimum(part, 0.0 if rise is None else rise[:n], out=part)
+    out[np.isinf(out)] = 0.0  # nothing sounded there
+    return out
 
 
 @dataclass(frozen=True)
@@ -424,8 +439,8 @@ class Mix:
         # playlist are still two things heard.
         self._heard: dict[int, _Tally] = {}
         self._last_heard: PlaylistItem | None = None
-        #: Per frame of the last :meth:`render`, the rise still to come (+inf: no voice).
-        self.rise_db: Samples = np.zeros(0)
+        #: The voices' rises over the last :meth:`render` (see :func:`rises_of`).
+        self.rise_parts: list[RisePart] = []
 
     def heard(self, *, reset: bool) -> Heard:
         """What was heard since counting began; with ``reset`` counting begins afresh."""
@@ -516,9 +531,9 @@ class Mix:
 
     def render(self, frames: int, successors: Successors) -> Samples:
         """The sum of all audible voices over the next ``frames`` frames (and in
-        :attr:`rise_db`, per frame, how far it has still to rise: see :func:`note_rise`)."""
+        :attr:`rise_parts` how the voices rose: see :func:`rises_of`)."""
         mix = np.zeros((frames, self.channels))
-        self.rise_db = np.full(frames, np.inf)
+        self.rise_parts = []
         jobs = [(voice, 0) for voice in self._voices if voice.audible]
         i = 0
         while i < len(jobs):
@@ -539,7 +554,7 @@ class Mix:
                         block = np.zeros((0, self.channels))
                     self._count(voice, before)
                     mix[pos : pos + len(block)] += block
-                    note_rise(self.rise_db, pos, voice, len(block))
+                    self.rise_parts.append((pos, len(block), voice.rise_db))
                     pos += len(block)
                 if voice.fade is not None and voice.fade.finished:
                     voice.fade_finished()

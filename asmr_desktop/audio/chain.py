@@ -32,6 +32,7 @@ from asmr_desktop.audio.guard import HeldSpans, StartleGuard
 from asmr_desktop.audio.limiter import TruePeakLimiter
 from asmr_desktop.audio.lowpass import MigraineFilter
 from asmr_desktop.core import safety
+from asmr_desktop.dsp.matrix import scale_frames
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +158,19 @@ class MasterChain:
         self._build()
 
     def process(
-        self, mix: Samples, *, master_gain: Samples | None, hold_release: bool
+        self,
+        mix: Samples,
+        *,
+        master_gain: Samples | None,
+        hold_release: bool,
+        rise_db: Samples | None = None,
     ) -> NDArray[np.float32]:
         """The finished block for ``mix`` (frames, channels), delayed by the look-ahead.
 
         ``master_gain`` (frames,) multiplies after the low-pass; ``hold_release`` stops the
-        limiter recovering while something before it raises its gain (one rise at a time).
+        limiter recovering while something before it raises its gain (one rise at a time);
+        ``rise_db`` (frames,) how much the voices' gains rose into each frame (a fade in),
+        which the startle guard divides out.
         """
         # One rise at a time, in this order: the voices, the highs coming back (migraine
         # mode off), the startle guard's recovery, the limiter's. Whether the highs rise is
@@ -172,12 +180,13 @@ class MasterChain:
         highs_rising = self._filter.rising
         x = self._filter.process(mix, hold=hold_release)
         if master_gain is not None:
-            x = x * master_gain[:, None]
+            x = scale_frames(x, master_gain)
         if hold_release or highs_rising or self._filter.rising:
             self._held.add(self._in_at, self._in_at + n)
         guard = self._guard
         if guard is not None:  # it hears what is heard: after the low-pass
-            x = guard.process(x, hold=self._held.overlaps(self._in_at, self._in_at + n))
+            held = self._held.overlaps(self._in_at, self._in_at + n)
+            x = guard.process(x, hold=held, rise_db=rise_db)
         # The limiter hears these samples the guard's latency later: it asks whether the
         # samples it gets now were rising, not the ones just mixed.
         out_at = self._in_at - (0 if guard is None else guard.latency)

@@ -31,7 +31,7 @@ from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.layers import LayerInfo, LayerMix
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.audio.sleep import SleepCountdown, SleepMode, SleepTimer
-from asmr_desktop.audio.voice import Heard, Mix, Successors, Voice, VoiceState
+from asmr_desktop.audio.voice import Heard, Mix, Successors, Voice, VoiceState, rises_of
 from asmr_desktop.audio.voice import LoudnessLookup as LoudnessLookup  # the constructor's type
 from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import CROSSFADE_DEFAULT_S, LAYER_VOLUME_DEFAULT, VOLUME_DEFAULT
@@ -555,7 +555,9 @@ class Engine:
             if self._sleep is not None:
                 gains = self._sleep.gains(frames, sleep_left, counting=playing)
             self._chain.set_lift(*self._lift_levels(gains))
-            out = self._chain.process(mix, master_gain=gains, hold_release=rising)
+            # The voices' rises (a fade in), divided out by the guard: a fade in is no startle.
+            rise = rises_of(frames, self._mix.rise_parts + self._layers.rise_parts)
+            out = self._chain.process(mix, master_gain=gains, hold_release=rising, rise_db=rise)
             self._rendered_frames += frames
             if self._sleep is not None and playing and self._sleep_frames() <= 0:
                 self._finish_sleep()

@@ -36,7 +36,7 @@ from asmr_desktop.audio.gain import SILENT_DB, volume_to_db
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.audio.source import Block, Source
-from asmr_desktop.audio.voice import LoudnessLookup, Voice
+from asmr_desktop.audio.voice import LoudnessLookup, RisePart, Voice
 from asmr_desktop.core import safety
 from asmr_desktop.core.defaults import BEDS_MAX, LAYERS_MAX
 from asmr_desktop.core.errors import AudioError, DecodeError
@@ -171,6 +171,8 @@ class LayerMix:
     def __init__(self, rate_hz: int, channels: int) -> None:
         self.rate_hz = rate_hz
         self.channels = channels
+        #: The layers' rises over the last :meth:`render` (see :func:`voice.rises_of`).
+        self.rise_parts: list[RisePart] = []
         self._slots: list[_Slot] = []
         self._leaving: list[tuple[int, Voice]] = []  # (key, voice) removed or stopped: fading out
         self._next_key = 1
@@ -300,8 +302,10 @@ class LayerMix:
 
     # --- rendering -------------------------------------------------------------------------
     def render(self, frames: int) -> Samples:
-        """The sum of the audible layers over the next ``frames`` frames."""
+        """The sum of the audible layers over the next ``frames`` frames (and in
+        :attr:`rise_parts` how they rose, as :meth:`Mix.render`'s)."""
         mix = np.zeros((frames, self.channels))
+        self.rise_parts = []
         for slot in self._slots:
             if slot.voice is not None:
                 self._render_voice(slot.voice, mix, slot.key, slot)
@@ -328,6 +332,7 @@ class LayerMix:
                     return
                 self._count(voice, key, voice.audible_frames - before)
                 mix[pos : pos + len(block)] += block
+                self.rise_parts.append((pos, len(block), voice.rise_db))
                 pos += len(block)
                 if len(block) < n:  # an endless source ended: a failure of its own kind
                     self._failed(voice, slot, "it stopped playing")

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from asmr_desktop.core import safety
+from asmr_desktop.dsp.matrix import scale_frames
 from asmr_desktop.dsp.oversample import TAPS, PeakInterpolator
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ class TruePeakLimiter:
             self._avg_ones = bool(self._avg_hist.min() == 1.0)
             csum = np.concatenate([[0.0], np.cumsum(avg_in)])
             gain = (csum[self._look :] - csum[: -self._look]) / self._look
-            limited = xd[:n] * gain[:, None]
+            limited = scale_frames(xd[:n], gain)
         # 5. The hard clip at the ceiling, at the level each sample's gain was computed for.
         if SKIP_KNOWN_STEPS and isinstance(target, float) and self._clip_const == target:
             return np.asarray(np.clip(limited, -target, target))  # history and block alike

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from asmr_desktop.core import safety
 from asmr_desktop.dsp.design import butter_lowpass
 from asmr_desktop.dsp.iir import IirFilter, Sos
+from asmr_desktop.dsp.matrix import scale_frames
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ class MigraineFilter:
         self._dry = float(dry[-1])
         if self._dry == 1.0:
             self._filter.reset()  # bypassed from here: the next switch starts from rest
-        return np.asarray(wet + dry[:, None] * (x - wet))
+        return np.asarray(wet + scale_frames(x - wet, dry))
 
 
 def _warped(cutoff_hz: float, rate_hz: int) -> float:

@@ -14,18 +14,19 @@ from __future__ import annotations
 import enum
 import logging
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from asmr_desktop.audio.gain import FLOOR_DB, SILENT_DB, Fade, GainRamp, gain_to_db
+from asmr_desktop.audio.gain import FLOOR_DB, SILENT_DB, Fade, GainRamp, db_to_gain, gain_to_db
 from asmr_desktop.audio.item import PlaylistItem
 from asmr_desktop.audio.resample import ResampledSource
 from asmr_desktop.core import safety
 from asmr_desktop.core.errors import AudioError
+from asmr_desktop.dsp.matrix import scale_frames
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,9 @@ class Voice:
         self.fade: Fade | None = None  # set in PAUSING, DIPPING and FADING_OUT (and kept)
         #: Frames of this voice that reached the mix above AUDIBLE_GAIN (what was heard).
         self.audible_frames = 0
+        #: Per frame of the last :meth:`read`, how much its ramp rose into it (dB, >= 0; None:
+        #: nowhere): the startle guard divides a fade in out (a fade in is no startle).
+        self.rise_db: Samples | None = None
         self._aimed_db = SILENT_DB  # the gain aimed at (normalisation x volume)
         self._normalisation_db = 0.0  # the normalisation part of it (dB)
         #: A layer (a soundscape preview) sounds over the playlist in the same mix and
@@ -282,18 +286,35 @@ class Voice:
 
         A DecodeError escapes: the caller marks the item failed and calls :meth:`end`.
         """
-        block = self.source.read(frames).astype(np.float64)
-        if not np.all(np.isfinite(block)):  # a generator's bug must not poison filter states
+        block = self.source.read(frames)
+        # A generator's bug must not poison filter states. One sum finds any NaN or inf
+        # (a sum that overflows only costs a needless pass).
+        if not np.isfinite(block.sum()):
             block = np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0)
         n = len(block)
         self.frames_out += n
+        if self.fade is None and self.ramp.settled:  # the usual case: one gain throughout
+            gain = db_to_gain(self.ramp.current_db)
+            self.rise_db = None
+            self.audible_frames += n if gain > AUDIBLE_GAIN else 0
+            if n < frames:
+                self._to(VoiceState.ENDED)
+            return np.multiply(block, gain, dtype=np.float64)
+        block = block.astype(np.float64)
+        rising = self.ramp.rising and self.fade is None
+        was_db = self.ramp.current_db
         gains = self.ramp.render(n)
+        self.rise_db = None
+        if rising and n:  # the steps of the ramp, sample to sample (none into the onset)
+            ramp_db = 20.0 * np.log10(np.maximum(gains, db_to_gain(FLOOR_DB)))
+            first = ramp_db[0] if was_db == SILENT_DB else was_db
+            self.rise_db = np.maximum(np.diff(ramp_db, prepend=first), 0.0)
         if self.fade is not None:
             gains = gains * self.fade.render(n)
         self.audible_frames += int(np.count_nonzero(gains > AUDIBLE_GAIN))
         if n < frames:
             self._to(VoiceState.ENDED)
-        return block * gains[:, None]
+        return scale_frames(block, gains)
 
     # --- level -----------------------------------------------------------------------------
     def aim(self, target_lufs: float, volume_db: float, lookup: LoudnessLookup | None) -> None:
@@ -357,6 +378,25 @@ class Voice:
         return True
 
 
+#: (position, frames, the voice's rise per frame or None) of each read of a block.
+RisePart = tuple[int, int, Samples | None]
+
+
+def rises_of(frames: int, parts: Sequence[RisePart]) -> Samples | None:
+    """How much the sum of the voices read in ``parts`` rose into each of ``frames`` frames
+    (dB, >= 0; None: nowhere): the least of the voices sounding there. A sum rises no less
+    than its least rising part, so the guard, which divides this out, never takes more of
+    a rise in the mix for a fade than there was."""
+    if all(rise is None for _, _, rise in parts):
+        return None
+    out = np.full(frames, np.inf)
+    for pos, n, rise in parts:
+        part = out[pos : pos + n]
+        np.minimum(part, 0.0 if rise is None else rise[:n], out=part)
+    out[np.isinf(out)] = 0.0  # nothing sounded there
+    return out
+
+
 @dataclass(frozen=True)
 class Successors:
     """What the playlist answers while a block is mixed (the engine's, under its lock)."""
@@ -399,6 +439,8 @@ class Mix:
         # playlist are still two things heard.
         self._heard: dict[int, _Tally] = {}
         self._last_heard: PlaylistItem | None = None
+        #: The voices' rises over the last :meth:`render` (see :func:`rises_of`).
+        self.rise_parts: list[RisePart] = []
 
     def heard(self, *, reset: bool) -> Heard:
         """What was heard since counting began; with ``reset`` counting begins afresh."""
@@ -488,8 +530,10 @@ class Mix:
                 voice.aim(target_lufs, volume_db, lookup)
 
     def render(self, frames: int, successors: Successors) -> Samples:
-        """The sum of all audible voices over the next ``frames`` frames."""
+        """The sum of all audible voices over the next ``frames`` frames (and in
+        :attr:`rise_parts` how the voices rose: see :func:`rises_of`)."""
         mix = np.zeros((frames, self.channels))
+        self.rise_parts = []
         jobs = [(voice, 0) for voice in self._voices if voice.audible]
         i = 0
         while i < len(jobs):
@@ -510,6 +554,7 @@ class Mix:
                         block = np.zeros((0, self.channels))
                     self._count(voice, before)
                     mix[pos : pos + len(block)] += block
+                    self.rise_parts.append((pos, len(block), voice.rise_db))
                     pos += len(block)
                 if voice.fade is not None and voice.fade.finished:
                     voice.fade_finished()

@@ -205,6 +205,18 @@ def speech_like(seconds: float, rate_hz: int = 48000, seed: int = 7) -> np.ndarr
     return np.stack([x, x], axis=1).astype(np.float32)
 
 
+def lively_talk(seconds: float, rate_hz: int = 48000, seed: int = 7) -> np.ndarray:
+    """:func:`speech_like` with each 0.25 s syllable at its own level, anywhere in 20 dB
+    (an animated talker: stressed and swallowed syllables). The startle guard trims many
+    of its syllables, so a guard that lowers the next context with each cut ratchets on it."""
+    x = speech_like(seconds, rate_hz, seed).astype(np.float64)
+    rng = np.random.default_rng(seed + 100)
+    syllable = rate_hz // 4
+    levels = 10 ** (rng.uniform(-20.0, 0.0, len(x) // syllable + 1) / 20)
+    x *= np.repeat(levels, syllable)[: len(x), None]
+    return x.astype(np.float32)
+
+
 def levels_from_first_sound(
     x: np.ndarray, rate_hz: int = 48000, window_s: float = 0.1, channel: int | None = None
 ) -> np.ndarray:

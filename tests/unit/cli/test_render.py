@@ -237,8 +237,10 @@ def test_settings_from_a_data_folder_start_exactly_as_the_window(tmp_path, loud_
 
 # --- layers (issue 17) -------------------------------------------------------------------
 #: Soundscapes whose own level is even (their 1 s levels move under 6 dB/s when faded in
-#: alone), so a rise measured on the sum is the gain's, not the content's.
-EVEN_LAYERS = ("pink:1", "rain:1", "purr:1", "ocean:1")
+#: alone), so a rise measured on the sum is the gain's, not the content's. Not the purr: its
+#: breaths make it rise 6.8 dB/s in 1 s windows as it fades in at 6 dB/s (the sum rose 6.4;
+#: it passed while the startle guard took the fade in for a startle and shaved 0.6 dB).
+EVEN_LAYERS = ("pink:1", "rain:1", "pink?seed=2:1", "ocean:1")
 
 
 def _layered(tmp_path, source, *extra: str, seconds: str = "20") -> np.ndarray:

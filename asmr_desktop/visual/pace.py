@@ -37,8 +37,15 @@ def frame_rate(speed: float, width_px: int, max_fps: float = safety.MAX_FPS) -> 
     """Frames a second at slow-motion ``speed`` on a screen ``width_px`` wide: the fewest
     that keep every step under MAX_STEP_PX, within MIN_FPS..``max_fps`` (at most MAX_FPS)."""
     motion_px_per_s = safety.MAX_MOTION_SCREEN_WIDTHS_PER_S * clamp_speed(speed) * width_px
+    return motion_frame_rate(motion_px_per_s, max_fps)
+
+
+def motion_frame_rate(px_per_s: float, max_fps: float = safety.MAX_FPS) -> float:
+    """Frames a second for motion of ``px_per_s`` screen pixels a second (the scenes'
+    bound, or a video's as measured; infinite: unknown or fast): the fewest that keep
+    every step under MAX_STEP_PX, within MIN_FPS..``max_fps`` (at most MAX_FPS)."""
     cap = max(MIN_FPS, min(float(safety.MAX_FPS), max_fps))
-    return max(MIN_FPS, min(cap, motion_px_per_s / MAX_STEP_PX))
+    return max(MIN_FPS, min(cap, px_per_s / MAX_STEP_PX))
 
 
 def frame_interval_ms(fps: float) -> int:

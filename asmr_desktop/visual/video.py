@@ -55,7 +55,7 @@ from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.colour import LINEAR_OF_CODE, LUMINANCE_WEIGHTS, luminance_of_linear
 from asmr_desktop.visual.guard import FrameGuard, GuardedFrame, Linear
 from asmr_desktop.visual.motion import MotionMeter
-from asmr_desktop.visual.pace import MAX_STEP_PX, MIN_FPS
+from asmr_desktop.visual.pace import MIN_FPS, motion_frame_rate
 from asmr_desktop.visual.palette import Palette
 from asmr_desktop.visual.render import clamp_brightness
 
@@ -393,14 +393,10 @@ class VideoPipeline:
             self.motion.reset()
         fewest = self.min_ticks
         most = max(fewest, math.floor(self.fps / MIN_FPS + 1e-9))
-        px_per_s = self.motion.px_per_s
-        if px_per_s <= 0:
-            self._ticks = most
-        elif math.isinf(px_per_s):
-            self._ticks = fewest
-        else:
-            ticks = math.floor(MAX_STEP_PX * self.fps / px_per_s)
-            self._ticks = max(fewest, min(most, ticks))
+        # The rule's rate, as a whole number of ticks a frame (rounded to the longer hold
+        # that still keeps every step under MAX_STEP_PX).
+        rate = motion_frame_rate(max(0.0, self.motion.px_per_s), self.fps / fewest)
+        self._ticks = max(fewest, min(most, math.floor(self.fps / rate + 1e-9)))
 
     # -- frames ----------------------------------------------------------------------------
     def next(self) -> tuple[GuardedFrame, str] | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from asmr_desktop.core.errors import VisualError
 from asmr_desktop.visual.audit import FrameAnalyser
-from asmr_desktop.visual.palette import PALETTE_NAMES, palette
+from asmr_desktop.visual.palette import PALETTE_NAMES, Palette, palette
 from asmr_desktop.visual.png import write_png
 from asmr_desktop.visual.render import (
     BRIGHTNESS_MAX,
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise VisualError(f"Cannot create the folder {out}: {exc.strerror or exc}.") from exc
     if scene is None:
-        return _video_frames(args, Path(args.scene), count, size[0], out)
+        return _video_frames(args, Path(args.scene), colours, count, size[0], out)
     renderer = Renderer(size)
     analyser = FrameAnalyser(args.fps) if args.check else None
     digits = len(str(count - 1))
@@ -124,29 +124,39 @@ def run(args: argparse.Namespace) -> int:
         if analyser is not None:
             analyser.add(frame)
     print(f"wrote {count} frames of {args.scene} ({size[0]}x{size[1]}) to {out}")  # noqa: T201
+    return _checked(analyser, colours.cap, args.speed)
+
+
+def _checked(analyser: FrameAnalyser | None, cap: float, speed: float | None) -> int:
+    """With --check: print what the frames measured and each bound they break; 1 if any.
+    ``speed`` None: a person's own video, which is not held to the motion bound."""
     if analyser is None:
         return 0
     report = analyser.report()
+    motion = "" if speed is None else f", motion {report.max_motion_widths_per_s:.4f} widths/s"
     print(  # noqa: T201 - the command's output
         f"flashes/s {report.general_flashes_per_s}, red flashes/s {report.red_flashes_per_s}, "
-        f"max pixel luminance {report.max_pixel_luminance:.3f} (cap {colours.cap}), "
+        f"max pixel luminance {report.max_pixel_luminance:.3f} (cap {cap}), "
         f"region change {report.max_region_change_per_s:.4f}/s, "
-        f"saturated red pixels {report.saturated_red_pixels}, "
-        f"motion {report.max_motion_widths_per_s:.4f} widths/s"
+        f"saturated red pixels {report.saturated_red_pixels}{motion}"
     )
-    problems = report.violations(colours.cap, args.speed)
+    if speed is None:
+        problems = [v for v in report.violations(cap) if not v.startswith("motion")]
+    else:
+        problems = report.violations(cap, speed)
     for problem in problems:
         print(f"UNSAFE: {problem}")  # noqa: T201
     return 1 if problems else 0
 
 
-def _video_frames(args: argparse.Namespace, path: Path, count: int, width: int, out: Path) -> int:
+def _video_frames(
+    args: argparse.Namespace, path: Path, colours: Palette, count: int, width: int, out: Path
+) -> int:
     """A video's frames as the window shows them at ``args.fps`` (each one guarded)."""
     from asmr_desktop.visual.video import VideoPipeline
 
     if not path.is_file():
         raise VisualError(f"There is no video file {path}.")
-    colours = palette(args.palette, args.migraine)
     errors: list[str] = []
     pipe = VideoPipeline(
         [path],
@@ -184,16 +194,4 @@ def _video_frames(args: argparse.Namespace, path: Path, count: int, width: int, 
         f"wrote {written} guarded frames of {path.name} ({shape[1]}x{shape[0]}) to {out}"
         + (f"; the guard: {', '.join(sorted(notes))}" if notes else "")
     )
-    if analyser is None:
-        return 0
-    report = analyser.report()
-    print(  # noqa: T201
-        f"flashes/s {report.general_flashes_per_s}, red flashes/s {report.red_flashes_per_s}, "
-        f"max pixel luminance {report.max_pixel_luminance:.3f} (cap {colours.cap}), "
-        f"region change {report.max_region_change_per_s:.4f}/s, "
-        f"saturated red pixels {report.saturated_red_pixels}"
-    )
-    problems = [v for v in report.violations(colours.cap) if not v.startswith("motion")]
-    for problem in problems:
-        print(f"UNSAFE: {problem}")  # noqa: T201
-    return 1 if problems else 0
+    return _checked(analyser, colours.cap, None)

@@ -7,7 +7,6 @@ and "rest, no sound" sessions whose local start date falls inside the experiment
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -16,7 +15,7 @@ from typing import Any
 
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.store import Store
-from asmr_desktop.diary.model import Mode, Session
+from asmr_desktop.diary.model import Mode, Session, new_uid
 from asmr_desktop.insights.stats import Difference, welch
 from asmr_desktop.insights.timeline import maybe_within
 
@@ -155,7 +154,7 @@ class Experiments:
         if self.running(today) is not None:
             raise ExperimentError("An experiment is already running; end it first.")
         end = today + timedelta(days=days - 1)
-        experiment = Experiment(today, end, end, self._clock(), uuid.uuid4().hex)
+        experiment = Experiment(today, end, end, self._clock(), new_uid())
         doc_id = self._store.insert(TABLE, experiment.to_record())
         return Experiment(**{**experiment.__dict__, "id": doc_id})
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -32,7 +31,7 @@ from typing import Any
 from asmr_desktop.core.errors import AsmrError
 from asmr_desktop.core.store import Store
 from asmr_desktop.diary.days import Day
-from asmr_desktop.diary.model import Mode, Session
+from asmr_desktop.diary.model import Mode, Session, new_uid
 from asmr_desktop.insights.days import day_facts
 from asmr_desktop.insights.experiment import MIN_PER_ARM, Verdict, describe, judge
 from asmr_desktop.insights.stats import Difference, welch
@@ -195,7 +194,7 @@ class Trials:
         if self.running(today) is not None:
             raise TrialError("A self-trial is already running; end it first.")
         chosen = secrets.randbits(63) if seed is None else seed
-        trial = Trial(today, weeks, chosen, draw(chosen, weeks), self._clock(), uuid.uuid4().hex)
+        trial = Trial(today, weeks, chosen, draw(chosen, weeks), self._clock(), new_uid())
         return replace(trial, id=self._store.insert(TABLE, trial.to_record()))
 
     def stop(self, trial: Trial, today: date) -> Trial:

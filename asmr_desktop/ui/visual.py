@@ -575,7 +575,7 @@ class VisualView(QWidget):
         (a quarter of a 1080 px screen): they get the band's colour, as before.
         """
         painter = QPainter(self)
-        solid = self._solid_band_height()
+        solid, soft = self._band_geometry()
         picture = QRect(0, solid, self.width(), max(0, self.height() - 2 * solid))
         painter.setClipRect(picture)
         if self.width() >= TWO_STAGE_FROM * self._image.width():
@@ -585,7 +585,7 @@ class VisualView(QWidget):
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(QRectF(self.rect()), self._image)
         painter.setClipping(False)
-        self._draw_bands(painter)
+        self._draw_bands(painter, solid, soft)
         now = self._clock()
         font = QFont(self.font())
         font.setPointSizeF(self._caption_point_size())
@@ -620,10 +620,7 @@ class VisualView(QWidget):
         solid = margin + text_h // 2 + text_h // 2
         return solid, margin
 
-    def _solid_band_height(self) -> int:
-        return self._band_geometry()[0]
-
-    def _draw_bands(self, painter: QPainter) -> None:
+    def _draw_bands(self, painter: QPainter, solid: int, soft: int) -> None:
         """The palette's background along the top and bottom, where captions appear,
         fading softly into the scene: the captions read on it at 6:1.
 
@@ -634,7 +631,6 @@ class VisualView(QWidget):
         colour (the picture is not painted under it); the gradient covers only the soft
         part, with the same stops and coordinates as over the whole band.
         """
-        solid, soft = self._band_geometry()
         colour = QColor(self._plate_colour)
         clear = QColor(colour)
         clear.setAlpha(0)
